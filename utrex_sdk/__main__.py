@@ -1,0 +1,5 @@
+"""``python -m utrex_sdk`` runs the ``utrex`` command line."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,195 @@
+"""The ``utrex`` command line.
+
+Commands print data to stdout and problems to stderr. Exit status: 0 success, 2 unusable input or
+usage (a one-line message, never a traceback).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from .catalogue import catalogue
+from .errors import UtrexError
+from .layouts import DEFAULT_EDITION, EDITIONS, RecordLayout, edition_layout
+from .reader import ParsedLine, read_file
+
+app = typer.Typer(
+    name="utrex",
+    help="Convert SIS exports to Utah UTREx submissions and check them against the spec.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+
+
+EditionOpt = Annotated[
+    str, typer.Option("--edition", help=f"Layout edition: {', '.join(EDITIONS)}.")
+]
+FormatOpt = Annotated[Format, typer.Option("--format", help="Output format.")]
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn the SDK's own errors into a one-line message and exit status 2."""
+    try:
+        yield
+    except UtrexError as err:
+        typer.echo(f"utrex: error: {err}", err=True)
+        raise typer.Exit(code=2) from None
+
+
+def _record_layout(record: str, edition: str) -> RecordLayout:
+    record_type = record.upper().rstrip("=")
+    layouts = edition_layout(edition).records
+    if record_type in layouts:
+        return layouts[record_type]
+    if record_type in catalogue().records:
+        raise UtrexError(
+            f"{record_type} records have no fixed-width layout in edition {edition} "
+            f"(the spec gives none); record types with a layout: {', '.join(layouts)}"
+        )
+    raise UtrexError(f"unknown record type {record!r}; known: {', '.join(layouts)}")
+
+
+@app.command()
+def fields(
+    record: Annotated[str, typer.Argument(help="Record type, e.g. S1.")],
+    edition: EditionOpt = DEFAULT_EDITION,
+    format: FormatOpt = Format.table,
+) -> None:
+    """Show a record type's fixed-width layout: columns, widths, kinds, spec names."""
+    with user_errors():
+        layout = _record_layout(record, edition)
+    spec = catalogue().records[layout.record_type]
+    rows = []
+    for f in layout.fields:
+        row: dict[str, Any] = f.model_dump(exclude_none=True)
+        if f.kind != "literal":
+            field_spec = spec.field(f.name)
+            row["type"] = field_spec.type
+            if field_spec.codes:
+                row["codes"] = field_spec.codes
+        rows.append(row)
+    if format is Format.json:
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    table = Table(title=f"{layout.record_type} — {layout.section} (edition {edition}), "
+                        f"{layout.width} columns")
+    for heading in ("Columns", "Width", "Name", "Spec name", "Kind", "Required"):
+        table.add_column(heading)
+    for f in layout.fields:
+        kind = f.kind + (f" (scale {f.scale})" if f.scale else "") + (
+            f" or {'/'.join(f.specials)}" if f.specials else "")
+        if f.value is not None:
+            kind += f" {f.value!r}"
+        table.add_row(f.columns, str(f.width), f.name, f.spec_name, kind,
+                      "yes" if f.required else "")
+    Console().print(table)
+
+
+def _fields_of(item: ParsedLine, layouts: dict[str, RecordLayout]) -> dict[str, str]:
+    layout = layouts.get(item.record_type or "")
+    if layout is None:
+        return {}
+    return {
+        f.name: item.text[f.start - 1:f.end].rstrip()
+        for f in layout.fields
+        if f.start <= len(item.text)
+    }
+
+
+def _selected(items: Iterable[ParsedLine], record: str | None, line: int | None
+              ) -> Iterator[ParsedLine]:
+    wanted = record.upper().rstrip("=") if record else None
+    for item in items:
+        if line is not None and item.line != line:
+            if item.line > line:
+                return
+            continue
+        if wanted is not None and item.record_type != wanted:
+            continue
+        yield item
+
+
+@app.command()
+def inspect(
+    file: Annotated[Path, typer.Argument(help="A UTREx file.")],
+    record: Annotated[str | None, typer.Option("--record", help="Only this record type.")] = None,
+    line: Annotated[int | None, typer.Option("--line", help="Only this line number.")] = None,
+    edition: EditionOpt = DEFAULT_EDITION,
+    format: FormatOpt = Format.table,
+) -> None:
+    """Show each record's fields by name, with their values and columns.
+
+    Values are the raw column text, right-stripped. Lines that cannot be read as a record are
+    shown with the findings that say why.
+    """
+    with user_errors():
+        layouts = edition_layout(edition).records
+        items = _selected(read_file(file, edition=edition), record, line)
+    if format is Format.json:
+        _inspect_json(items, layouts)
+    else:
+        _inspect_table(items, layouts)
+
+
+def _inspect_json(items: Iterable[ParsedLine], layouts: dict[str, RecordLayout]) -> None:
+    out = sys.stdout
+    out.write("[")
+    for n, item in enumerate(items):
+        entry: dict[str, Any] = {
+            "line": item.line,
+            "record": item.record_type,
+            "fields": _fields_of(item, layouts),
+        }
+        if item.findings:
+            entry["findings"] = [f.to_dict() for f in item.findings]
+        out.write(("," if n else "") + "\n  " + json.dumps(entry))
+    out.write("\n]\n")
+
+
+def _inspect_table(items: Iterable[ParsedLine], layouts: dict[str, RecordLayout]) -> None:
+    console = Console()
+    for item in items:
+        layout = layouts.get(item.record_type or "")
+        title = f"line {item.line}: {item.record_type or '?'}"
+        if layout is not None:
+            title += f" ({layout.section})"
+        table = Table(title=title, title_justify="left")
+        for heading in ("Columns", "Field", "Value"):
+            table.add_column(heading)
+        values = _fields_of(item, layouts)
+        for f in layout.fields if layout else ():
+            if f.name in values:
+                table.add_row(f.columns, f.name, values[f.name])
+        if layout is not None:
+            console.print(table)
+        else:
+            console.print(f"[bold]{title}[/bold]")
+        for finding in item.findings:
+            console.print(f"  {finding.level} {finding.error_id}: {finding.message}",
+                          markup=False)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except BrokenPipeError:  # `utrex inspect big.txt | head`
+        sys.stderr.close()
+        raise SystemExit(0) from None
