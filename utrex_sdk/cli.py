@@ -78,7 +78,7 @@ def fields(
     spec = catalogue().records[layout.record_type]
     rows = []
     for f in layout.fields:
-        row: dict[str, Any] = f.model_dump(exclude_none=True)
+        row: dict[str, Any] = f.model_dump(exclude_none=True) | {"section": layout.section}
         if f.kind != "literal":
             field_spec = spec.field(f.name)
             row["type"] = field_spec.type
@@ -99,7 +99,12 @@ def fields(
             kind += f" {f.value!r}"
         table.add_row(f.columns, str(f.width), f.name, f.spec_name, kind,
                       "yes" if f.required else "")
-    Console().print(table)
+    _console().print(table)
+
+
+def _console() -> Console:
+    """A console for tables: the terminal's width, or wide enough not to cut values in a pipe."""
+    return Console() if sys.stdout.isatty() else Console(width=200)
 
 
 def _fields_of(item: ParsedLine, layouts: dict[str, RecordLayout]) -> dict[str, str]:
@@ -164,7 +169,7 @@ def _inspect_json(items: Iterable[ParsedLine], layouts: dict[str, RecordLayout])
 
 
 def _inspect_table(items: Iterable[ParsedLine], layouts: dict[str, RecordLayout]) -> None:
-    console = Console()
+    console = _console()
     for item in items:
         layout = layouts.get(item.record_type or "")
         title = f"line {item.line}: {item.record_type or '?'}"

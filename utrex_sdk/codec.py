@@ -82,9 +82,9 @@ def _reader(fl: FieldLayout, spec: FieldSpec) -> Reader:
                 return None
             if pattern is not None:
                 if not pattern.fullmatch(value):
-                    raise _Invalid("fmt.not-code", allowed=f"pattern {spec.pattern}")
+                    raise _Invalid("fmt.not-code", allowed=f"a value matching {spec.pattern}")
             elif codes and value not in codes:
-                raise _Invalid("fmt.not-code", allowed=_describe_codes(code_set(spec)))
+                raise _Invalid("fmt.not-code", allowed="one of " + _describe_codes(code_set(spec)))
             return value
 
         return read_text
@@ -272,7 +272,7 @@ class RecordCodec:
                 findings.append(make_finding(
                     "fmt.literal", field=f.name, value=found, start=f.start, end=f.end,
                     expected=f.value, **where))
-        if findings and findings[-1].is_error:
+        if any(f.is_error for f in findings):
             return Parsed(None, findings)
         values: dict[str, Any] = {}
         bad: list[tuple[FieldLayout, str, _Invalid]] = []

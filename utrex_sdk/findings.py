@@ -107,7 +107,7 @@ FORMAT_FINDINGS: dict[str, FindingType] = _types(
                 "{field} (columns {start}-{end}) must be 'YYYY-MM-DD HH:MM:SS.SSS'; "
                 "found {value!r}"),
     FindingType("fmt.not-code", E, "Not a known code",
-                "{field} (columns {start}-{end}): {value!r} is not one of {allowed}"),
+                "{field} (columns {start}-{end}): {value!r} is not {allowed}"),
     # writing a record
     FindingType("fmt.too-wide", E, "Value too wide for its column",
                 "{record} {field}: {value!r} needs {needed} characters; "
