@@ -114,3 +114,22 @@ def test_the_spec_sample_file_lines_are_reported_not_crashed_on():
     assert record is None
     assert [f.error_id for f in findings] == ["fmt.short-line"]
     assert findings[0].message == "line is 36 characters; AC records are 105"
+
+
+def test_every_2020_21_field_names_its_spec_field_and_every_code_its_editions():
+    cat = catalogue()
+    for rt, spec in cat.records.items():
+        for f in spec.fields:
+            assert set(f.editions) <= {"2012-13", "2020-21"}, (rt, f.name)
+            if "2020-21" in f.editions:
+                assert f.spec_name, (rt, f.name)
+    for name, table in cat.codes.items():
+        for value in table.values:
+            assert set(value.editions or ()) <= set(table.source), (name, value.code)
+        assert len({v.code for v in table.values}) == len(table.values), name
+
+
+def test_code_tables_answer_per_edition():
+    exit_codes = catalogue().codes["s1_exit_code"]
+    assert "CB" in exit_codes.codes("2020-21") and "CB" not in exit_codes.codes("2012-13")
+    assert "TS" in exit_codes.codes("2012-13")

@@ -11,7 +11,7 @@ and a blank string is ``None``, so ``parse(serialize(record)) == record``.
 
     >>> from utrex_sdk.models import SchoolRecord
     >>> SchoolRecord(school_number="104", days_in_school_year=180, last_day_of_school="0605")
-    SchoolRecord(school_number='104', days_in_school_year=180, last_day_of_school='0605', ...)
+    SchoolRecord(school_number='104', days_in_school_year=180, last_day_of_school='0605')
 """
 
 from __future__ import annotations
