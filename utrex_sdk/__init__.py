@@ -11,7 +11,7 @@ The public API:
 
 from .catalogue import catalogue
 from .codec import Encoded, Parsed, parse, serialize
-from .errors import EncodeError, UnusableInputError, UtrexError
+from .errors import UnusableInputError, UtrexError
 from .findings import Finding, Level
 from .layouts import DEFAULT_EDITION, edition_layout
 from .models import MODELS, UtrexRecord, model_for
@@ -23,7 +23,6 @@ __version__ = "0.1.0"
 __all__ = [
     "DEFAULT_EDITION",
     "MODELS",
-    "EncodeError",
     "Encoded",
     "Finding",
     "Level",
