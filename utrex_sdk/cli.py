@@ -191,6 +191,19 @@ def _inspect_table(items: Iterable[ParsedLine], layouts: dict[str, RecordLayout]
                           markup=False)
 
 
+def _register_commands() -> None:
+    """Command groups live in `utrex_sdk/commands/`; each module registers its commands here."""
+    from .commands import convert, mapping_cmds, synth, validate
+
+    validate.register(app)
+    convert.register(app)
+    mapping_cmds.register(app)
+    synth.register(app)
+
+
+_register_commands()
+
+
 def main() -> None:
     """Console-script entry point."""
     try:

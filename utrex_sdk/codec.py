@@ -6,7 +6,9 @@ value that does not fit its column is an error naming the record, field, value a
 with no column in the edition is a warning; a non-ASCII letter is transliterated with a warning.
 
 Per record type the layout is compiled once into a list of small reader/writer functions, so the
-per-line work is a slice and a conversion per field.
+per-line work is a slice and a conversion per field; and into one straight-line function per
+direction (`utrex_sdk.compiled`) that handles a clean record without any per-field call and hands
+anything else back to the readers and writers here, which say what is wrong.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import Any, NamedTuple
 
 from .ascii import to_ascii
 from .catalogue import FieldSpec, catalogue
+from .compiled import compile_parser, compile_serializer
 from .findings import Finding, make_finding
 from .layouts import DEFAULT_EDITION, FieldLayout, RecordLayout, edition_layout
 from .models import MODELS, UtrexRecord, code_set, is_month_day
@@ -247,12 +250,16 @@ class RecordCodec:
         self._writers = {f.name: _writer(f) for f in values}
         laid = {f.name for f in values}
         self._unlaid = tuple(f.name for f in spec.fields if f.name not in laid)
+        self.fast_parse = compile_parser(self, _Invalid)
+        self._fast_serialize = compile_serializer(self, _Invalid)
 
     # reading
 
     def parse(self, text: str, *, line: int | None = None, source: str | None = None) -> Parsed:
         """Parse one line (its line ending optional) into the record's model."""
         text = text.removesuffix("\n").removesuffix("\r")
+        if self.fast_parse is not None and (record := self.fast_parse(text)) is not None:
+            return Parsed(record, [])
         rt, findings = self.record_type, []
         where = {"record": rt, "line": line, "source": source}
         if len(text) < self.width:
@@ -296,6 +303,12 @@ class RecordCodec:
 
     def serialize(self, record: UtrexRecord) -> Encoded:
         """Write one record as a line of exactly ``width`` characters plus CR LF."""
+        try:
+            line = self._fast_serialize(record.__dict__)
+        except (KeyError, TypeError):  # a field missing, an unhashable value: see below
+            line = None
+        if line is not None:
+            return Encoded(line, [])
         parts: list[str] = []
         findings: list[Finding] = []
         warnings: list[tuple[str, dict]] = []
@@ -349,6 +362,7 @@ class Codec:
             rt: RecordCodec(layout, MODELS[rt], edition) for rt, layout in layouts.records.items()
         }
         self._by_prefix = {f"{rt}=": codec for rt, codec in self.records.items()}
+        self.fast_parsers = {p: c.fast_parse for p, c in self._by_prefix.items() if c.fast_parse}
         self._unlaid_prefixes = {f"{rt}=" for rt in catalogue().records} - set(self._by_prefix)
 
     def parse(self, text: str, *, line: int | None = None, source: str | None = None) -> Parsed:

@@ -49,6 +49,9 @@ class Finding:
     value: str | None = None
     source: str | None = None
     keys: Mapping[str, str] = dataclass_field(default_factory=dict)
+    description: str | None = None
+    rule: str | None = None
+    """The rule registry id (`001:S1.last_name`) when a validation rule produced it."""
 
     @property
     def is_error(self) -> bool:
@@ -65,6 +68,8 @@ class Finding:
             "message": self.message,
             "source": self.source,
             "keys": dict(self.keys),
+            "description": self.description,
+            "rule": self.rule,
         }
 
     def __str__(self) -> str:
@@ -139,6 +144,24 @@ FORMAT_FINDINGS: dict[str, FindingType] = _types(
 )
 
 
+FINDING_TYPES: dict[str, FindingType] = dict(FORMAT_FINDINGS)
+"""Every registered finding type, by id: the format checks above plus whatever other modules
+(the mapping engine, adapters) register with `register_finding_types`."""
+
+
+def register_finding_types(*types: FindingType) -> None:
+    """Register finding types under new ids, so `make_finding` can render them.
+
+    Re-registering the identical type is a no-op (modules may be imported twice under test
+    runners); registering a different type under an existing id is a programming error.
+    """
+    for kind in types:
+        existing = FINDING_TYPES.get(kind.id)
+        if existing is not None and existing != kind:
+            raise ValueError(f"finding type {kind.id!r} is already registered differently")
+        FINDING_TYPES[kind.id] = kind
+
+
 def make_finding(
     error_id: str,
     *,
@@ -151,7 +174,7 @@ def make_finding(
     **params: Any,
 ) -> Finding:
     """Build a registered finding, rendering its template from the given parameters."""
-    kind = FORMAT_FINDINGS[error_id]
+    kind = FINDING_TYPES[error_id]
     text_value = None if value is None else str(value)
     message = kind.template.format(record=record, field=field, value=text_value, **params)
     return Finding(

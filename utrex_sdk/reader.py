@@ -54,8 +54,18 @@ def parse_lines(
 ) -> Iterator[ParsedLine]:
     """Parse an iterable of raw lines (``bytes``, line endings included or not)."""
     codec = codec or codec_for(edition)
+    fast = codec.fast_parsers
     for number, raw in enumerate(lines, start=1):
         raw = raw.removesuffix(b"\n").removesuffix(b"\r")
+        try:  # the common case first: a clean line of a known type (see Codec.parse)
+            text = raw.decode("ascii")
+        except UnicodeDecodeError:
+            pass
+        else:
+            parse = fast.get(text[:3])
+            if parse is not None and (record := parse(text)) is not None:
+                yield ParsedLine(number, text, record, [])
+                continue
         text, bad_at = _decode(raw)
         if bad_at is not None:
             finding = make_finding(

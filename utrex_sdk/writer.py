@@ -24,8 +24,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +52,8 @@ _GROUP_KEY = {"AC": None, "I1": "incident_id", "I2": "incident_id"}  # default: 
 
 def _k(value: Any) -> str:
     """A sortable text for a key value (None first, numbers by magnitude, dates ISO)."""
+    if value.__class__ is str:  # the common case, and what str(value) would return
+        return value
     if value is None:
         return ""
     if isinstance(value, int):
@@ -58,6 +61,38 @@ def _k(value: Any) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
+
+
+# A record waits for sorting as one string: its sort key's parts, then its line, joined by NUL.
+# No part can hold a NUL (a value with a control character is not written, see codec), so the
+# strings sort exactly as the (key, line) tuples they stand for, at a fraction of the memory —
+# a million records must not keep a million models alive until the file is written.
+_SEP = "\0"
+
+
+def _sort_key(rt: str) -> Callable[[UtrexRecord], str]:
+    """The sort key text of one record type, for records below their school's SC line."""
+    if rt == "ES":
+        return lambda record: _SEP.join(("1", "", "0", _k(record.student_number)))
+    block, rank, fields = _ORDER[rt]
+    group = _GROUP_KEY.get(rt, "student_number")
+    get = attrgetter("school_number", *((group,) if group else ()), *fields)
+    head = (str(block), str(rank))
+
+    def key(record: UtrexRecord) -> str:
+        values = get(record)
+        rest = values[2:] if group else values[1:]
+        return _SEP.join(("0", _k(values[0]), head[0], _k(values[1]) if group else "", head[1],
+                          *map(_k, rest)))
+
+    return key
+
+
+_SORT_KEYS = {rt: _sort_key(rt) for rt in (*_ORDER, "ES")}
+
+
+def _line(entry: str) -> str:
+    return entry[entry.rindex(_SEP) + 1:]
 
 
 @dataclass
@@ -75,19 +110,22 @@ class WriteReport:
         return [f for f in self.findings if f.is_error]
 
 
-def assemble(
-    records: Iterable[UtrexRecord], *, edition: str = DEFAULT_EDITION
-) -> tuple[list[str], WriteReport]:
-    """Serialize and order records into the lines of one submission (see the module doc)."""
+def _order(records: Iterable[UtrexRecord], edition: str) -> tuple[list[str], list[str],
+                                                                  WriteReport]:
+    """The submission's DI line and its other records as sorted entries (see `_SEP`)."""
     codec = codec_for(edition)
     report = WriteReport(path=None, edition=edition)
     districts: list[tuple[str, str]] = []
     schools: dict[str | None, list[str]] = {}
-    body: list[tuple[tuple, str, UtrexRecord]] = []
+    entries: list[str] = []  # in input order
+    types: list[str] = []  # the record type of each entry
+    # records whose school has no SC record yet: school -> [(entry index, school, keys)]
+    waiting: dict[Any, list[tuple[int, Any, dict[str, str]]]] = {}
     for record in records:
         rt = record.record_type
         line, findings = codec.serialize(record)
-        report.findings.extend(findings)
+        if findings:
+            report.findings.extend(findings)
         if line is None:
             report.not_written[rt] += 1
             continue
@@ -95,52 +133,60 @@ def assemble(
             districts.append((line, str(record.lea_number)))
         elif rt == "SC":
             schools.setdefault(record.school_number, []).append(line)
-        elif rt == "ES":
-            body.append(((1, "", 0, _k(record.student_number)), line, record))
+            waiting.pop(record.school_number, None)
         else:
-            block, rank, fields = _ORDER[rt]
-            group = _GROUP_KEY.get(rt, "student_number")
-            key = (
-                0, _k(record.school_number), block,
-                _k(getattr(record, group)) if group else "", rank,
-                *(_k(getattr(record, f)) for f in fields),
-            )
-            body.append((key, line, record))
+            if rt != "ES" and record.school_number not in schools:
+                waiting.setdefault(record.school_number, []).append((
+                    len(entries), record.school_number, {
+                        k: str(v) for k in ("lea_number", "student_number")
+                    if (v := getattr(record, k, None)) is not None}))
+            entries.append(_SORT_KEYS[rt](record) + _SEP + line)
+            types.append(rt)
 
-    lines: list[str] = []
+    head: list[str] = []
     districts.sort()
     if not districts:
         report.findings.append(make_finding("fmt.no-district"))
     for i, (line, lea) in enumerate(districts):
         if i == 0:
-            lines.append(line)
+            head.append(line)
             report.written["DI"] += 1
         else:
             report.not_written["DI"] += 1
             report.findings.append(make_finding("fmt.extra-district", record="DI", value=lea))
 
-    placed: list[tuple[tuple, str]] = []
+    placed: list[str] = []
     for school, sc_lines in schools.items():
         sc_lines.sort()
-        placed.append(((0, _k(school), 0), sc_lines[0]))
+        placed.append(_SEP.join(("0", _k(school), "0", sc_lines[0])))
         report.written["SC"] += 1
         for _ in sc_lines[1:]:
             report.not_written["SC"] += 1
             report.findings.append(make_finding("fmt.duplicate-school", record="SC", value=school))
-    for key, line, record in body:
-        rt = record.record_type
-        if rt != "ES" and record.school_number not in schools:
+    homeless = {i: (school, keys) for items in waiting.values() for i, school, keys in items}
+    if not homeless:
+        placed += entries
+        report.written.update(types)
+    for i, (entry, rt) in enumerate(zip(entries, types, strict=True) if homeless else ()):
+        if i in homeless:
+            school, keys = homeless[i]
             report.not_written[rt] += 1
             report.findings.append(make_finding(
-                "fmt.no-school", record=rt, field="school_number", value=record.school_number,
-                keys={k: str(v) for k in ("lea_number", "student_number")
-                      if (v := getattr(record, k, None)) is not None}))
+                "fmt.no-school", record=rt, field="school_number", value=school, keys=keys))
             continue
-        placed.append((key, line))
+        placed.append(entry)
         report.written[rt] += 1
+    del entries, types
     placed.sort()
-    lines.extend(line for _, line in placed)
-    return lines, report
+    return head, placed, report
+
+
+def assemble(
+    records: Iterable[UtrexRecord], *, edition: str = DEFAULT_EDITION
+) -> tuple[list[str], WriteReport]:
+    """Serialize and order records into the lines of one submission (see the module doc)."""
+    head, placed, report = _order(records, edition)
+    return head + [_line(entry) for entry in placed], report
 
 
 def write_file(
@@ -154,8 +200,10 @@ def write_file(
     Records that cannot be written are left out and reported in ``WriteReport.findings``; the
     file holds every other record. The file is replaced only once it is complete.
     """
-    lines, report = assemble(records, edition=edition)
+    head, placed, report = _order(records, edition)
     report.path = Path(path)
     with atomic_write(path) as out:
-        out.write("".join(lines).encode("ascii"))
+        out.write("".join(head).encode("ascii"))
+        for start in range(0, len(placed), 10_000):  # a whole file's text would double memory
+            out.write("".join(map(_line, placed[start:start + 10_000])).encode("ascii"))
     return report

@@ -1,0 +1,357 @@
+"""The benchmark harness: how fast the SDK is on districts of 10k to 1M records, against what a
+user would write instead.
+
+    python bench/run.py                          # 10k, 100k and 1M records
+    python bench/run.py --sizes 10000 --quick    # one size, one timing run
+    python bench/run.py --write-docs             # also rewrite the table in docs/performance.md
+    python bench/run.py --sizes 100000 --profile parse   # cProfile one step, top functions
+
+Per size it generates a synthetic district (``utrex_sdk.synth``) in a temporary folder, then runs
+every step of ``bench/steps.py`` on that same file in this one process: the best of ``--repeat``
+timed runs gives records per second; a separate run under ``tracemalloc`` gives the peak of
+Python allocations (tracemalloc slows allocation down, so it is never the timed run); a thread
+sampling ``/proc/self/statm`` every few milliseconds during the timed runs gives the peak
+resident set of the process. ``ru_maxrss`` (the process's high-water mark, never reset) is
+printed at the end. Steps whose code is not in this checkout yet are skipped with a message.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import gc
+import os
+import platform
+import pstats
+import re
+import resource
+import sys
+import tempfile
+import threading
+import time
+import tracemalloc
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import steps  # bench/ is not a package: this file is run as a script
+
+from utrex_sdk.synth import district_records, students_for
+from utrex_sdk.writer import write_file
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs" / "performance.md"
+BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
+MB = 1024 * 1024
+DEFAULT_STEPS = [*steps.STEPS, "convert"]
+
+
+@dataclass
+class Result:
+    size: int  # records in the district file
+    step: str
+    seconds: float | None  # None: skipped
+    traced_peak: int | None = None  # bytes, tracemalloc
+    rss_peak: int | None = None  # bytes, sampled
+    note: str = ""
+
+    @property
+    def per_second(self) -> float | None:
+        return self.size / self.seconds if self.seconds else None
+
+
+class RssSampler:
+    """Peak resident set size while a block runs, sampled from /proc/self/statm (Linux)."""
+
+    def __init__(self, interval: float = 0.002):
+        self.interval = interval
+        self.peak: int | None = None
+        self._page = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+        self._stop = threading.Event()
+
+    def _rss(self) -> int | None:
+        try:
+            with open("/proc/self/statm") as statm:
+                return int(statm.read().split()[1]) * self._page
+        except OSError:
+            return None
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            rss = self._rss()
+            if rss is not None:
+                self.peak = max(self.peak or 0, rss)
+            self._stop.wait(self.interval)
+
+    def __enter__(self) -> RssSampler:
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        rss = self._rss()
+        if rss is not None:
+            self.peak = max(self.peak or 0, rss)
+
+
+def machine() -> dict[str, str]:
+    model = platform.processor() or platform.machine()
+    try:
+        text = Path("/proc/cpuinfo").read_text()
+        found = re.search(r"^model name\s*:\s*(.+)$", text, re.M)
+        model = found.group(1).strip() if found else model
+    except OSError:
+        pass
+    versions = []
+    for name in ("pydantic", "pandas"):
+        try:
+            module = __import__(name)
+            versions.append(f"{name} {module.__version__}")
+        except ImportError:
+            pass
+    return {
+        "CPU": f"{model}, {os.cpu_count()} logical CPUs",
+        "Python": f"{platform.python_implementation()} {platform.python_version()}",
+        "OS": platform.platform(),
+        "Libraries": ", ".join(versions),
+    }
+
+
+def make_district(size: int, seed: int, folder: Path) -> tuple[Path, int, float]:
+    """Write a district of about ``size`` records; return its path, record count and seconds."""
+    students = students_for(size, seed)
+    path = folder / f"district-{size}.txt"
+    start = time.perf_counter()
+    report = write_file(district_records(students, seed), path)
+    seconds = time.perf_counter() - start
+    if report.findings:
+        raise SystemExit(f"bench: the synthetic district has findings: {report.findings[:3]}")
+    return path, sum(report.written.values()), seconds
+
+
+def measure(step: str, path: Path, work: Path, size: int, repeat: int) -> Result:
+    func = steps.STEPS[step]
+    best, rss = float("inf"), 0
+    for _ in range(repeat):
+        gc.collect()
+        with RssSampler() as sampler:
+            start = time.perf_counter()
+            count = func(path, work)
+            best = min(best, time.perf_counter() - start)
+        rss = max(rss, sampler.peak or 0)
+        if count != size:
+            raise SystemExit(f"bench: {step} handled {count} records, the file has {size}")
+    gc.collect()
+    tracemalloc.start()
+    func(path, work)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return Result(size, step, best, peak, rss or None)
+
+
+def derive_serialize(results: list[Result]) -> Result:
+    by = {r.step: r for r in results}
+    both, parse = by["parse+serialize"], by["parse"]
+    return Result(both.size, "serialize", both.seconds - parse.seconds, both.traced_peak,
+                  both.rss_peak, note="parse+serialize minus parse")
+
+
+def run_size(size: int, args: argparse.Namespace, folder: Path) -> list[Result]:
+    path, records, gen_seconds = make_district(size, args.seed, folder)
+    print(f"\n== {records:,} records ({path.stat().st_size / MB:.1f} MB), "
+          f"generated in {gen_seconds:.1f} s", flush=True)
+    results: list[Result] = []
+    for step in args.steps:
+        why = steps.missing(step)
+        if why:
+            print(f"   {step}: skipped — {why}", flush=True)
+            results.append(Result(records, step, None, note=why))
+            continue
+        result = measure(step, path, folder, records, args.repeats[size])
+        print(f"   {step}: {result.seconds:.2f} s", flush=True)
+        results.append(result)
+    done = {r.step for r in results if r.seconds is not None}
+    if {"parse", "parse+serialize"} <= done:
+        results.append(derive_serialize(results))
+    if not args.keep:
+        path.unlink()
+    return results
+
+
+def _fmt_ratio(value: float | None, suffix: str) -> str:
+    return "" if value is None else f"{value:.2f}{suffix}"
+
+
+def table(results: list[Result]) -> str:
+    """A Markdown table: one row per size and step, with the ratios to the baselines."""
+    head = ("| records | step | seconds | records/s | µs/record | × slice loop | "
+            "speed vs pandas | tracemalloc peak MB | RSS peak MB |")
+    rows = [head, "|" + "---|" * 9]
+    by = {(r.size, r.step): r for r in results}
+    order = ["slice", "pandas", "parse", "serialize", "validate", "convert"]
+    for size in sorted({r.size for r in results}):
+        base, pandas = by.get((size, "slice")), by.get((size, "pandas"))
+        for step in order:
+            r = by.get((size, step))
+            if r is None:
+                continue
+            if r.seconds is None:
+                rows.append(f"| {size:,} | {step} | — | | | | | | {r.note} |")
+                continue
+            vs_slice = r.seconds / base.seconds if base and base.seconds else None
+            vs_pandas = (pandas.seconds / r.seconds
+                         if pandas and pandas.seconds and step != "pandas" else None)
+            rows.append(
+                f"| {size:,} | {step} | {r.seconds:.2f} | {r.per_second:,.0f} | "
+                f"{1e6 / r.per_second:.1f} | {_fmt_ratio(vs_slice, '×')} | "
+                f"{_fmt_ratio(vs_pandas, '× faster' if vs_pandas else '')} | "
+                f"{_fmt_ratio(r.traced_peak and r.traced_peak / MB, '')} | "
+                f"{_fmt_ratio(r.rss_peak and r.rss_peak / MB, '')} |")
+    return "\n".join(rows)
+
+
+def targets(results: list[Result]) -> list[str]:
+    """The issue's parse targets, per size: ≥2× faster than pandas, within 5× of the loop."""
+    lines = []
+    by = {(r.size, r.step): r for r in results}
+    for size in sorted({r.size for r in results}):
+        parse, base, pandas = (by.get((size, s)) for s in ("parse", "slice", "pandas"))
+        if not (parse and parse.seconds):
+            continue
+        if pandas and pandas.seconds:
+            x = pandas.seconds / parse.seconds
+            lines.append(f"{size:,} records: parse is {x:.2f}× as fast as pandas.read_fwf "
+                         f"(target ≥ 2×): {'met' if x >= 2 else 'NOT met'}")
+        if base and base.seconds:
+            x = parse.seconds / base.seconds
+            lines.append(f"{size:,} records: parse takes {x:.2f}× the bare slicing loop "
+                         f"(target ≤ 5×): {'met' if x <= 5 else 'NOT met'}")
+    return lines
+
+
+def growth(results: list[Result]) -> list[str]:
+    """Cost per record at the largest size over the smallest, per step (1.0 = linear)."""
+    sizes = sorted({r.size for r in results})
+    if len(sizes) < 2:
+        return []
+    by = {(r.size, r.step): r for r in results}
+    out = []
+    for step in ("slice", "pandas", "parse", "serialize", "validate", "convert"):
+        small, large = by.get((sizes[0], step)), by.get((sizes[-1], step))
+        if small and large and small.seconds and large.seconds:
+            ratio = (large.seconds / large.size) / (small.seconds / small.size)
+            out.append(f"{step}: µs/record at {sizes[-1]:,} is {ratio:.2f}× that at "
+                       f"{sizes[0]:,}")
+    return out
+
+
+def report(results: list[Result], args: argparse.Namespace) -> str:
+    info = machine()
+    command = " ".join(["python bench/run.py", f"--sizes {args.sizes}",
+                        *(["--quick"] if args.quick else []),
+                        *([f"--repeat {args.repeat}"] if args.repeat else []),
+                        *([f"--seed {args.seed}"] if args.seed else []),
+                        *([f"--steps {','.join(args.steps)}"] if args.steps != DEFAULT_STEPS
+                          else [])])
+    parts = [
+        f"Measured with `{command}` on {time.strftime('%Y-%m-%d')}.",
+        "",
+        *(f"- {k}: {v}" for k, v in info.items()),
+        f"- seed {args.seed}; timed runs per step (the best is shown): "
+        + ", ".join(f"{n} at {size:,}" for size, n in args.repeats.items())
+        + f"; process ru_maxrss at the end: {ru_maxrss() / MB:.0f} MB",
+        "",
+        table(results),
+        "",
+        "Targets (issue 6):",
+        "",
+        *(f"- {line}" for line in targets(results)),
+    ]
+    if grown := growth(results):
+        parts += ["", "Growth from the smallest to the largest size (1.00 = linear):", "",
+                  *(f"- {line}" for line in grown)]
+    return "\n".join(parts)
+
+
+def ru_maxrss() -> int:
+    scale = 1 if sys.platform == "darwin" else 1024  # bytes on macOS, KiB on Linux
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale
+
+
+def write_docs(text: str, path: Path) -> None:
+    """Replace the generated section of ``path`` (between the bench markers), keep the rest."""
+    block = f"{BEGIN}\n{text}\n{END}"
+    if path.exists():
+        old = path.read_text(encoding="utf-8")
+        if BEGIN in old and END in old:
+            new = old[:old.index(BEGIN)] + block + old[old.index(END) + len(END):]
+        else:
+            new = old.rstrip("\n") + "\n\n" + block + "\n"
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        new = f"# Performance\n\n{block}\n"
+    path.write_text(new, encoding="utf-8")
+
+
+def profile(step: str, size: int, args: argparse.Namespace, folder: Path) -> None:
+    path, records, _ = make_district(size, args.seed, folder)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    steps.STEPS[step](path, folder)
+    profiler.disable()
+    print(f"\n== cProfile of {step} on {records:,} records")
+    pstats.Stats(profiler).sort_stats("tottime").print_stats(args.top)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="10000,100000,1000000",
+                        help="district sizes in UTREx records, comma-separated")
+    parser.add_argument("--quick", action="store_true",
+                        help="one timing run per step (default: best of 3 below 500k records)")
+    parser.add_argument("--repeat", type=int, default=None, help="timed runs per step")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--steps", default=",".join(DEFAULT_STEPS),
+                        help="steps to run, comma-separated")
+    parser.add_argument("--keep", type=Path, default=None,
+                        help="generate the districts in this folder and keep them")
+    parser.add_argument("--write-docs", action="store_true",
+                        help="write the results into docs/performance.md")
+    parser.add_argument("--docs", type=Path, default=DOCS, help=argparse.SUPPRESS)
+    parser.add_argument("--profile", choices=sorted(steps.STEPS), default=None,
+                        help="cProfile this step on the first size instead of benchmarking")
+    parser.add_argument("--top", type=int, default=25, help="functions shown by --profile")
+    args = parser.parse_args(argv)
+    sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s]
+    args.steps = [s for s in args.steps.split(",") if s]
+    unknown = set(args.steps) - {*steps.STEPS, "convert"}
+    if unknown:
+        parser.error(f"unknown steps: {', '.join(sorted(unknown))}")
+    if "parse+serialize" in args.steps and "parse" not in args.steps:
+        args.steps.insert(0, "parse")
+    folder_context = tempfile.TemporaryDirectory(prefix="utrex-bench-")
+    folder = args.keep or Path(folder_context.name)
+    folder.mkdir(parents=True, exist_ok=True)
+    with folder_context:
+        if args.profile:
+            profile(args.profile, sizes[0], args, folder)
+            return 0
+        results: list[Result] = []
+        args.repeats = {}
+        for size in sizes:
+            args.repeats[size] = args.repeat or (1 if args.quick or size >= 500_000 else 3)
+            results += run_size(size, args, folder)
+        text = report(results, args)
+    print()
+    print(text)
+    if args.write_docs:
+        write_docs(text, args.docs)
+        print(f"\nwrote {args.docs}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,130 @@
+"""The measured steps of the benchmark, each a function of the district file it works on.
+
+Every step returns the number of UTREx records it handled, so the harness can check that all
+steps saw the same records. The two baselines are what a user would write instead of the SDK:
+
+- ``slice``: a bare Python loop reading the file in text mode and slicing each line into strings
+  with the layout's column specs (``utrex_sdk.layouts.edition_layout``). No types, no checks: the
+  floor for pure Python.
+- ``pandas``: ``pandas.read_fwf`` with the same column specs. Widths differ by record type, so,
+  as a data person would, the lines are first grouped by their first three characters and each
+  group is read as its own fixed-width table (``dtype=str``, ``header=None``, the layout's field
+  names as column names). The grouping is part of the timed work.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+from collections.abc import Callable
+from pathlib import Path
+
+from utrex_sdk import edition_layout, read_file, write_file
+
+Step = Callable[[Path, Path], int]
+
+
+def column_specs() -> dict[str, list[tuple[int, int]]]:
+    """``{"S1=": [(0, 3), (3, 13), ...]}``: each field's 0-based, end-exclusive slice."""
+    return {
+        f"{rt}=": [(f.start - 1, f.end) for f in layout.fields]
+        for rt, layout in edition_layout().records.items()
+    }
+
+
+def slice_loop(path: Path, _work: Path) -> int:
+    """Baseline: slice every line into a list of strings with the layout's column specs."""
+    specs = column_specs()
+    count = 0
+    with path.open(encoding="ascii") as handle:
+        for line in handle:
+            cols = specs.get(line[:3])
+            if cols is None:
+                continue
+            fields = [line[a:b] for a, b in cols]
+            if fields:
+                count += 1
+    return count
+
+
+def pandas_read_fwf(path: Path, _work: Path) -> int:
+    """Baseline: group lines by record type, ``pandas.read_fwf`` each group as strings."""
+    import pandas as pd
+
+    layouts = edition_layout().records
+    groups: dict[str, list[str]] = {}
+    with path.open(encoding="ascii") as handle:
+        for line in handle:
+            groups.setdefault(line[:2], []).append(line)
+    count = 0
+    for rt, lines in groups.items():
+        layout = layouts[rt]
+        frame = pd.read_fwf(
+            io.StringIO("".join(lines)),
+            colspecs=[(f.start - 1, f.end) for f in layout.fields],
+            names=[f.name for f in layout.fields],
+            dtype=str,
+            header=None,
+        )
+        count += len(frame)
+    return count
+
+
+def parse(path: Path, _work: Path) -> int:
+    """The SDK: stream the file into canonical models with ``read_file``."""
+    count = 0
+    for item in read_file(path):
+        if item.record is None or item.findings:
+            raise AssertionError(f"line {item.line} did not parse cleanly: {item.findings}")
+        count += 1
+    return count
+
+
+def parse_and_serialize(path: Path, work: Path) -> int:
+    """Parse, then ``write_file`` the models to a new file, which must equal the input.
+
+    The harness reports serialize as this step's time minus ``parse``'s: the models have to come
+    from somewhere, and streaming them from the parser keeps a million of them out of memory.
+    """
+    out = work / "rewritten.txt"
+    report = write_file((item.record for item in read_file(path)), out)
+    if report.findings:
+        raise AssertionError(f"write_file reported findings: {report.findings[:3]}")
+    if out.read_bytes() != path.read_bytes():
+        raise AssertionError("the rewritten file differs from the district file")
+    out.unlink()
+    return sum(report.written.values())
+
+
+def validate(path: Path, _work: Path) -> int:
+    """The validator (issue 3): file -> findings."""
+    from utrex_sdk.validation import ValidationOptions, validate_file
+
+    validate_file(path, ValidationOptions())
+    return sum(1 for _ in path.open("rb"))
+
+
+def missing(step: str) -> str | None:
+    """Why ``step`` cannot run in this checkout, or None when it can."""
+    if step == "pandas" and importlib.util.find_spec("pandas") is None:
+        return "pandas is not installed (pip install -e '.[bench]')"
+    if step == "validate" and importlib.util.find_spec("utrex_sdk.validation") is None:
+        return "not available yet (utrex_sdk.validation, issue 3)"
+    if step == "convert":
+        import utrex_sdk.synth as synth
+
+        if importlib.util.find_spec("utrex_sdk.mapping") is None or not hasattr(
+                synth, "write_export"):
+            return ("not available yet (needs utrex convert, issue 4, and the synthetic "
+                    "district's CSV export, benchmark phase 2)")
+    return None
+
+
+STEPS: dict[str, Step] = {
+    "slice": slice_loop,
+    "pandas": pandas_read_fwf,
+    "parse": parse,
+    "parse+serialize": parse_and_serialize,
+    "validate": validate,
+}
+"""The steps in the order they run (convert joins in phase 2)."""

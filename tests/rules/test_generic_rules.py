@@ -1,0 +1,135 @@
+"""Every generic rule row (001 present, 005 max length, 009 valid value, ...) fires on a value
+that breaks it and stays quiet on one at its boundary. The rows are data; so is this test: it is
+parametrized over every generic row of the catalogue, so a new row is tested the day it exists."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from utrex_sdk.catalogue import catalogue
+from utrex_sdk.models import code_set
+from utrex_sdk.validation import all_rules
+from utrex_sdk.validation.generic import compile_check
+
+from .helpers import OPTIONS, base, run
+
+GENERIC = sorted(r.id for r in all_rules().values() if compile_check(r) is not None)
+IN_YEAR = dt.date(2012, 10, 1)
+
+
+def _spec(rule):
+    return catalogue().records["S1" if rule.record == "SL" else rule.record].field(rule.fields[0])
+
+
+def _valid(spec) -> Any:
+    """Some valid value of the field's type."""
+    codes = code_set(spec)
+    if codes:
+        return codes[0]
+    return {"integer": 1, "decimal": Decimal("1"), "date": IN_YEAR, "month_day": "0601",
+            "datetime": dt.datetime(2012, 10, 1)}.get(spec.type, "A")
+
+
+def _cases(rule, record) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(values that break the rule, values that keep it), as field -> value."""
+    spec = _spec(rule)
+    name, args, kind = spec.name, rule.args, rule.check
+    current = record.__dict__.get(name)
+    ok = current if current is not None else _valid(spec)
+    numeric = spec.type in ("integer", "decimal")
+    if kind == "present":
+        return {name: None}, {name: ok}
+    if kind == "numeric":
+        return {name: "12A"}, {name: 12 if numeric else "12"}
+    if kind == "date":
+        return {name: "20130231"}, {name: IN_YEAR}
+    if kind in ("max_length", "exact_length"):
+        n = int(args["n"])
+        if numeric:
+            return {name: 10 ** n}, {name: 10 ** (n - 1)}
+        if spec.type in ("date", "datetime", "month_day"):
+            return {name: "9" * (n + 1)}, {name: ok}
+        return {name: "X" * (n + 1)}, {name: "X" * n}
+    if kind == "valid_value":
+        return {name: "§§"}, {name: ok}
+    if kind == "pattern":
+        return {name: "§"}, {name: ok}
+    if kind == "number_range":
+        if "max" in args:
+            high = Decimal(args["max"])
+            return {name: high + 1}, {name: high}
+        if "max_exclusive" in args:
+            below = Decimal(args["max_exclusive"])
+            return {name: below}, {name: below - Decimal("0.001")}
+        if "min" in args:
+            low = Decimal(args["min"])
+            return {name: low - 1}, {name: low}
+        above = Decimal(args["min_exclusive"])
+        return {name: above}, {name: above + 1}
+    if kind == "no_spaces":
+        return {name: "A B"}, {name: ok}
+    if kind == "alphanumeric":
+        return {name: "a-b"}, {name: "AB12"}
+    if kind == "name_chars":
+        return {name: "X1"}, {name: "O'NEIL-SMITH JR"}
+    if kind == "not_all_zeros":
+        return {name: "0000"}, {name: "0010"}
+    if kind == "not_future":
+        tomorrow = OPTIONS.today + dt.timedelta(days=1)
+        future = dt.datetime.combine(tomorrow, dt.time()) if spec.type == "datetime" else tomorrow
+        now = dt.datetime.combine(OPTIONS.today, dt.time()) if spec.type == "datetime" \
+            else OPTIONS.today
+        return {name: future}, {name: now}
+    if kind == "current_school_year":
+        return {name: 2014}, {name: 2013}
+    if kind == "in_school_year":
+        outside, inside = dt.date(2011, 6, 30), dt.date(2012, 7, 1)
+        if spec.type == "datetime":
+            outside, inside = (dt.datetime.combine(d, dt.time()) for d in (outside, inside))
+        return {name: outside}, {name: inside}
+    if kind == "matches_di_lea":
+        return {name: "99"}, {name: "14"}
+    if kind == "matches_sc_school":
+        return {name: "999"}, {name: ok}
+    if kind == "matches_s1_student":
+        return {name: "99999999"}, {name: ok}
+    other = rule.args.get("other_field") or rule.fields[1]
+    other_value = record.__dict__.get(other)
+    other_value = other_value if other_value is not None else _valid(
+        catalogue().records[record.record_type].field(other))
+    if kind == "present_if":
+        return {name: None, other: other_value}, {name: ok, other: other_value}
+    if kind == "blank_if":
+        return {name: ok, other: None}, {name: None, other: None}
+    raise AssertionError(f"no test values for check kind {kind!r}")
+
+
+def _with(records, target, values):
+    changed = target.model_copy()
+    changed.__dict__.update(values)  # raw values on purpose: the check, not pydantic, must judge
+    return [changed if r is target else r for r in records]
+
+
+@pytest.mark.parametrize("rule_id", GENERIC)
+def test_generic_rule_fires_and_keeps_quiet(rule_id):
+    rule = all_rules()[rule_id]
+    records = base()
+    record_type = "S1" if rule.record == "SL" else rule.record
+    targets = [r for r in records if r.record_type == record_type]
+    assert targets, f"the base submission has no {record_type} record to test {rule_id} on"
+    target = targets[0]
+    broken, kept = _cases(rule, target)
+    options = {"school_year": 2013} if rule.check == "current_school_year" else {}
+
+    result = run(_with(records, target, broken), **options)
+    assert not [n for n in result.not_checked if n.rule == rule_id], "rule did not run"
+    assert [f for f in result.findings if f.rule == rule_id], \
+        f"{rule_id} ({rule.rule}) did not fire on {broken}"
+
+    result = run(_with(records, target, kept), **options)
+    fired = [str(f) for f in result.findings if f.rule == rule_id]
+    assert not fired, f"{rule_id} ({rule.rule}) fired on {kept}: {fired}"

@@ -1,0 +1,54 @@
+"""The benchmark harness runs end to end on a tiny district (a smoke test, not a timing)."""
+
+import subprocess
+import sys
+
+from conftest import ROOT
+
+RUN = ROOT / "bench" / "run.py"
+
+
+def harness(*args, cwd):
+    return subprocess.run([sys.executable, str(RUN), *args], cwd=cwd, capture_output=True,
+                          text=True, timeout=600)
+
+
+def test_the_harness_measures_every_step_and_writes_its_table_into_the_docs(tmp_path):
+    docs = tmp_path / "performance.md"
+    docs.write_text("# Performance\n\nWritten by hand.\n\n<!-- bench:begin -->\nold\n"
+                    "<!-- bench:end -->\n\nAlso by hand.\n")
+    done = harness("--sizes", "400", "--quick", "--write-docs", "--docs", str(docs),
+                   "--seed", "2", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "| records | step | seconds | records/s |" in out
+    for step in ("slice", "parse", "serialize"):
+        assert f"| {step} |" in out
+    assert "convert" in out  # measured, or skipped with the reason
+    assert "CPU:" in out and "Python:" in out
+    assert "parse takes" in out and "the bare slicing loop" in out
+    text = docs.read_text()
+    assert text.startswith("# Performance\n\nWritten by hand.\n")
+    assert text.endswith("<!-- bench:end -->\n\nAlso by hand.\n")
+    assert "old" not in text and "| parse |" in text
+    assert "python bench/run.py --sizes 400 --quick --seed 2" in text
+    assert list(tmp_path.iterdir()) == [docs]  # the district files were temporary
+
+
+def test_a_step_that_is_not_there_yet_is_skipped_with_a_message(tmp_path):
+    done = harness("--sizes", "200", "--quick", "--steps", "parse,convert", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "| parse |" in done.stdout
+    assert "convert" in done.stdout
+
+
+def test_profile_prints_the_top_functions_of_a_step(tmp_path):
+    done = harness("--sizes", "200", "--profile", "parse", "--top", "5", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "cProfile of parse" in done.stdout and "tottime" in done.stdout
+
+
+def test_unknown_steps_are_a_usage_error(tmp_path):
+    done = harness("--steps", "parse,teleport", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "unknown steps: teleport" in done.stderr

@@ -1,0 +1,151 @@
+"""`utrex convert`: an export folder -> a UTREx file and a validation report, nothing lost.
+
+The adapter (``--adapter``, a plugin) reads the input folder; `utrex_sdk.conversion` writes the
+UTREx file atomically and accounts for every input row; the validator then checks the written file
+and the conversion's own findings join its report. A summary — records written per type, rows
+read / written / rejected per file, rejects by reason, findings by level — goes to stderr, so
+stdout carries only the report. Exit status as for `validate`: 0 no Err finding, 1 at least one,
+2 unusable input or usage.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from ..errors import UtrexError
+
+
+class ReportFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    xlsx = "xlsx"
+
+
+def convert(
+    input_dir: Annotated[Path, typer.Option("--input", help="The export folder.")],
+    output: Annotated[Path, typer.Option("--output", help="The UTREx file to write.")],
+    mapping: Annotated[Path | None, typer.Option(
+        "--mapping", help="The mapping file (required by the csv adapter).")] = None,
+    adapter: Annotated[str, typer.Option(
+        "--adapter", help="Adapter plugin (`utrex adapters` lists them).")] = "csv",
+    report: Annotated[Path | None, typer.Option(
+        "--report", help="Write the validation report here (atomically) instead of stdout.")
+    ] = None,
+    fmt: Annotated[ReportFormat, typer.Option("--format", help="Report format.")
+                   ] = ReportFormat.table,
+    rejects: Annotated[Path | None, typer.Option(
+        "--rejects", help="Write rejected rows here as CSV: file, row, record, reason.")] = None,
+    quiet: Annotated[bool, typer.Option(
+        "--quiet", help="No progress bar and no summary (for CI).")] = False,
+    reference: Annotated[Path | None, typer.Option(
+        "--reference", help="Reference-data folder for the validator.")] = None,
+    school_year: Annotated[int | None, typer.Option(
+        "--school-year", help="Ending year for the validator (default: the DI record's).")
+    ] = None,
+    collection: Annotated[str | None, typer.Option(
+        "--collection", help="oct1, dec1, year-end or daily, for the validator.")] = None,
+) -> None:
+    """Convert an export folder to a UTREx file, validate it, and account for every row."""
+    from ..adapters import load_adapter
+    from ..cli import user_errors
+    from ..conversion import convert as run_conversion
+    from ..report import write_report
+    from ..validation import ValidationOptions, validate_file
+
+    with user_errors():
+        if fmt is ReportFormat.xlsx and report is None:
+            raise UtrexError("--format xlsx needs --report PATH")
+        if fmt is ReportFormat.table and report is not None:
+            raise UtrexError("the table format prints to the terminal; use --format "
+                             "json|csv|xlsx with --report")
+        options = ValidationOptions(school_year=school_year, collection=collection,
+                                    reference=reference)
+        plugin = load_adapter(adapter)(input_dir, mapping=mapping)
+        with _progress(quiet) as progress:
+            result = run_conversion(plugin, output, rejects=rejects, progress=progress)
+        with _status(quiet, f"validating {output}"):
+            validation = validate_file(output, replace(options, edition=result.edition))
+        validation.add(result.findings)
+        summary = result.summary() | {"adapter": adapter, "input": str(input_dir)}
+        if not quiet:
+            _print_summary(result, validation, Console(stderr=True, width=_width()))
+        write_report(validation, fmt.value, report, extra={"conversion": summary})
+    raise typer.Exit(code=validation.exit_code)
+
+
+def _width() -> int | None:
+    return None if sys.stderr.isatty() else 100
+
+
+@contextmanager
+def _progress(quiet: bool) -> Iterator[Callable[[int], None] | None]:
+    """A progress line on a terminal only: pipes and CI logs get no control characters."""
+    if quiet or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    with Progress(SpinnerColumn(), TextColumn("converting: {task.completed:,} rows"),
+                  TimeElapsedColumn(), console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("convert", total=None)
+
+        def update(count: int) -> None:
+            if count >= 0:
+                bar.update(task, completed=count)
+
+        yield update
+
+
+@contextmanager
+def _status(quiet: bool, text: str) -> Iterator[None]:
+    """A spinner while a long step runs, on a terminal only."""
+    if quiet or not sys.stderr.isatty():
+        yield
+        return
+    with Console(stderr=True).status(text):
+        yield
+
+
+def _print_summary(result, validation, console: Console) -> None:
+    info = result.summary()
+    written = ", ".join(f"{rt} {n:,}" for rt, n in info["written"].items()) or "none"
+    console.print(f"Wrote {result.output} (edition {result.edition}) in "
+                  f"{result.seconds:.1f} s: {written}", markup=False, highlight=False)
+    blank = sum(info["blank_rows"].values())
+    console.print(f"Rows: {info['rows_read']:,} read = {info['rows_written']:,} written + "
+                  f"{info['rows_rejected']:,} rejected"
+                  + (f" ({blank:,} blank rows skipped)" if blank else ""),
+                  markup=False, highlight=False)
+    table = Table(show_edge=False, box=None, pad_edge=False)
+    for heading in ("File", "Record", "Read", "Written", "Rejected"):
+        table.add_column(heading, justify="left" if heading in ("File", "Record") else "right")
+    for row in info["files"]:
+        table.add_row(row["file"], row["record"], f"{row['read']:,}", f"{row['written']:,}",
+                      f"{row['rejected']:,}")
+    console.print(table)
+    if info["rejected"]:
+        console.print("Rejected rows by reason:", markup=False)
+        for reason_id, entry in info["rejected"].items():
+            console.print(f"  {entry['count']:>7,}  {reason_id} ({entry['reason']})",
+                          markup=False, highlight=False)
+        where = result.rejects_path or "--rejects PATH to list them"
+        console.print(f"  rows listed in: {where}", markup=False, highlight=False)
+    conv = info["findings"]
+    console.print(f"Findings: {validation.errors:,} Err, {validation.warnings:,} Warn "
+                  f"(conversion {conv['Err']:,} Err, {conv['Warn']:,} Warn; the rest from "
+                  f"validating the file)", markup=False, highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(convert)

@@ -1,0 +1,124 @@
+"""`utrex validate`, `utrex explain` and `utrex rules`: the validator on the command line.
+
+Exit status of `validate`: 0 when there is no Err finding, 1 when there is at least one, 2 for
+unusable input or usage (one line on stderr, never a traceback).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..errors import UtrexError
+from ..layouts import EDITIONS
+from ..report import write_report
+from ..validation import COLLECTIONS, ValidationOptions, validate_file
+from ..validation.catalogue_view import registry_rows, render_rules_md, rule_detail
+
+
+class ReportFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    xlsx = "xlsx"
+
+
+class RulesFormat(StrEnum):
+    table = "table"
+    json = "json"
+    md = "md"
+
+
+def _date(text: str | None) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise UtrexError(f"--as-of {text!r} is not a date YYYY-MM-DD") from None
+
+
+def validate(
+    file: Annotated[Path, typer.Argument(help="A UTREx fixed-width file.")],
+    reference: Annotated[Path | None, typer.Option(
+        "--reference", help="Folder of reference-data CSV files (docs/reference-data.md).")] = None,
+    school_year: Annotated[int | None, typer.Option(
+        "--school-year", help="Ending year, e.g. 2021 for 2020-21 (default: the DI record's).")
+    ] = None,
+    as_of: Annotated[str | None, typer.Option(
+        "--as-of", help="SIS as-of date YYYY-MM-DD (default: the DI record's).")] = None,
+    collection: Annotated[str | None, typer.Option(
+        "--collection", help=f"One of {', '.join(COLLECTIONS)}.")] = None,
+    fmt: Annotated[ReportFormat, typer.Option("--format", help="Report format.")
+                   ] = ReportFormat.table,
+    output: Annotated[Path | None, typer.Option(
+        "--output", help="Write the report here (atomically) instead of to stdout.")] = None,
+    baseline: Annotated[Path | None, typer.Option(
+        "--baseline", help="An earlier JSON report: mark findings new / still present / "
+                           "resolved.")] = None,
+    edition: Annotated[str | None, typer.Option(
+        "--edition", help=f"Layout edition of FILE: {', '.join(EDITIONS)}.")] = None,
+    max_findings: Annotated[int | None, typer.Option(
+        "--max-findings", help="Stop after this many findings (the report says so).")] = None,
+) -> None:
+    """Check a UTREx file against the spec's rules; exit 1 if there is an Err finding."""
+    from ..cli import user_errors
+
+    with user_errors():
+        if edition is not None and edition not in EDITIONS:
+            raise UtrexError(f"unknown edition {edition!r}; known: {', '.join(EDITIONS)}")
+        if fmt is ReportFormat.xlsx and output is None:
+            raise UtrexError("--format xlsx needs --output PATH")
+        options = ValidationOptions(school_year=school_year, as_of=_date(as_of),
+                                    collection=collection, reference=reference,
+                                    edition=edition, max_findings=max_findings)
+        result = validate_file(file, options)
+        if baseline is not None:
+            result.compare_baseline(baseline)
+        write_report(result, fmt.value, output)
+    raise typer.Exit(code=result.exit_code)
+
+
+def explain(error_id: Annotated[str, typer.Argument(help="An Error ID (S1.320, 001, ...) "
+                                                        "or a rule id (001:S1.last_name).")]
+            ) -> None:
+    """Show a rule's text, level, spec section and whether it is implemented."""
+    from ..cli import user_errors
+
+    with user_errors():
+        text = rule_detail(error_id)
+    typer.echo(text)
+
+
+def rules(fmt: Annotated[RulesFormat, typer.Option("--format", help="Output format.")
+                         ] = RulesFormat.table) -> None:
+    """The rule registry: every Error ID of the 2020-21 spec and its status."""
+    if fmt is RulesFormat.md:
+        typer.echo(render_rules_md(), nl=False)
+        return
+    rows = registry_rows()
+    if fmt is RulesFormat.json:
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    from rich.table import Table
+
+    from ..cli import _console
+
+    table = Table(title="UTREx 2020-21 rule registry")
+    for column in ("Rule", "Error ID", "Level", "Record", "Field", "Status", "Rule text"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(row["rule"], row["error_id"], row["level"], row["record"], row["field"],
+                      row["status"], row["text"])
+    _console().print(table)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(validate)
+    app.command()(explain)
+    app.command()(rules)

@@ -1,0 +1,122 @@
+"""What a validation run knows besides the record in hand: options, dates, the shared index.
+
+The school year comes from `--school-year` or the DI record. The DI's SCHOOL YEAR is the
+*ending* year: the 2012-13 spec's sample DI line (line 169) reads `YR=2012 , OK=OCT2011-10-01`,
+an October 2011 extract in school year 2012. The year runs July 1 – June 30 (2020-21 spec, S1
+Exit Date: "within the current school year (July 1 - June 30)").
+
+"Year end" is when SIS As Of Date >= the school's Last Day of School on its SC record, which is
+how the spec states it in every year-end rule ("At Year End (SIS As Of Date >= Last Day of School
+in 'SC' record)"); `--collection year-end` forces it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from ..errors import UtrexError
+from .index import Index
+
+if TYPE_CHECKING:
+    from .reference import Reference
+
+Collection = Literal["oct1", "dec1", "year-end", "daily"]
+COLLECTIONS: tuple[str, ...] = ("oct1", "dec1", "year-end", "daily")
+
+
+@dataclass(frozen=True)
+class ValidationOptions:
+    """What the user tells a run. Everything is optional: the DI record supplies the rest."""
+
+    school_year: int | None = None
+    as_of: dt.date | None = None
+    collection: str | None = None
+    reference: Path | None = None
+    edition: str | None = None
+    max_findings: int | None = None
+    today: dt.date | None = None  # "cannot be future date" is judged against this (tests pin it)
+
+    def __post_init__(self) -> None:
+        if self.collection is not None and self.collection not in COLLECTIONS:
+            raise UtrexError(f"unknown collection {self.collection!r}; "
+                             f"one of: {', '.join(COLLECTIONS)}")
+        if self.school_year is not None and not 1990 <= self.school_year <= 2100:
+            raise UtrexError(f"school year {self.school_year} is not a 4-digit ending year")
+
+
+@dataclass
+class Context:
+    """The run's facts, shared by every rule."""
+
+    options: ValidationOptions
+    index: Index
+    reference: Reference | None = None
+    school_year: int | None = None
+    as_of: dt.date | None = None
+    today: dt.date = field(default_factory=dt.date.today)
+    laid_out: dict[str, frozenset[str]] | None = None  # fields the input can carry, per record
+
+    @property
+    def collection(self) -> str | None:
+        return self.options.collection
+
+    @property
+    def year_start(self) -> dt.date | None:
+        """July 1 that opens the school year."""
+        return dt.date(self.school_year - 1, 7, 1) if self.school_year else None
+
+    @property
+    def year_end(self) -> dt.date | None:
+        """June 30 that closes the school year."""
+        return dt.date(self.school_year, 6, 30) if self.school_year else None
+
+    def in_school_year(self, day: dt.date) -> bool | None:
+        if self.school_year is None:
+            return None
+        return self.year_start <= day <= self.year_end
+
+    def last_day(self, school_number: str | None) -> dt.date | None:
+        """The school's Last Day of School (SC, MMDD) in the school year, or None."""
+        sc = self.index.school(school_number)
+        if sc is None or not sc.last_day_of_school or self.school_year is None:
+            return None
+        mmdd = sc.last_day_of_school
+        try:
+            return dt.date(self.school_year, int(mmdd[:2]), int(mmdd[2:]))
+        except ValueError:
+            return None
+
+    def is_year_end(self, school_number: str | None) -> bool:
+        """SIS As Of Date >= the school's Last Day of School, or a year-end collection."""
+        if self.collection == "year-end":
+            return True
+        last = self.last_day(school_number)
+        return bool(last and self.as_of and self.as_of >= last)
+
+    def sept1(self) -> dt.date | None:
+        return dt.date(self.school_year - 1, 9, 1) if self.school_year else None
+
+    def july1(self) -> dt.date | None:
+        return self.year_start
+
+
+def age_on(birth: dt.date, day: dt.date) -> int:
+    """Whole years of age on `day`."""
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def weekdays_between(start: dt.date, end: dt.date) -> int:
+    """Weekdays from `start` up to but not including `end` (an Exit Date is the day after)."""
+    days = (end - start).days
+    if days <= 0:
+        return 0
+    full, rest = divmod(days, 7)
+    count = full * 5
+    weekday = start.weekday()
+    for i in range(rest):
+        if (weekday + i) % 7 < 5:
+            count += 1
+    return count

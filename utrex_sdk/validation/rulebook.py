@@ -1,0 +1,152 @@
+"""The rule catalogue: the 2020-21 spec's Errors tables as data, plus which rules are checked.
+
+Each row of `utrex_sdk/spec/rules/<RECORD>.toml` is one rule row of the spec, copied verbatim
+(Error ID, level, field, rule text, message and description templates, notes, spec line) and
+curated with what the code needs: the canonical fields it is about, the generic check and its
+parameter (`check = "max_length"`, `args = { n = 10 }`), the reference tables it needs, or why it
+cannot be checked here at all (`status = "not-applicable"`, `reason = ...`).
+
+Implementations register against a rule's `id` (see `registry.py`); a rule's status is derived,
+never declared: `implemented` when a check is registered and needs only the file,
+`needs-reference-data` when it needs the state's data, `not-applicable` when the data says so,
+and `not-implemented` otherwise (a test keeps that last list empty).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from functools import cache
+from importlib import resources
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..catalogue import catalogue
+from ..findings import Level
+
+Status = Literal["implemented", "needs-reference-data", "not-applicable", "not-implemented"]
+
+GENERIC_IDS = re.compile(r"^\d{3}w?$")
+
+
+class RuleSpec(BaseModel):
+    """One rule row of the spec, with its curation."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str
+    record: str
+    spec_line: int
+    error_id: str
+    level: Level
+    field: str
+    condition: str = ""
+    rule: str
+    message: str = ""
+    description: str = ""
+    notes: str = ""
+    fields: tuple[str, ...] = ()
+    check: str | None = None
+    args: dict[str, Any] = Field(default_factory=dict)
+    needs: tuple[str, ...] = ()
+    status: Literal["not-applicable"] | None = None
+    reason: str | None = None
+    curation: str | None = None
+
+    @property
+    def section(self) -> str:
+        title = "Level 2 Exceptions" if self.record == "L2" else f"{_title(self.record)}: Errors"
+        return f"utrex-file-spec-2020-21, {title} (line {self.spec_line})"
+
+    @property
+    def labels(self) -> list[str]:
+        """The spec's names for [ColumnName], [ColumnName2], ... : the parts of the Field column."""
+        text = re.sub(r"^(Multi-field:?|\(Multi-record\)|Multi-record)\s*", "", self.field)
+        parts = [re.sub(r"\(\d\)", "", p).strip() for p in text.split(",")]
+        return [p for p in parts if p] or [self.field]
+
+
+class RecordRules(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    type: str
+    identifying: tuple[str, ...]
+    rules: tuple[RuleSpec, ...]
+
+
+def _title(record: str) -> str:
+    spec = catalogue().records.get(record)
+    names = {"SL": "Student List Record (SL)", "L2": "Level 2 Exceptions"}
+    if spec is not None:
+        return spec.sections.get("2020-21", spec.title)
+    return names.get(record, record)
+
+
+def table_name(record: str) -> str:
+    """[TableName] in a message: the record's title as the spec's messages write it."""
+    spec = catalogue().records.get(record)
+    return spec.title if spec else {"SL": "Student Record"}.get(record, record)
+
+
+def _rule_ids(record: str, rows: list[dict[str, Any]]) -> list[str]:
+    """Stable, unique ids: a record-specific Error ID stands for itself when it is used once;
+    generic IDs (and repeated ones) are qualified by record and field: `001:S1.last_name`."""
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[row["error_id"]] = counts.get(row["error_id"], 0) + 1
+    ids, seen = [], set()
+    for row in rows:
+        eid = row["error_id"]
+        if eid and not GENERIC_IDS.match(eid) and eid != "Dep" and counts[eid] == 1 \
+                and eid != "TBD":
+            base = eid
+        else:
+            about = row.get("fields") or [re.sub(r"[^a-z0-9]+", "_", row["field"].lower())
+                                           .strip("_")]
+            base = f"{eid or 'unnumbered'}:{record}.{about[0]}"
+        rid, n = base, 1
+        while rid in seen:
+            n += 1
+            rid = f"{base}#{n}"
+        seen.add(rid)
+        ids.append(rid)
+    return ids
+
+
+# The Level column says Err or Warn; one row says "Warning" (S1.396) and a few leave it blank.
+# A blank level is read as Err: every such row states a requirement ("Required Grades 9-12").
+_LEVELS = {"Err": "Err", "Warn": "Warn", "Warning": "Warn", "": "Err"}
+
+
+def _load(text: str) -> RecordRules:
+    data = tomllib.loads(text)
+    record = data["record"]["type"]
+    rows = data.get("rules", [])
+    rules = tuple(
+        RuleSpec(id=rid, record=record, **{**row, "level": _LEVELS[row.get("level", "")]})
+        for rid, row in zip(_rule_ids(record, rows), rows, strict=True)
+    )
+    return RecordRules(type=record, identifying=tuple(data["record"].get("identifying", ())),
+                       rules=rules)
+
+
+@cache
+def rulebook() -> dict[str, RecordRules]:
+    """Every record type's rules, in spec order, keyed by record type."""
+    folder = resources.files("utrex_sdk") / "spec" / "rules"
+    books = [_load(p.read_text(encoding="utf-8")) for p in folder.iterdir()
+             if p.name.endswith(".toml")]
+    order = [*catalogue().records, "SL", "L2"]
+    books.sort(key=lambda b: (order.index(b.type) if b.type in order else len(order), b.type))
+    return {b.type: b for b in books}
+
+
+@cache
+def all_rules() -> dict[str, RuleSpec]:
+    return {r.id: r for book in rulebook().values() for r in book.rules}
+
+
+def rules_for_error_id(error_id: str) -> list[RuleSpec]:
+    wanted = error_id.strip().replace(" ", "")
+    return [r for r in all_rules().values() if r.error_id == wanted or r.id == error_id]
