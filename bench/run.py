@@ -9,16 +9,19 @@ user would write instead.
 Per size it generates a synthetic district (``utrex_sdk.synth``) in a temporary folder, then runs
 every step of ``bench/steps.py`` on that same file in this one process: the best of ``--repeat``
 timed runs gives records per second; a separate run under ``tracemalloc`` gives the peak of
-Python allocations (tracemalloc slows allocation down, so it is never the timed run); a thread
-sampling ``/proc/self/statm`` every few milliseconds during the timed runs gives the peak
-resident set of the process. ``ru_maxrss`` (the process's high-water mark, never reset) is
-printed at the end. Steps whose code is not in this checkout yet are skipped with a message.
+Python allocations (tracemalloc slows allocation down, so it is never the timed run); the
+kernel's high-water mark of the process's resident set (VmHWM, reset before each timed run,
+Linux only) gives its peak RSS during the step. ``ru_maxrss`` (the process's high-water mark,
+never reset) is printed at the end. Steps whose code is not in this checkout yet are skipped
+with a message.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import cProfile
+import ctypes
 import gc
 import os
 import platform
@@ -27,7 +30,6 @@ import re
 import resource
 import sys
 import tempfile
-import threading
 import time
 import tracemalloc
 from dataclasses import dataclass
@@ -54,6 +56,7 @@ class Result:
     seconds: float | None  # None: skipped
     traced_peak: int | None = None  # bytes, tracemalloc
     rss_peak: int | None = None  # bytes, sampled
+    rss_start: int | None = None  # bytes, when the step started
     note: str = ""
 
     @property
@@ -61,40 +64,38 @@ class Result:
         return self.size / self.seconds if self.seconds else None
 
 
-class RssSampler:
-    """Peak resident set size while a block runs, sampled from /proc/self/statm (Linux)."""
+class RssPeak:
+    """The peak resident set size while a block runs: Linux's VmHWM, reset when it starts.
 
-    def __init__(self, interval: float = 0.002):
-        self.interval = interval
+    Writing 5 to /proc/self/clear_refs resets the high-water mark to the current RSS (Linux 4.0
+    and later); reading VmHWM afterwards gives the block's peak, measured by the kernel, at no
+    cost to the block (a sampling thread would take the GIL from it). Elsewhere: None.
+    """
+
+    def __init__(self) -> None:
+        self.start: int | None = None
         self.peak: int | None = None
-        self._page = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
-        self._stop = threading.Event()
 
-    def _rss(self) -> int | None:
+    @staticmethod
+    def _status(key: str) -> int | None:
         try:
-            with open("/proc/self/statm") as statm:
-                return int(statm.read().split()[1]) * self._page
+            text = Path("/proc/self/status").read_text()
         except OSError:
             return None
+        found = re.search(rf"^{key}:\s+(\d+) kB", text, re.M)
+        return int(found.group(1)) * 1024 if found else None
 
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            rss = self._rss()
-            if rss is not None:
-                self.peak = max(self.peak or 0, rss)
-            self._stop.wait(self.interval)
-
-    def __enter__(self) -> RssSampler:
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
+    def __enter__(self) -> RssPeak:
+        try:
+            Path("/proc/self/clear_refs").write_text("5")
+        except OSError:
+            return self
+        self.start = self._status("VmRSS")
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-        rss = self._rss()
-        if rss is not None:
-            self.peak = max(self.peak or 0, rss)
+        if self.start is not None:
+            self.peak = self._status("VmHWM")
 
 
 def machine() -> dict[str, str]:
@@ -132,31 +133,40 @@ def make_district(size: int, seed: int, folder: Path) -> tuple[Path, int, float]
     return path, sum(report.written.values()), seconds
 
 
-def measure(step: str, path: Path, work: Path, size: int, repeat: int) -> Result:
+def release_memory() -> None:
+    """Collect garbage and hand freed heap back to the OS, so a step starts from a low RSS."""
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):  # glibc only; elsewhere RSS stays higher
+        ctypes.CDLL(None).malloc_trim(0)
+
+
+def measure(step: str, path: Path, work: Path, size: int, repeat: int, trace: bool) -> Result:
     func = steps.STEPS[step]
-    best, rss = float("inf"), 0
+    best, rss, rss_start = float("inf"), 0, None
     for _ in range(repeat):
-        gc.collect()
-        with RssSampler() as sampler:
+        release_memory()
+        with RssPeak() as memory:
             start = time.perf_counter()
             count = func(path, work)
             best = min(best, time.perf_counter() - start)
-        rss = max(rss, sampler.peak or 0)
+        rss, rss_start = max(rss, memory.peak or 0), rss_start or memory.start
         if count != size:
             raise SystemExit(f"bench: {step} handled {count} records, the file has {size}")
-    gc.collect()
-    tracemalloc.start()
-    func(path, work)
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return Result(size, step, best, peak, rss or None)
+    peak = None
+    if trace:
+        release_memory()
+        tracemalloc.start()
+        func(path, work)
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+    return Result(size, step, best, peak, rss or None, rss_start)
 
 
 def derive_serialize(results: list[Result]) -> Result:
     by = {r.step: r for r in results}
     both, parse = by["parse+serialize"], by["parse"]
     return Result(both.size, "serialize", both.seconds - parse.seconds, both.traced_peak,
-                  both.rss_peak, note="parse+serialize minus parse")
+                  both.rss_peak, both.rss_start, note="parse+serialize minus parse")
 
 
 def run_size(size: int, args: argparse.Namespace, folder: Path) -> list[Result]:
@@ -170,7 +180,8 @@ def run_size(size: int, args: argparse.Namespace, folder: Path) -> list[Result]:
             print(f"   {step}: skipped — {why}", flush=True)
             results.append(Result(records, step, None, note=why))
             continue
-        result = measure(step, path, folder, records, args.repeats[size])
+        steps.warm_up(step)
+        result = measure(step, path, folder, records, args.repeats[size], args.tracemalloc)
         print(f"   {step}: {result.seconds:.2f} s", flush=True)
         results.append(result)
     done = {r.step for r in results if r.seconds is not None}
@@ -187,8 +198,8 @@ def _fmt_ratio(value: float | None, suffix: str) -> str:
 
 def table(results: list[Result]) -> str:
     """A Markdown table: one row per size and step, with the ratios to the baselines."""
-    head = ("| records | step | seconds | records/s | µs/record | × slice loop | "
-            "speed vs pandas | tracemalloc peak MB | RSS peak MB |")
+    head = ("| records | step | seconds | records/s | µs/record | step ÷ slice loop | "
+            "pandas ÷ step | tracemalloc peak MB | RSS peak (at start) MB |")
     rows = [head, "|" + "---|" * 9]
     by = {(r.size, r.step): r for r in results}
     order = ["slice", "pandas", "parse", "serialize", "validate", "convert"]
@@ -204,12 +215,13 @@ def table(results: list[Result]) -> str:
             vs_slice = r.seconds / base.seconds if base and base.seconds else None
             vs_pandas = (pandas.seconds / r.seconds
                          if pandas and pandas.seconds and step != "pandas" else None)
+            rss = (f"{r.rss_peak / MB:.0f} ({r.rss_start / MB:.0f})"
+                   if r.rss_peak and r.rss_start else "")
             rows.append(
                 f"| {size:,} | {step} | {r.seconds:.2f} | {r.per_second:,.0f} | "
                 f"{1e6 / r.per_second:.1f} | {_fmt_ratio(vs_slice, '×')} | "
-                f"{_fmt_ratio(vs_pandas, '× faster' if vs_pandas else '')} | "
-                f"{_fmt_ratio(r.traced_peak and r.traced_peak / MB, '')} | "
-                f"{_fmt_ratio(r.rss_peak and r.rss_peak / MB, '')} |")
+                f"{_fmt_ratio(vs_pandas, '×')} | "
+                f"{_fmt_ratio(r.traced_peak and r.traced_peak / MB, '')} | {rss} |")
     return "\n".join(rows)
 
 
@@ -254,6 +266,7 @@ def report(results: list[Result], args: argparse.Namespace) -> str:
                         *(["--quick"] if args.quick else []),
                         *([f"--repeat {args.repeat}"] if args.repeat else []),
                         *([f"--seed {args.seed}"] if args.seed else []),
+                        *([] if args.tracemalloc else ["--no-tracemalloc"]),
                         *([f"--steps {','.join(args.steps)}"] if args.steps != DEFAULT_STEPS
                           else [])])
     parts = [
@@ -311,9 +324,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="10000,100000,1000000",
                         help="district sizes in UTREx records, comma-separated")
     parser.add_argument("--quick", action="store_true",
-                        help="one timing run per step (default: best of 3 below 500k records)")
+                        help="one timed run per step (default: the best of 10 below 50k "
+                             "records, of 3 below 500k, 1 run above)")
     parser.add_argument("--repeat", type=int, default=None, help="timed runs per step")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--no-tracemalloc", dest="tracemalloc", action="store_false",
+                        help="skip the tracemalloc runs (they take 2-3 times the timed run)")
     parser.add_argument("--steps", default=",".join(DEFAULT_STEPS),
                         help="steps to run, comma-separated")
     parser.add_argument("--keep", type=Path, default=None,
@@ -342,7 +358,8 @@ def main(argv: list[str] | None = None) -> int:
         results: list[Result] = []
         args.repeats = {}
         for size in sizes:
-            args.repeats[size] = args.repeat or (1 if args.quick or size >= 500_000 else 3)
+            args.repeats[size] = args.repeat or (
+                1 if args.quick or size >= 500_000 else 3 if size >= 50_000 else 10)
             results += run_size(size, args, folder)
         text = report(results, args)
     print()

@@ -241,6 +241,7 @@ class RecordCodec:
         self.layout = layout
         self.model = model
         self.record_type = layout.record_type
+        self.record_id = f"{layout.record_type}="  # the first literal of every layout
         self.width = layout.width
         self.literals = [f for f in layout.fields if f.kind == "literal"]
         values = [f for f in layout.fields if f.kind != "literal"]
@@ -258,7 +259,8 @@ class RecordCodec:
     def parse(self, text: str, *, line: int | None = None, source: str | None = None) -> Parsed:
         """Parse one line (its line ending optional) into the record's model."""
         text = text.removesuffix("\n").removesuffix("\r")
-        if self.fast_parse is not None and (record := self.fast_parse(text)) is not None:
+        if (self.fast_parse is not None and text.startswith(self.record_id)
+                and (record := self.fast_parse(text)) is not None):
             return Parsed(record, [])
         rt, findings = self.record_type, []
         where = {"record": rt, "line": line, "source": source}
@@ -303,11 +305,7 @@ class RecordCodec:
 
     def serialize(self, record: UtrexRecord) -> Encoded:
         """Write one record as a line of exactly ``width`` characters plus CR LF."""
-        try:
-            line = self._fast_serialize(record.__dict__)
-        except (KeyError, TypeError):  # a field missing, an unhashable value: see below
-            line = None
-        if line is not None:
+        if (line := self._fast_serialize(record.__dict__)) is not None:
             return Encoded(line, [])
         parts: list[str] = []
         findings: list[Finding] = []
@@ -362,7 +360,9 @@ class Codec:
             rt: RecordCodec(layout, MODELS[rt], edition) for rt, layout in layouts.records.items()
         }
         self._by_prefix = {f"{rt}=": codec for rt, codec in self.records.items()}
+        # the compiled functions by line prefix and record type, for the reader and the writer
         self.fast_parsers = {p: c.fast_parse for p, c in self._by_prefix.items() if c.fast_parse}
+        self.fast_serializers = {rt: c._fast_serialize for rt, c in self.records.items()}
         self._unlaid_prefixes = {f"{rt}=" for rt in catalogue().records} - set(self._by_prefix)
 
     def parse(self, text: str, *, line: int | None = None, source: str | None = None) -> Parsed:
@@ -387,9 +387,13 @@ class Codec:
         return codec.serialize(record)
 
 
-@cache
 def codec_for(edition: str = DEFAULT_EDITION) -> Codec:
-    """The (cached) codec of an edition."""
+    """The (cached) codec of an edition: one per edition, however it is asked for."""
+    return _codec(edition)
+
+
+@cache
+def _codec(edition: str) -> Codec:
     return Codec(edition)
 
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from .codec import Codec, codec_for
 from .errors import UnusableInputError
@@ -53,32 +55,39 @@ def parse_lines(
     codec: Codec | None = None,
 ) -> Iterator[ParsedLine]:
     """Parse an iterable of raw lines (``bytes``, line endings included or not)."""
-    codec = codec or codec_for(edition)
-    fast = codec.fast_parsers
-    for number, raw in enumerate(lines, start=1):
-        raw = raw.removesuffix(b"\n").removesuffix(b"\r")
-        try:  # the common case first: a clean line of a known type (see Codec.parse)
-            text = raw.decode("ascii")
-        except UnicodeDecodeError:
-            pass
-        else:
-            parse = fast.get(text[:3])
-            if parse is not None and (record := parse(text)) is not None:
-                yield ParsedLine(number, text, record, [])
+    return _parse(lines, edition, source, codec, None)
+
+
+def _parse(lines: Iterable[bytes], edition: str, source: str | None, codec: Codec | None,
+           handle: BinaryIO | None) -> Iterator[ParsedLine]:
+    """The reading loop; closes ``handle`` (when given) at the end: one generator per file."""
+    with handle or nullcontext():
+        codec = codec or codec_for(edition)
+        fast = codec.fast_parsers
+        for number, raw in enumerate(lines, start=1):
+            raw = raw.removesuffix(b"\n").removesuffix(b"\r")
+            try:  # the common case first: a clean line of a known type (see Codec.parse)
+                text = raw.decode("ascii")
+            except UnicodeDecodeError:
+                pass
+            else:
+                parse = fast.get(text[:3])
+                if parse is not None and (record := parse(text)) is not None:
+                    yield ParsedLine(number, text, record, [])
+                    continue
+            text, bad_at = _decode(raw)
+            if bad_at is not None:
+                finding = make_finding(
+                    "fmt.not-ascii", line=number, source=source, value=f"{raw[bad_at]:#04x}",
+                    byte=f"{raw[bad_at]:02X}", column=bad_at + 1)
+                yield ParsedLine(number, text, None, [finding])
                 continue
-        text, bad_at = _decode(raw)
-        if bad_at is not None:
-            finding = make_finding(
-                "fmt.not-ascii", line=number, source=source, value=f"{raw[bad_at]:#04x}",
-                byte=f"{raw[bad_at]:02X}", column=bad_at + 1)
-            yield ParsedLine(number, text, None, [finding])
-            continue
-        if not text.strip():
-            yield ParsedLine(number, text, None,
-                             [make_finding("fmt.blank-line", line=number, source=source)])
-            continue
-        record, findings = codec.parse(text, line=number, source=source)
-        yield ParsedLine(number, text, record, findings)
+            if not text.strip():
+                yield ParsedLine(number, text, None,
+                                 [make_finding("fmt.blank-line", line=number, source=source)])
+                continue
+            record, findings = codec.parse(text, line=number, source=source)
+            yield ParsedLine(number, text, record, findings)
 
 
 def read_file(path: str | os.PathLike[str], *, edition: str = DEFAULT_EDITION
@@ -96,9 +105,4 @@ def read_file(path: str | os.PathLike[str], *, edition: str = DEFAULT_EDITION
         raise UnusableInputError(f"{path}: no such file") from None
     except OSError as err:
         raise UnusableInputError(f"{path}: cannot be read ({err.strerror})") from None
-    return _stream(handle, edition=edition, source=str(path))
-
-
-def _stream(handle, *, edition: str, source: str) -> Iterator[ParsedLine]:
-    with handle:
-        yield from parse_lines(handle, edition=edition, source=source)
+    return _parse(handle, edition, str(path), None, handle)

@@ -50,12 +50,22 @@ _ORDER: dict[str, tuple[int, int, tuple[str, ...]]] = {
 _GROUP_KEY = {"AC": None, "I1": "incident_id", "I2": "incident_id"}  # default: student_number
 
 
+_ISO: dict[dt.date, str] = {}  # a district has a few thousand distinct dates
+
+
 def _k(value: Any) -> str:
     """A sortable text for a key value (None first, numbers by magnitude, dates ISO)."""
     if value.__class__ is str:  # the common case, and what str(value) would return
         return value
     if value is None:
         return ""
+    if value.__class__ is dt.date:
+        iso = _ISO.get(value)
+        if iso is None:
+            iso = value.isoformat()
+            if len(_ISO) < 8192:
+                _ISO[value] = iso
+        return iso
     if isinstance(value, int):
         return f"{value:020d}"
     if isinstance(value, dt.date):
@@ -77,13 +87,12 @@ def _sort_key(rt: str) -> Callable[[UtrexRecord], str]:
     block, rank, fields = _ORDER[rt]
     group = _GROUP_KEY.get(rt, "student_number")
     get = attrgetter("school_number", *((group,) if group else ()), *fields)
-    head = (str(block), str(rank))
+    # 0, school, block, group (or ""), rank, the fields: joined by _SEP, "%s" for a value
+    template = _SEP.join(("0", "%s", str(block), "%s" if group else "", str(rank),
+                          *("%s" for _ in fields)))
 
     def key(record: UtrexRecord) -> str:
-        values = get(record)
-        rest = values[2:] if group else values[1:]
-        return _SEP.join(("0", _k(values[0]), head[0], _k(values[1]) if group else "", head[1],
-                          *map(_k, rest)))
+        return template % tuple([v if v.__class__ is str else _k(v) for v in get(record)])
 
     return key
 
@@ -121,14 +130,16 @@ def _order(records: Iterable[UtrexRecord], edition: str) -> tuple[list[str], lis
     types: list[str] = []  # the record type of each entry
     # records whose school has no SC record yet: school -> [(entry index, school, keys)]
     waiting: dict[Any, list[tuple[int, Any, dict[str, str]]]] = {}
+    fast = codec.fast_serializers
     for record in records:
         rt = record.record_type
-        line, findings = codec.serialize(record)
-        if findings:
-            report.findings.extend(findings)
+        line = fast[rt](record.__dict__) if rt in fast else None  # codec.serialize's fast path
         if line is None:
-            report.not_written[rt] += 1
-            continue
+            line, findings = codec.serialize(record)
+            report.findings.extend(findings)
+            if line is None:
+                report.not_written[rt] += 1
+                continue
         if rt == "DI":
             districts.append((line, str(record.lea_number)))
         elif rt == "SC":
