@@ -10,13 +10,12 @@
   added for student 1001 at school 104, open since the S1 Entry Date, with Medical Impairment
   'Y', so S4 rules have a clean record to work on.
 
-`edit` and `add` are the small changes the S2/S3/S4 rule tests make to that base.
+The S2/S3/S4 rule tests edit that base with `helpers.edit` and `helpers.add`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from utrex_sdk.models import Section504Record, UtrexRecord
 
@@ -35,21 +34,3 @@ def fix(records: list[UtrexRecord]) -> list[UtrexRecord]:
                                   medical_impairment="Y", lea_number="14", school_number="104"))
     return fixed
 
-
-def edit(records: list[UtrexRecord], record_type: str, student: str, n: int = 0,
-         **values: Any) -> list[UtrexRecord]:
-    """The records with the n-th `record_type` record of `student` changed (values validated)."""
-    target = [r for r in records
-              if r.record_type == record_type and r.student_number == student][n]
-    changed = target.model_copy()
-    for name, value in values.items():
-        setattr(changed, name, value)
-    return [changed if r is target else r for r in records]
-
-
-def add(records: list[UtrexRecord], record_type: str, student: str, **values: Any
-        ) -> list[UtrexRecord]:
-    """The records plus a copy of the student's first `record_type` record, changed."""
-    first = next(r for r in records
-                 if r.record_type == record_type and r.student_number == student)
-    return [*records, *edit([first.model_copy()], record_type, student, **values)]

@@ -64,6 +64,31 @@ def change(records: list[UtrexRecord], record_type: str, n: int = 0, **values: A
     return [changed if r is target else r for r in records]
 
 
+def edit(records: list[UtrexRecord], record_type: str, student: str, n: int = 0,
+         **values: Any) -> list[UtrexRecord]:
+    """The records with the n-th `record_type` record of `student` changed (values validated)."""
+    target = [r for r in records
+              if r.record_type == record_type and r.student_number == student][n]
+    changed = target.model_copy()
+    for name, value in values.items():
+        setattr(changed, name, value)
+    return [changed if r is target else r for r in records]
+
+
+def add(records: list[UtrexRecord], record_type: str, student: str, **values: Any
+        ) -> list[UtrexRecord]:
+    """The records plus a copy of the student's first `record_type` record, changed."""
+    first = next(r for r in records
+                 if r.record_type == record_type and r.student_number == student)
+    return [*records, *edit([first.model_copy()], record_type, student, **values)]
+
+
+def drop(records: list[UtrexRecord], record_type: str, student: str) -> list[UtrexRecord]:
+    """The records without any `record_type` record of `student`."""
+    return [r for r in records
+            if not (r.record_type == record_type and r.student_number == student)]
+
+
 def run(records: list[UtrexRecord], options: ValidationOptions = OPTIONS, **changes: Any
         ) -> ValidationResult:
     return validate_records(records, replace(options, **changes) if changes else options)

@@ -1,4 +1,4 @@
-"""Small edits of base() by student, and reference tables built from it, for the tests of the
+"""Reference tables built from base(), and the date shorthand, for the tests of the
 S1 links, the Student List and the Level 2 exceptions."""
 
 from __future__ import annotations
@@ -13,29 +13,6 @@ from utrex_sdk.models import UtrexRecord
 D = dt.date
 
 
-def edit(records: list[UtrexRecord], record_type: str, student: str, n: int = 0,
-         **values: Any) -> list[UtrexRecord]:
-    """The records with the n-th `record_type` record of `student` changed (values validated)."""
-    target = [r for r in records
-              if r.record_type == record_type and r.student_number == student][n]
-    changed = target.model_copy()
-    for name, value in values.items():
-        setattr(changed, name, value)
-    return [changed if r is target else r for r in records]
-
-
-def add(records: list[UtrexRecord], record_type: str, student: str, **values: Any
-        ) -> list[UtrexRecord]:
-    """The records plus a copy of the student's first `record_type` record, changed."""
-    first = next(r for r in records
-                 if r.record_type == record_type and r.student_number == student)
-    return [*records, *edit([first.model_copy()], record_type, student, **values)]
-
-
-def drop(records: list[UtrexRecord], record_type: str, student: str) -> list[UtrexRecord]:
-    """The records without any `record_type` record of `student`."""
-    return [r for r in records
-            if not (r.record_type == record_type and r.student_number == student)]
 
 
 def write_csv(path: Path, header: list[str], rows: list[dict[str, Any]]) -> None:

@@ -9,8 +9,8 @@ Semester (S) schedules.
 
 from __future__ import annotations
 
-from .helpers import base, fires, quiet, run
-from .student_records import D, add, edit, prior_years, ssid_table
+from .helpers import add, base, edit, fires, quiet, run
+from .student_records import D, prior_years, ssid_table
 
 
 def s1(student, n=0, records=None, **values):

@@ -15,8 +15,7 @@ from utrex_sdk import write_file
 from utrex_sdk.models import ScramRecord, YouthInCareRecord
 from utrex_sdk.validation import ValidationOptions, validate_file
 
-from .base_special import add, edit
-from .helpers import base, fires, quiet
+from .helpers import add, base, edit, fires, quiet
 
 D = dt.date
 YEAR_END = {"collection": "year-end"}

@@ -12,8 +12,7 @@ import datetime as dt
 
 import pytest
 
-from .base_special import add, edit
-from .helpers import base, fires, quiet
+from .helpers import add, base, edit, fires, quiet
 
 D = dt.date
 

@@ -10,8 +10,8 @@ an AM, a Time B YIC record).
 
 from __future__ import annotations
 
-from .helpers import base, fires, quiet
-from .student_records import D, add, drop, edit, ssid_table
+from .helpers import add, base, drop, edit, fires, quiet
+from .student_records import D, ssid_table
 
 
 def s1(student, n=0, records=None, **values):

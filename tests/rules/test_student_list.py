@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from utrex_sdk.validation import all_rules
 
-from .helpers import base, fires, quiet, run
-from .student_records import D, add, edit, ssid_table
+from .helpers import add, base, edit, fires, quiet, run
+from .student_records import D, ssid_table
 
 
 def s1(student, n=0, records=None, **values):

@@ -14,8 +14,7 @@ import pytest
 
 from utrex_sdk.models import ScramRecord
 
-from .base_special import add, edit
-from .helpers import base, fires, quiet
+from .helpers import add, base, edit, fires, quiet
 
 D = dt.date
 YEAR_END = {"collection": "year-end"}
