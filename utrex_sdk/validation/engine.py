@@ -148,6 +148,9 @@ class Validator:
         for check in self.cross:
             for rt in check.records:
                 self.cross_by_type[rt].append(check)
+        self.deps_by_type: dict[str, list[tuple[RuleSpec, str, Callable]]] = defaultdict(list)
+        for dep in self.deps:  # grouped once, so a record only meets the Dep rows of its type
+            self.deps_by_type["S1" if dep[0].record == "SL" else dep[0].record].append(dep)
         self._unique_seen: dict[str, dict[Any, int | None]] = {r.id: {} for r in self.unique}
         self._children: dict[tuple[str, str], Counter] = defaultdict(Counter)
 
@@ -216,11 +219,11 @@ class Validator:
             self._cross_hits(check, found, record, line, source)
         if self.unique and rt is not None:
             self._check_unique(rt, record, line, source)
-        if self.deps:
+        deps = self.deps_by_type.get(rt)
+        if deps:
             values = record.__dict__
-            for rule, parent, key in self.deps:
-                if rule.record in (rt, "SL" if rt == "S1" else rt):
-                    self._children[(rule.id, parent)][key(values)] += 1
+            for rule, parent, key in deps:
+                self._children[(rule.id, parent)][key(values)] += 1
 
     def _cross_hits(self, check: Any, found: Any, record: UtrexRecord | None,
                     line: int | None, source: str | None) -> None:
