@@ -4,14 +4,15 @@ codes."""
 import csv
 import io
 import json
+import re
 import sys
 
 import pytest
 from conftest import ROOT
-from syrupy.extensions.single_file import SingleFileSnapshotExtension
 from typer.testing import CliRunner
 
 from utrex_sdk.cli import app
+from utrex_sdk.testing.snapshot import UtrexSnapshotExtension
 
 EXAMPLE = ROOT / "examples" / "district-csv"
 runner = CliRunner()
@@ -31,8 +32,9 @@ def convert(tmp_path, *extra, mapping=EXAMPLE / "mapping.toml", input_dir=EXAMPL
 
 
 @pytest.fixture
-def raw_snapshot(snapshot):
-    return snapshot.use_extension(SingleFileSnapshotExtension)
+def utrex_snapshot(snapshot):
+    """The output as a readable, byte-exact snapshot; a mismatch names records and fields."""
+    return snapshot.use_extension(UtrexSnapshotExtension)
 
 
 def _normalised(report, tmp_path):
@@ -40,10 +42,10 @@ def _normalised(report, tmp_path):
     return json.loads(text)
 
 
-def test_the_readme_command_converts_the_example_export(tmp_path, raw_snapshot, snapshot):
+def test_the_readme_command_converts_the_example_export(tmp_path, utrex_snapshot, snapshot):
     result, out, report = convert(tmp_path)
     assert result.exit_code == 0, result.stderr
-    assert out.read_bytes() == raw_snapshot
+    assert out == utrex_snapshot
     conversion = report["summary"]["conversion"]
     assert conversion["rows_rejected"] == 0
     assert conversion["written"] == {"DI": 1, "SC": 4, "AC": 59, "S1": 251, "S2": 25, "AM": 1013}
@@ -198,7 +200,7 @@ def test_the_rejects_file_cannot_smuggle_a_formula_into_a_spreadsheet(tmp_path, 
     (["--input", "{ex}", "--output", "{tmp}/o.txt"],
      "the csv adapter needs a mapping file: --mapping FILE"),
     (["--adapter", "sap", "--input", "{ex}", "--output", "{tmp}/o.txt"],
-     "no adapter 'sap' is installed (installed: csv"),
+     "no adapter 'sap' is installed (installed: "),
     (["--mapping", "{ex}/mapping.toml", "--input", "{tmp}/nowhere", "--output", "{tmp}/o.txt"],
      "{tmp}/nowhere: no such folder"),
     (["--mapping", "{ex}/mapping.toml", "--input", "{ex}", "--output", "{tmp}/no/o.txt"],
@@ -217,6 +219,19 @@ def test_unusable_input_and_usage_mistakes_exit_2_with_one_line(tmp_path, args, 
     assert result.stderr.startswith("utrex: error: " + message.format(**fill))
     assert result.stderr.count("\n") == 1
     assert not (tmp_path / "o.txt").exists()
+
+
+def test_an_adapter_that_is_not_installed_is_named_with_the_installed_ones(tmp_path):
+    from utrex_sdk.adapters import installed_adapters
+
+    result = run("convert", "--adapter", "sap", "--input", str(EXAMPLE), "--output",
+                 str(tmp_path / "o.txt"))
+    assert result.exit_code == 2
+    listed = re.fullmatch(r"utrex: error: no adapter 'sap' is installed \(installed: "
+                          r"([^)]*)\); `utrex adapters` lists them\n", result.stderr)
+    assert listed, result.stderr
+    names = listed[1].split(", ")
+    assert "csv" in names and names == sorted(installed_adapters())
 
 
 def test_a_file_that_is_not_text_exits_2(tmp_path, bad_export):

@@ -19,6 +19,7 @@ mapping can describe subclasses `Adapter` and implements `items`.
 
 from __future__ import annotations
 
+import inspect
 import os
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping
@@ -74,9 +75,14 @@ Item = Mapped | Rejected
 class Adapter(ABC):
     """Base of every adapter. Subclasses set ``name`` and ``summary`` and implement `items`.
 
-    The constructor receives the input folder and, when the user gives one, a mapping file; it
-    should fail early — with `UtrexError` and a one-line message — for anything that makes the
-    input unusable (a missing file, a missing column), before any record is produced.
+    The constructor receives the input folder and, when the user gives them, a mapping file and
+    the reference-data folder (``--reference``: the state's tables as CSV files,
+    ``docs/reference-data.md``; in ``reference_dir``). It should fail early — with `UtrexError`
+    and a one-line message — for anything that makes the input unusable (a missing file, a
+    missing column), before any record is produced. An adapter that needs no reference data
+    ignores the folder: the validator reads it anyway. A subclass that defines ``__init__``
+    takes ``**options`` and passes them on (``super().__init__(input_dir, **options)``), so a
+    keyword the SDK adds later reaches this class without a change to the adapter.
     """
 
     name: ClassVar[str] = ""
@@ -84,11 +90,14 @@ class Adapter(ABC):
     needs_mapping: ClassVar[bool] = False  # `utrex convert` requires --mapping
 
     def __init__(self, input_dir: str | os.PathLike[str], *,
-                 mapping: str | os.PathLike[str] | None = None):
+                 mapping: str | os.PathLike[str] | None = None,
+                 reference: str | os.PathLike[str] | None = None):
         self.input_dir = Path(input_dir)
         self.mapping_path = None if mapping is None else Path(mapping)
+        self.reference_dir = None if reference is None else Path(reference)
         if not self.input_dir.is_dir():
             raise UnusableInputError(f"{self.input_dir}: no such folder")
+        _check_reference(self.reference_dir)
         if self.needs_mapping and self.mapping_path is None:
             raise UtrexError(f"the {self.name} adapter needs a mapping file: --mapping FILE")
 
@@ -109,6 +118,44 @@ class Adapter(ABC):
     def blank_rows(self) -> Mapping[str, int]:
         """Blank rows skipped per file (not data rows), complete once `items` has run."""
         return {}
+
+    def lookup_files(self) -> list[dict[str, int | str]]:
+        """Files whose rows feed no record of their own (joined or looked-up files), each as
+        ``{file, source, read, used, unused, ragged, blank}`` with read = used + unused +
+        ragged, so `convert` can account for their rows too. Complete once `items` has run."""
+        return []
+
+
+def _check_reference(folder: Path | None) -> None:
+    if folder is not None and not folder.is_dir():  # the validator's own wording
+        raise UnusableInputError(f"reference data folder {folder} does not exist")
+
+
+def _takes(cls: type[Adapter], keyword: str) -> bool:
+    """Whether ``cls(...)`` accepts ``keyword`` (by name or through ``**options``)."""
+    try:
+        parameters = inspect.signature(cls).parameters.values()
+    except (TypeError, ValueError):  # no signature to read: assume the base class's
+        return True
+    named = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
+    return any(p.kind is p.VAR_KEYWORD or (p.name == keyword and p.kind in named)
+               for p in parameters)
+
+
+def open_adapter(cls: type[Adapter], input_dir: str | os.PathLike[str], *,
+                 mapping: str | os.PathLike[str] | None = None,
+                 reference: str | os.PathLike[str] | None = None) -> Adapter:
+    """``cls`` built for an input folder as `utrex convert` builds it.
+
+    The reference folder reaches every adapter whose constructor takes ``reference`` (the
+    base class's does, so every subclass that keeps its signature or passes ``**options`` on);
+    an adapter written before the keyword existed is built without it — it reads no reference
+    data — rather than failing with a ``TypeError``. The folder is checked either way."""
+    folder = None if reference is None else Path(reference)
+    _check_reference(folder)
+    if folder is None or not _takes(cls, "reference"):
+        return cls(input_dir, mapping=mapping)
+    return cls(input_dir, mapping=mapping, reference=folder)
 
 
 def installed_adapters() -> dict[str, EntryPoint]:

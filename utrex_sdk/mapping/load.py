@@ -274,6 +274,11 @@ class _Checker:
                     self._check_rule(f"{where}.join[{j}].{part}", rule, None)
         if block.source is None and (block.join or block.where):
             self.fail(where, "`join` and `where` need a `source`")
+        elif block.where is not None and block.where.source is not None:
+            allowed = [block.source, *(j.source for j in block.join)]
+            if block.where.source not in allowed:
+                self.fail(f"{where}.where.source", f"{block.where.source!r} is neither this "
+                          f"block's source nor one of its joins ({', '.join(allowed)})")
         spec = MODELS[rt].spec
         laid = {f.name for f in layouts[rt].fields}
         names = [f.name for f in spec.fields]

@@ -148,6 +148,9 @@ class Where(_Strict):
     """Keep only rows whose column holds (or does not hold) one of some values."""
 
     column: str
+    source: str | None = Field(
+        None, description="The source the column is in: the block's own (the default) or one "
+                          "of its joins, e.g. a course's Status in a joined course file.")
     in_: list[str] | None = Field(None, alias="in")
     not_in: list[str] | None = None
 
@@ -195,3 +198,8 @@ class Mapping(_Strict):
         description="Named crosswalks: an inline table, or a CSV file (from,to) beside the "
                     "mapping.")
     records: list[RecordBlock] = Field(default_factory=list)
+    adapter: dict[str, Constant | list[str]] = Field(
+        default_factory=dict,
+        description="Settings for the adapter that reads this mapping, checked by that adapter "
+                    "(the aspire adapter's are in mappings/aspire/README.md); the csv adapter "
+                    "takes none.")

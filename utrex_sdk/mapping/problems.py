@@ -7,13 +7,15 @@ message, so a clerk can find the cell to fix.
 
 from __future__ import annotations
 
-from ..findings import FindingType, Level, register_finding_types
+from ..findings import FINDING_TYPES, FindingType, Level, register_finding_types
 
 E, W = Level.ERROR, Level.WARNING
 
 MAPPING_FINDINGS: tuple[FindingType, ...] = (
     FindingType("src.empty", W, "Empty file",
                 "{file} is empty (no header, no rows): nothing is converted from it"),
+    FindingType("src.no-rows", W, "File with a header and no rows",
+                "{file} has a header but no data rows: nothing is converted from it"),
     FindingType("src.ragged", E, "Row with the wrong number of cells",
                 "row has {cells} cells but the header has {columns}; its values cannot be "
                 "matched to columns"),
@@ -70,3 +72,19 @@ REJECT_REASONS: dict[str, str] = {
     "fmt.extra-district": "more than one district record",
 }
 """Why a row can be rejected, by the id that says so: the summary counts rejects by these."""
+
+
+def reject_reason(reason_id: str) -> str:
+    """The summary's label for a reject reason id: the SDK's own (`REJECT_REASONS`), else the
+    title of the finding type registered under that id — so an adapter that registers its
+    types (`register_finding_types`, e.g. ``beehive.not-enrolled``) gets readable reasons
+    without the SDK knowing its ids — else the id itself."""
+    label = REJECT_REASONS.get(reason_id)
+    if label is not None:
+        return label
+    kind = FINDING_TYPES.get(reason_id)
+    if kind is None:
+        return reason_id
+    first = kind.title.split(" ", 1)[0]
+    keep = len(first) > 1 and first.isupper()  # an acronym (SOEP) keeps its capitals
+    return kind.title if keep else kind.title[:1].lower() + kind.title[1:]
