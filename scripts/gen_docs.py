@@ -5,6 +5,7 @@
 
 from pathlib import Path
 
+from utrex_sdk.atomic import atomic_write
 from utrex_sdk.validation.catalogue_view import render_rules_md
 from utrex_sdk.validation.reference import render_reference_md
 
@@ -12,6 +13,8 @@ DOCS = Path(__file__).resolve().parents[1] / "docs"
 
 if __name__ == "__main__":
     DOCS.mkdir(exist_ok=True)
-    (DOCS / "rules.md").write_text(render_rules_md(), encoding="utf-8")
-    (DOCS / "reference-data.md").write_text(render_reference_md(), encoding="utf-8")
+    for name, text in (("rules.md", render_rules_md()),
+                       ("reference-data.md", render_reference_md())):
+        with atomic_write(DOCS / name) as handle:
+            handle.write(text.encode("utf-8"))
     print("wrote docs/rules.md and docs/reference-data.md")

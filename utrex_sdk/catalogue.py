@@ -17,6 +17,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 FieldType = Literal["text", "integer", "decimal", "date", "month_day", "datetime", "code"]
+PiiKind = Literal["name", "birth_date", "government_id", "contact", "free_text"]
+"""What personal data a field holds (a field's ``pii`` key): what ``--redact`` replaces."""
 
 
 class CodeValue(BaseModel):
@@ -66,6 +68,7 @@ class FieldSpec(BaseModel):
     scale: int = 0
     specials: tuple[str, ...] = ()
     note: str | None = None
+    pii: PiiKind | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> FieldSpec:

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -22,6 +22,10 @@ from .catalogue import catalogue
 from .errors import UtrexError
 from .layouts import DEFAULT_EDITION, EDITIONS, RecordLayout, edition_layout
 from .reader import ParsedLine, read_file
+
+if TYPE_CHECKING:
+    from .findings import Finding
+    from .redact import Redactor
 
 app = typer.Typer(
     name="utrex",
@@ -45,12 +49,17 @@ FormatOpt = Annotated[Format, typer.Option("--format", help="Output format.")]
 
 @contextmanager
 def user_errors() -> Iterator[None]:
-    """Turn the SDK's own errors into a one-line message and exit status 2."""
+    """Turn the SDK's own errors into a one-line message and exit status 2, and Ctrl-C into a
+    one-line message and exit status 130: every file is written atomically, so an interrupted
+    run has replaced none it had not finished."""
     try:
         yield
     except UtrexError as err:
         typer.echo(f"utrex: error: {err}", err=True)
         raise typer.Exit(code=2) from None
+    except KeyboardInterrupt:
+        typer.echo("utrex: interrupted; files not finished were left as they were", err=True)
+        raise typer.Exit(code=130) from None
 
 
 def _record_layout(record: str, edition: str) -> RecordLayout:
@@ -138,39 +147,64 @@ def inspect(
     line: Annotated[int | None, typer.Option("--line", help="Only this line number.")] = None,
     edition: EditionOpt = DEFAULT_EDITION,
     format: FormatOpt = Format.table,
+    redact: Annotated[bool, typer.Option(
+        "--redact", help="Show names, birth dates and other personal data as placeholders "
+        "(see SECURITY.md).")] = False,
 ) -> None:
     """Show each record's fields by name, with their values and columns.
 
     Values are the raw column text, right-stripped. Lines that cannot be read as a record are
     shown with the findings that say why.
     """
+    from .redact import Redactor
+
     with user_errors():
         layouts = edition_layout(edition).records
         items = _selected(read_file(file, edition=edition), record, line)
+    redactor = Redactor() if redact else None
     if format is Format.json:
-        _inspect_json(items, layouts)
+        _inspect_json(items, layouts, redactor)
     else:
-        _inspect_table(items, layouts)
+        _inspect_table(items, layouts, redactor)
 
 
-def _inspect_json(items: Iterable[ParsedLine], layouts: dict[str, RecordLayout]) -> None:
+def _shown(item: ParsedLine, layouts: dict[str, RecordLayout], redactor: Redactor | None
+           ) -> tuple[dict[str, str], list[Finding]]:
+    """A line's values by field name and its findings, as `inspect` shows them: with
+    ``--redact``, personal data as placeholders (`Redactor.line`). A line of the wrong length
+    may have its columns shifted (even one the codec reads, its extra columns blank), part of a
+    name in another field's columns: its other values are masked then. The raw line text is
+    never shown, only these."""
+    values = _fields_of(item, layouts)
+    if redactor is None:
+        return values, item.findings
+    layout = layouts.get(item.record_type or "")
+    aligned = layout is None or len(item.text) == layout.width
+    return redactor.line(values, item.findings, aligned=aligned)
+
+
+def _inspect_json(items: Iterable[ParsedLine], layouts: dict[str, RecordLayout],
+                  redactor: Redactor | None = None) -> None:
     out = sys.stdout
     out.write("[")
     for n, item in enumerate(items):
+        values, findings = _shown(item, layouts, redactor)
         entry: dict[str, Any] = {
             "line": item.line,
             "record": item.record_type,
-            "fields": _fields_of(item, layouts),
+            "fields": values,
         }
-        if item.findings:
-            entry["findings"] = [f.to_dict() for f in item.findings]
+        if findings:
+            entry["findings"] = [f.to_dict() for f in findings]
         out.write(("," if n else "") + "\n  " + json.dumps(entry))
     out.write("\n]\n")
 
 
-def _inspect_table(items: Iterable[ParsedLine], layouts: dict[str, RecordLayout]) -> None:
+def _inspect_table(items: Iterable[ParsedLine], layouts: dict[str, RecordLayout],
+                   redactor: Redactor | None = None) -> None:
     console = _console()
     for item in items:
+        values, findings = _shown(item, layouts, redactor)
         layout = layouts.get(item.record_type or "")
         title = f"line {item.line}: {item.record_type or '?'}"
         if layout is not None:
@@ -178,7 +212,6 @@ def _inspect_table(items: Iterable[ParsedLine], layouts: dict[str, RecordLayout]
         table = Table(title=title, title_justify="left")
         for heading in ("Columns", "Field", "Value"):
             table.add_column(heading)
-        values = _fields_of(item, layouts)
         for f in layout.fields if layout else ():
             if f.name in values:
                 table.add_row(f.columns, f.name, values[f.name])
@@ -186,7 +219,7 @@ def _inspect_table(items: Iterable[ParsedLine], layouts: dict[str, RecordLayout]
             console.print(table)
         else:
             console.print(f"[bold]{title}[/bold]")
-        for finding in item.findings:
+        for finding in findings:
             console.print(f"  {finding.level} {finding.error_id}: {finding.message}",
                           markup=False)
 

@@ -103,7 +103,8 @@ def detect_encoding(path: str | os.PathLike[str]) -> str:
         if head.startswith(bom):
             return encoding
     if b"\x00" in head:
-        guess = chardet.detect(head, include_encodings=["utf-16-le", "utf-16-be"])
+        guess = chardet.detect(head, include_encodings=["utf-16-le", "utf-16-be"],
+                               no_match_encoding="utf-16-le")
         encoding = (guess.get("encoding") or "").lower()
         high = head[1::2] if encoding == "utf-16-le" else head[0::2]
         # BOM-less UTF-16 text is mostly Latin: most code units have a zero high byte
@@ -224,6 +225,7 @@ class SourceTable(petl.Table):
             else:
                 _check_codec(path, encoding)
                 _head(path)
+                _check_decodes(path, encoding)
             if delimiter is None:
                 delimiter = sniff_delimiter(_head(path).decode(encoding, errors="replace")
                                             .lstrip("\ufeff"))
@@ -246,6 +248,11 @@ class SourceTable(petl.Table):
             for number, cells in enumerate(self._table, start=1):
                 yield number, cells
         except csv.Error as err:
+            if "field limit" in str(err):  # 128 KiB: no export cell is that long
+                raise UnusableInputError(
+                    f"{self._path}: row {number + 1} has a cell longer than "
+                    f"{csv.field_size_limit():,} characters; look for a quote (\") that is "
+                    "opened and never closed") from None
             raise UnusableInputError(f"{self._path}: row {number + 1} cannot be read as "
                                      f"delimited text ({err})") from None
         except (OSError, KeyError, ValueError) as err:
@@ -274,6 +281,30 @@ class SourceTable(petl.Table):
                     blanks.extend(pending)
                 pending.clear()
             yield SourceRow(number, cells)
+
+
+def _check_decodes(path: Path, encoding: str) -> None:
+    """A declared encoding must read the whole file: read with the wrong one, a Windows-1252
+    "Nuñez" would become "Nu\ufffdez" on every row instead of one clear mistake to fix."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    offset = 0
+    with path.open("rb") as handle:
+        while True:
+            chunk = handle.read(1 << 20)
+            try:
+                decoder.decode(chunk, final=not chunk)
+            except UnicodeDecodeError as err:
+                at = offset - (len(err.object) - len(chunk)) + err.start
+                handle.seek(0)
+                line = handle.read(at).count(b"\n") + 1
+                byte = err.object[err.start]
+                raise UnusableInputError(
+                    f"{path}: is not {encoding} text (byte 0x{byte:02X} on line {line} cannot "
+                    "be read as it); remove the mapping's encoding to have it detected, or give "
+                    "the file's real one (cp1252 for Windows-1252)") from None
+            if not chunk:
+                return
+            offset += len(chunk)
 
 
 def _check_codec(path: Path, encoding: str) -> None:

@@ -1,0 +1,98 @@
+"""The order of a UTREx file: the DI record first, each school's SC record before its records.
+
+The 2012-13 spec states the file's structure in its Record Types section (clearinghouse update
+transactions 2012-13, the paragraph after the list of record types, spec text line 68): "The
+District record must always be the first record in the file followed by a School record
+identifying the first school. An additional School record should be present as the first record
+for each new school. All student and course records that follow a school record are identified
+as belonging to that school." Record type (1) DI repeats it ("Must be the first record in each
+Clearinghouse update batch", line 147) and (2) SC too ("The first record following the 'DI'
+record in an update batch must be an 'SC' record", line 175).
+
+No rule row of the 2020-21 spec's Errors tables checks this (its rules are per record and per
+key), so a file with no DI record, or with students before any SC record, passed validation
+silently. These checks close that gap; they look at the lines as the reader gives them, so a
+line that is there but unreadable (a DI record cut short) still counts as that record being
+present — it is reported once, by the reader, not again here.
+"""
+
+from __future__ import annotations
+
+from ..findings import Finding, FindingType, Level, make_finding, register_finding_types
+from ..reader import ParsedLine
+
+_SPEC = "2012-13 spec, Record Types"
+
+register_finding_types(
+    FindingType("order.no-district", Level.ERROR, "No district record",
+                "the file has no DI record; the District record must be the first record in "
+                f"the file ({_SPEC})"),
+    FindingType("order.district-not-first", Level.ERROR, "District record not first",
+                "the DI record is on line {at}, after the {first} record on line "
+                f"{{first_line}}; the District record must be the first record in the file "
+                f"({_SPEC})"),
+    FindingType("order.no-school", Level.ERROR, "Record before any school record",
+                "{record} record comes before any SC record; a school's SC "
+                f"record must come before the records that belong to it ({_SPEC})"),
+    FindingType("order.other-school", Level.ERROR, "Record under another school's SC record",
+                "{record} record of school {value!r} follows the SC record of school "
+                "{current!r} (line {sc_line}); a record belongs to the school of the SC record "
+                f"before it ({_SPEC})"),
+)
+
+# Record types that belong to the school of the SC record before them: every type with a
+# School Number except SC itself (ES, the exit-status update, has none).
+SCHOOL_RECORDS = frozenset({"S1", "S2", "S3", "S4", "AC", "AM", "I1", "I2"})
+# The record types a line can be, by its first three characters (2012-13 and 2020-21).
+_KNOWN = frozenset({"DI", "SC", "ES", "ST", "TA", "TC", "TG"}) | SCHOOL_RECORDS
+
+
+class FileOrder:
+    """Checks one file's lines, in order, against the structure above (one pass, O(1) state)."""
+
+    def __init__(self, source: str | None = None):
+        self.source = source
+        self.first: tuple[int, str] | None = None  # the first record's line and type
+        self.district_seen = False
+        self.school: tuple[int, str | None] | None = None  # current SC's line and number
+
+    def check(self, item: ParsedLine) -> list[Finding]:
+        """Findings about where ``item`` stands in the file (usually none)."""
+        rt = item.record_type
+        if rt not in _KNOWN:
+            return []
+        if self.first is None:
+            self.first = (item.line, rt)
+        if rt == "DI":
+            if self.district_seen:
+                return []  # more than one DI record: the spec's own rule (DI, "only one")
+            self.district_seen = True
+            if self.first[1] != "DI":
+                return [make_finding("order.district-not-first", record="DI", line=item.line,
+                                     at=item.line, source=self.source, first=self.first[1],
+                                     first_line=self.first[0])]
+            return []
+        if rt == "SC":
+            number = item.record.school_number if item.record is not None else None
+            self.school = (item.line, number)
+            return []
+        if rt not in SCHOOL_RECORDS or item.record is None:
+            return []
+        number = item.record.__dict__.get("school_number")
+        if self.school is None:
+            return [make_finding("order.no-school", **self._where(item, number))]
+        sc_line, current = self.school
+        if current is not None and number is not None and number != current:
+            return [make_finding("order.other-school", current=current, sc_line=sc_line,
+                                 **self._where(item, number))]
+        return []
+
+    def _where(self, item: ParsedLine, number: str | None) -> dict[str, object]:
+        return {"record": item.record_type, "line": item.line, "source": self.source,
+                "field": "school_number", "value": number}
+
+    def finish(self) -> list[Finding]:
+        """Findings about the file as a whole, once every line has been seen."""
+        if self.district_seen:
+            return []
+        return [make_finding("order.no-district", record="DI", source=self.source)]
