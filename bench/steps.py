@@ -104,11 +104,42 @@ def validate(path: Path, _work: Path) -> int:
     return sum(1 for _ in path.open("rb"))
 
 
+def convert(path: Path, work: Path) -> int:
+    """``utrex convert`` as the command line runs it: the district's CSV export (written next to
+    the district file by the harness, `utrex_sdk.synth_export`) through the CSV adapter and its
+    mapping into a UTREx file, every row accounted for, then the validator on the written file.
+    The output must equal the district file byte for byte: the export and the file describe the
+    same district, so the step checks the whole conversion on every run."""
+    from utrex_sdk.adapters import load_adapter
+    from utrex_sdk.conversion import convert as run_conversion
+    from utrex_sdk.validation import ValidationOptions, validate_file
+
+    export = export_folder(path)
+    out = work / "converted.txt"
+    adapter = load_adapter("csv")(export, mapping=export / "mapping.toml")
+    result = run_conversion(adapter, out)
+    validate_file(out, ValidationOptions(edition=result.edition))  # what it finds is not ours
+    if result.rejected or result.findings:
+        raise AssertionError(f"convert: rejects {dict(result.rejected)}, findings "
+                             f"{result.findings[:3]}")
+    if out.read_bytes() != path.read_bytes():
+        raise AssertionError("the converted file differs from the district file")
+    out.unlink()
+    return sum(result.written.values())
+
+
+def export_folder(path: Path) -> Path:
+    """Where the harness writes the CSV export of the district file ``path``."""
+    return path.with_suffix(".export")
+
+
 def warm_up(step: str) -> None:
     """Import what a step needs before it is timed: an import is not a per-file cost."""
     if step == "pandas":
         import pandas  # noqa: F401
-    elif step == "validate":
+    elif step in ("validate", "convert"):
+        import utrex_sdk.conversion
+        import utrex_sdk.mapping
         import utrex_sdk.validation  # noqa: F401
 
 
@@ -116,15 +147,6 @@ def missing(step: str) -> str | None:
     """Why ``step`` cannot run in this checkout, or None when it can."""
     if step == "pandas" and importlib.util.find_spec("pandas") is None:
         return "pandas is not installed (pip install -e '.[bench]')"
-    if step == "validate" and importlib.util.find_spec("utrex_sdk.validation") is None:
-        return "not available yet (utrex_sdk.validation, issue 3)"
-    if step == "convert":
-        import utrex_sdk.synth as synth
-
-        if importlib.util.find_spec("utrex_sdk.mapping") is None or not hasattr(
-                synth, "write_export"):
-            return ("not available yet (needs utrex convert, issue 4, and the synthetic "
-                    "district's CSV export, benchmark phase 2)")
     return None
 
 
@@ -133,7 +155,8 @@ STEPS: dict[str, Step] = {
     "parse": parse,
     "parse+serialize": parse_and_serialize,
     "validate": validate,
+    "convert": convert,
     "pandas": pandas_read_fwf,
 }
-"""The steps in the order they run (convert joins in phase 2). pandas runs last: the memory it
-frees is not all returned to the OS, and would inflate the resident set of the steps after it."""
+"""The steps in the order they run. pandas runs last: the memory it frees is not all returned
+to the OS, and would inflate the resident set of the steps after it."""

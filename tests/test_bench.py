@@ -22,9 +22,8 @@ def test_the_harness_measures_every_step_and_writes_its_table_into_the_docs(tmp_
     assert done.returncode == 0, done.stderr
     out = done.stdout
     assert "| records | step | seconds | records/s |" in out
-    for step in ("slice", "parse", "serialize"):
+    for step in ("slice", "parse", "serialize", "validate", "convert"):
         assert f"| {step} |" in out
-    assert "convert" in out  # measured, or skipped with the reason
     assert "CPU:" in out and "Python:" in out
     assert "parse takes" in out and "the bare slicing loop" in out
     text = docs.read_text()
@@ -35,11 +34,17 @@ def test_the_harness_measures_every_step_and_writes_its_table_into_the_docs(tmp_
     assert list(tmp_path.iterdir()) == [docs]  # the district files were temporary
 
 
-def test_a_step_that_is_not_there_yet_is_skipped_with_a_message(tmp_path):
-    done = harness("--sizes", "200", "--quick", "--steps", "parse,convert", cwd=tmp_path)
+def test_the_convert_step_converts_the_districts_export_back_into_the_district_file(
+        tmp_path):
+    """The step fails the run unless the CSV export, converted with its mapping, gives the
+    district file byte for byte (bench/steps.py `convert`); --keep shows both."""
+    done = harness("--sizes", "200", "--quick", "--steps", "convert", "--keep",
+                   str(tmp_path / "kept"), cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    assert "| parse |" in done.stdout
-    assert "convert" in done.stdout
+    assert "| convert |" in done.stdout
+    export = tmp_path / "kept" / "district-200.export"
+    assert {p.name for p in export.iterdir()} >= {"mapping.toml", "enrollments.csv",
+                                                  "schedules.csv"}
 
 
 def test_profile_prints_the_top_functions_of_a_step(tmp_path):

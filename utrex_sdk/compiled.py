@@ -65,6 +65,8 @@ class _ReadTable:
         self.read, self.invalid, self.limit = read, invalid, limit
 
     def fill(self, raw: str) -> Any:
+        if not raw.isprintable():  # a control character (or CR) is the reader's finding
+            raise KeyError(raw)
         try:
             value = self.read(raw)
         except self.invalid:
@@ -165,6 +167,32 @@ def _constructible(model: type) -> bool:
     )
 
 
+def constructor(model: type) -> Callable[[dict[str, Any]], Any] | None:
+    """``build(values) -> model``: an instance holding ``values`` (canonical field -> value)
+    without pydantic's validation, built as `compile_parser` builds one; None when the model
+    cannot be built so. For callers whose values are already what validation would keep — the
+    mapping engine's typed converters (`mapping.fields.trusted`) — and nothing else."""
+    if not _constructible(model):
+        return None
+    slots = BaseModel.__dict__
+    set_dict, set_fields = slots["__dict__"].__set__, slots["__pydantic_fields_set__"].__set__
+    set_extra, set_private = slots["__pydantic_extra__"].__set__, \
+        slots["__pydantic_private__"].__set__
+    template, new = dict.fromkeys(model.model_fields), object.__new__
+
+    def build(values: dict[str, Any]) -> Any:
+        d = template.copy()
+        d.update(values)
+        m = new(model)
+        set_dict(m, d)
+        set_fields(m, set(values))
+        set_extra(m, None)
+        set_private(m, None)
+        return m
+
+    return build
+
+
 def _define(src: list[str], ns: dict[str, Any], name: str) -> Callable:
     exec("\n".join(src), ns)  # the source is built from the layout data only
     return ns[name]
@@ -234,8 +262,9 @@ def compile_parser(codec: RecordCodec, invalid: type[Exception]) -> Callable[[st
             ns[f"T{i}"], ns[f"R{i}"] = tables[i].values, tables[i].fill
             src += ["        try:", f"            v{i} = T{i}[c{u}]",
                     "        except KeyError:", f"            v{i} = R{i}(c{u})"]
-        else:
-            src.append(f"        v{i} = c{u}.rstrip() or None")
+        else:  # no table: a control character (or CR) sends the line to the general path
+            src += [f"        if not c{u}.isprintable():", "            return None",
+                    f"        v{i} = c{u}.rstrip() or None"]
     ns["LAID"] = frozenset(laid)
     # every field in the model's order, None where the line has no column: copying this and
     # storing the line's values is twice as fast as a dict display of 80 entries

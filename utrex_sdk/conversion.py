@@ -30,9 +30,10 @@ from .atomic import atomic_write
 from .codec import codec_for
 from .errors import UnusableInputError
 from .findings import Finding, Level, make_finding
-from .mapping.problems import REJECT_REASONS
+from .mapping.problems import reject_reason
 from .models import UtrexRecord
-from .writer import write_file
+from .redact import Redactor
+from .writer import write_encoded
 
 RECORD_ORDER = ("DI", "SC", "AC", "S1", "S2", "S3", "S4", "AM", "I1", "I2", "ES")
 _ROW_BITS = 40
@@ -66,6 +67,9 @@ class ConversionResult:
     blank_rows: dict[str, int]
     rejects_path: Path | None
     seconds: float
+    lookups: list[dict[str, Any]] = field(default_factory=list)
+    """Files whose rows feed no record of their own (joins, lookups): read = used + unused +
+    ragged per file, so their rows are accounted for too."""
 
     @property
     def rows_read(self) -> int:
@@ -88,9 +92,10 @@ class ConversionResult:
             "rows_read": self.rows_read,
             "rows_written": sum(a.written for a in self.accounts),
             "rows_rejected": sum(self.rejected.values()),
-            "rejected": {rid: {"count": n, "reason": REJECT_REASONS.get(rid, rid)}
+            "rejected": {rid: {"count": n, "reason": reject_reason(rid)}
                          for rid, n in sorted(self.rejected.items())},
             "files": [a.to_dict() for a in self.accounts],
+            "lookups": self.lookups,
             "blank_rows": dict(sorted(self.blank_rows.items())),
             "findings": {"Err": levels.get(str(Level.ERROR), 0),
                          "Warn": levels.get(str(Level.WARNING), 0)},
@@ -121,10 +126,11 @@ def _check_output(path: Path, what: str) -> None:
 class _Tally:
     """The running account: per (file, record type), and the records to trace after writing."""
 
-    def __init__(self, rejects: Any):
+    def __init__(self, rejects: Any, redactor: Redactor | None = None):
         self.accounts: dict[tuple[str, str], FileAccount] = {}
         self.findings: list[Finding] = []
         self.rejects = rejects
+        self.redactor = redactor
         self.refs: list[tuple[str, str]] = []  # (file, record type) interned for packed refs
         self._ref_ids: dict[tuple[str, str], int] = {}
         self.districts: list[tuple[str, int]] = []
@@ -151,10 +157,16 @@ class _Tally:
         row = packed & ((1 << _ROW_BITS) - 1)
         return Origin(file, row or None), rt
 
-    def reject(self, origin: Origin, rt: str, reason_id: str, reason: str) -> None:
+    def reject(self, origin: Origin, rt: str, reason_id: str, reason: str,
+               findings: list[Finding] | None = None) -> None:
+        """Count a rejected row and list it in the rejects file; ``findings`` are the ones
+        ``reason`` was made of, so that it can be made again from redacted ones."""
         account = self.account(origin.file, rt)
         account.rejected[reason_id] += 1
         if self.rejects is not None:
+            if self.redactor is not None:
+                reason = ("; ".join(self.redactor.finding(f).message for f in findings)
+                          if findings else self.redactor.text(reason) or "")
             self.rejects.writerow([origin.file, "" if origin.row is None else origin.row, rt,
                                    neutralise(reason)])
 
@@ -165,16 +177,18 @@ class _Tally:
                                **params)
         self.findings.append(finding)
         self.account(origin.file, rt).written -= 1
-        self.reject(origin, rt, error_id, finding.message)
+        self.reject(origin, rt, error_id, finding.message, [finding])
 
 
 def convert(adapter: Adapter, output: str | os.PathLike[str], *,
             rejects: str | os.PathLike[str] | None = None,
-            progress: Callable[[int], None] | None = None) -> ConversionResult:
+            progress: Callable[[int], None] | None = None,
+            redactor: Redactor | None = None) -> ConversionResult:
     """Convert ``adapter``'s input into the UTREx file ``output`` (written atomically).
 
     ``rejects``, when given, receives the rejected rows as CSV (file, row, record, reason), also
-    atomically. ``progress`` is called with the number of items handled, every 1000 items.
+    atomically; with a ``redactor`` the reasons carry placeholders instead of names and birth
+    dates. ``progress`` is called with the number of items handled, every 1000 items.
     """
     started = time.perf_counter()
     output = Path(output)
@@ -193,9 +207,9 @@ def convert(adapter: Adapter, output: str | os.PathLike[str], *,
             stack.callback(text.flush)
             writer = csv.writer(text, lineterminator="\r\n")
             writer.writerow(["file", "row", "record", "reason"])
-        tally = _Tally(writer)
+        tally = _Tally(writer, redactor)
 
-        def records() -> Iterator[UtrexRecord]:
+        def records() -> Iterator[tuple[UtrexRecord, str]]:
             for n, item in enumerate(adapter.items(), start=1):
                 if progress is not None and n % 1000 == 0:
                     progress(n)
@@ -204,7 +218,7 @@ def convert(adapter: Adapter, output: str | os.PathLike[str], *,
                     rt = item.record_type or "?"
                     tally.account(origin.file, rt).read += 1
                     tally.findings.extend(item.findings)
-                    tally.reject(origin, rt, item.reason_id, item.reason)
+                    tally.reject(origin, rt, item.reason_id, item.reason, item.findings)
                     continue
                 record = item.record
                 rt = record.record_type
@@ -218,7 +232,7 @@ def convert(adapter: Adapter, output: str | os.PathLike[str], *,
                 if line is None:
                     errors = [f for f in found if f.is_error]
                     tally.reject(origin, rt, errors[0].error_id,
-                                 "; ".join(f.message for f in errors))
+                                 "; ".join(f.message for f in errors), errors)
                     continue
                 account.written += 1
                 if rt == "DI":
@@ -232,12 +246,14 @@ def convert(adapter: Adapter, output: str | os.PathLike[str], *,
                     if placed is None:
                         placed = tally.placed[school] = array("q")
                     placed.append(tally.ref(origin, rt))
-                yield record
+                yield record, line
 
-        report = write_file(records(), output, edition=edition)
+        report = write_encoded(records(), output, edition=edition)
         _trace_unplaced(tally)
         if progress is not None:
             progress(-1)
+    lookups = list(adapter.lookup_files())  # may read a lookup file no row needed: first
+    blank_rows = dict(adapter.blank_rows())
     findings = adapter.findings() + tally.findings
     findings += [f for f in report.findings if f.error_id == "fmt.no-district"]
     written: Counter[str] = Counter()
@@ -250,8 +266,8 @@ def convert(adapter: Adapter, output: str | os.PathLike[str], *,
     accounts = sorted(tally.accounts.values(), key=lambda a: (a.file, _rank(a.record)))
     return ConversionResult(
         output=output, edition=edition, written=+report.written, accounts=accounts,
-        findings=findings, blank_rows=dict(adapter.blank_rows()), rejects_path=rejects_path,
-        seconds=time.perf_counter() - started)
+        findings=findings, blank_rows=blank_rows, rejects_path=rejects_path,
+        seconds=time.perf_counter() - started, lookups=lookups)
 
 
 def _trace_unplaced(tally: _Tally) -> None:

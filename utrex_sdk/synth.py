@@ -20,8 +20,9 @@ followed are the 2012-13 spec's, "Data Clearinghouse Update Transactions", secti
 - S2 for ~12% of students; time code C (self-contained) moves the membership from S1 to S2
   (SCRAM Record, SCRAM Membership note 1);
 - a course master (AC) per school: homerooms per grade in elementary schools, a catalogue of
-  courses by period and section in secondary schools, face to face (Instruct Setting required
-  above grade 6), one CTE course with a CIP code in high schools;
+  courses by period and section in secondary schools, face to face (Instruct Setting FF,
+  homerooms included: AC.819 wants it unless the core code starts with '22'), one CTE course
+  with a CIP code in high schools;
 - AM: one homeroom per elementary student, 6-8 courses (periods 01-0n) per secondary student and
   enrollment, credits for grades 9-12, actual membership for the CTE course;
 - a few I1 incidents per school, each with one to three I2 students.
@@ -211,7 +212,8 @@ class _District:
                     yield CourseMasterRecord(
                         course_section=_homeroom(grade, section), period="01",
                         teacher1_id=str(self.teacher), course_title=title,
-                        core_code=HOMEROOM_CORE[grade], term="YR", cycle="1", **where)
+                        core_code=HOMEROOM_CORE[grade], instructional_setting="FF",
+                        term="YR", cycle="1", **where)
             return
         for c, (title, core) in enumerate(school.courses):
             cip, length = CTE_COURSE.get(title, (None, None))
@@ -236,7 +238,7 @@ class _District:
         enrollments = [(school, entry, None, None)]
         if rng.random() < 0.08:  # a second enrollment, both before the as-of date
             exit_day = _school_day_after(entry + dt.timedelta(days=rng.randrange(5, 15)))
-            again = _school_day_after(exit_day + dt.timedelta(days=rng.randrange(1, 4)))
+            again = _school_day_after(exit_day + dt.timedelta(days=rng.randrange(2, 5)))
             same_band = [s for s in self.schools if s.band == school.band and s is not school]
             other = same_band[index % len(same_band)] if same_band else school
             if again <= self.as_of:

@@ -119,9 +119,10 @@ class WriteReport:
         return [f for f in self.findings if f.is_error]
 
 
-def _order(records: Iterable[UtrexRecord], edition: str) -> tuple[list[str], list[str],
-                                                                  WriteReport]:
-    """The submission's DI line and its other records as sorted entries (see `_SEP`)."""
+def _order(items: Iterable[tuple[UtrexRecord, str | None]], edition: str
+           ) -> tuple[list[str], list[str], WriteReport]:
+    """The submission's DI line and its other records as sorted entries (see `_SEP`).
+    ``items`` are (record, its line if the caller serialized it already, else None)."""
     codec = codec_for(edition)
     report = WriteReport(path=None, edition=edition)
     districts: list[tuple[str, str]] = []
@@ -131,9 +132,10 @@ def _order(records: Iterable[UtrexRecord], edition: str) -> tuple[list[str], lis
     # records whose school has no SC record yet: school -> [(entry index, school, keys)]
     waiting: dict[Any, list[tuple[int, Any, dict[str, str]]]] = {}
     fast = codec.fast_serializers
-    for record in records:
+    for record, line in items:
         rt = record.record_type
-        line = fast[rt](record.__dict__) if rt in fast else None  # codec.serialize's fast path
+        if line is None and rt in fast:  # codec.serialize's fast path
+            line = fast[rt](record.__dict__)
         if line is None:
             line, findings = codec.serialize(record)
             report.findings.extend(findings)
@@ -196,7 +198,7 @@ def assemble(
     records: Iterable[UtrexRecord], *, edition: str = DEFAULT_EDITION
 ) -> tuple[list[str], WriteReport]:
     """Serialize and order records into the lines of one submission (see the module doc)."""
-    head, placed, report = _order(records, edition)
+    head, placed, report = _order(((r, None) for r in records), edition)
     return head + [_line(entry) for entry in placed], report
 
 
@@ -211,7 +213,20 @@ def write_file(
     Records that cannot be written are left out and reported in ``WriteReport.findings``; the
     file holds every other record. The file is replaced only once it is complete.
     """
-    head, placed, report = _order(records, edition)
+    return write_encoded(((r, None) for r in records), path, edition=edition)
+
+
+def write_encoded(
+    items: Iterable[tuple[UtrexRecord, str | None]],
+    path: str | os.PathLike[str],
+    *,
+    edition: str = DEFAULT_EDITION,
+) -> WriteReport:
+    """`write_file` for a caller that has serialized the records already: ``items`` are
+    (record, the line ``codec_for(edition).serialize(record)`` gave, or None). `utrex convert`
+    serializes each record as it arrives, to reject the row of one that cannot be written, and
+    should not pay for serializing it twice."""
+    head, placed, report = _order(items, edition)
     report.path = Path(path)
     with atomic_write(path) as out:
         out.write("".join(head).encode("ascii"))

@@ -23,6 +23,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ..errors import UtrexError
+from .options import Jobs, redact
 
 
 class ReportFormat(StrEnum):
@@ -49,17 +50,22 @@ def convert(
     quiet: Annotated[bool, typer.Option(
         "--quiet", help="No progress bar and no summary (for CI).")] = False,
     reference: Annotated[Path | None, typer.Option(
-        "--reference", help="Reference-data folder for the validator.")] = None,
+        "--reference", help="Reference-data folder (docs/reference-data.md), for the validator "
+                            "and the adapter (aspire: leas.csv turns an LEA name into its "
+                            "number).")] = None,
     school_year: Annotated[int | None, typer.Option(
         "--school-year", help="Ending year for the validator (default: the DI record's).")
     ] = None,
     collection: Annotated[str | None, typer.Option(
         "--collection", help="oct1, dec1, year-end or daily, for the validator.")] = None,
+    jobs: Jobs = None,
+    redact: redact("the report and the rejects file") = False,  # type: ignore[valid-type]
 ) -> None:
     """Convert an export folder to a UTREx file, validate it, and account for every row."""
-    from ..adapters import load_adapter
+    from ..adapters import load_adapter, open_adapter
     from ..cli import user_errors
     from ..conversion import convert as run_conversion
+    from ..redact import Redactor, redact_result
     from ..report import write_report
     from ..validation import ValidationOptions, validate_file
 
@@ -70,13 +76,19 @@ def convert(
             raise UtrexError("the table format prints to the terminal; use --format "
                              "json|csv|xlsx with --report")
         options = ValidationOptions(school_year=school_year, collection=collection,
-                                    reference=reference)
-        plugin = load_adapter(adapter)(input_dir, mapping=mapping)
+                                    reference=reference, jobs=jobs)
+        plugin = open_adapter(load_adapter(adapter), input_dir, mapping=mapping,
+                              reference=reference)
+        redactor = Redactor() if redact else None
         with _progress(quiet) as progress:
-            result = run_conversion(plugin, output, rejects=rejects, progress=progress)
+            result = run_conversion(plugin, output, rejects=rejects, progress=progress,
+                                    redactor=redactor)
         with _status(quiet, f"validating {output}"):
             validation = validate_file(output, replace(options, edition=result.edition))
         validation.add(result.findings)
+        if redactor is not None:
+            redact_result(validation, redactor)
+            validation.extra["redacted"] = True
         summary = result.summary() | {"adapter": adapter, "input": str(input_dir)}
         if not quiet:
             _print_summary(result, validation, Console(stderr=True, width=_width()))
@@ -134,10 +146,15 @@ def _print_summary(result, validation, console: Console) -> None:
         table.add_row(row["file"], row["record"], f"{row['read']:,}", f"{row['written']:,}",
                       f"{row['rejected']:,}")
     console.print(table)
+    for lookup in info["lookups"]:
+        console.print(f"{lookup['file']} (joined or looked up, no record of its own): "
+                      f"{lookup['read']:,} read = {lookup['used']:,} used + {lookup['unused']:,} "
+                      f"unused + {lookup['ragged']:,} ragged", markup=False, highlight=False)
     if info["rejected"]:
         console.print("Rejected rows by reason:", markup=False)
         for reason_id, entry in info["rejected"].items():
-            console.print(f"  {entry['count']:>7,}  {reason_id} ({entry['reason']})",
+            label = "" if entry["reason"] == reason_id else f" ({entry['reason']})"
+            console.print(f"  {entry['count']:>7,}  {reason_id}{label}",
                           markup=False, highlight=False)
         where = result.rejects_path or "--rejects PATH to list them"
         console.print(f"  rows listed in: {where}", markup=False, highlight=False)

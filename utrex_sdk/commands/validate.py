@@ -19,6 +19,7 @@ from ..layouts import EDITIONS
 from ..report import write_report
 from ..validation import COLLECTIONS, ValidationOptions, validate_file
 from ..validation.catalogue_view import registry_rows, render_rules_md, rule_detail
+from .options import Jobs, redact
 
 
 class ReportFormat(StrEnum):
@@ -65,6 +66,8 @@ def validate(
         "--edition", help=f"Layout edition of FILE: {', '.join(EDITIONS)}.")] = None,
     max_findings: Annotated[int | None, typer.Option(
         "--max-findings", help="Stop after this many findings (the report says so).")] = None,
+    jobs: Jobs = None,
+    redact: redact("the report") = False,  # type: ignore[valid-type]
 ) -> None:
     """Check a UTREx file against the spec's rules; exit 1 if there is an Err finding."""
     from ..cli import user_errors
@@ -76,10 +79,15 @@ def validate(
             raise UtrexError("--format xlsx needs --output PATH")
         options = ValidationOptions(school_year=school_year, as_of=_date(as_of),
                                     collection=collection, reference=reference,
-                                    edition=edition, max_findings=max_findings)
+                                    edition=edition, max_findings=max_findings, jobs=jobs)
         result = validate_file(file, options)
         if baseline is not None:
             result.compare_baseline(baseline)
+        if redact:
+            from ..redact import Redactor, redact_result
+
+            redact_result(result, Redactor())
+            result.extra["redacted"] = True
         write_report(result, fmt.value, output)
     raise typer.Exit(code=result.exit_code)
 

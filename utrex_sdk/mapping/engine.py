@@ -5,85 +5,46 @@ each record block against each file's header: every column a rule names is resol
 once, and a column that is not there is a `MappingError` naming the key, the file and the columns
 it does have — before any row is read. `items` then streams each block's rows through the
 compiled getters and converters, one `Mapped` or `Rejected` per row, so a million-row export is
-converted in constant memory (lookup files, which are small, are held in memory).
+converted in constant memory (lookup files, which are small, are held in memory). What a block
+compiles into is `plan`'s data.
 """
 
 from __future__ import annotations
 
 import difflib
 import glob
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
 from ..adapters import Item, Mapped, Origin, Rejected
+from ..compiled import constructor
 from ..errors import UnusableInputError
 from ..findings import Finding, make_finding
 from ..models import MODELS, UtrexRecord
 from ..sources import SourceTable, normalise_header
 from . import problems as _problems  # noqa: F401 - registers the map.* finding types
-from .fields import converter, text_converter
+from .fields import converter, text_converter, trusted
 from .getters import Getter, compute_180, concat, const, default_match, describe, where_test
 from .load import LoadedMapping, MappingError, load_mapping
 from .lookups import Index, LookupSource
 from .model import FieldRule, RecordBlock
+from .plan import (
+    BlockPlan,
+    FieldPlan,
+    FilePlan,
+    JoinPlan,
+    Scope,
+    may_end_in_blanks,
+    plain_position,
+)
 from .values import ValueProblem
 
-
-@dataclass
-class _Field:
-    name: str
-    get: Getter
-    convert: Callable[[Any], Any]
-    origin: str  # "column 'Entry Date'", for messages
-
-
-@dataclass
-class _Join:
-    index: Index
-    key: Getter
-    missing: str
-    what: str
-
-
-@dataclass
-class _Compiled:
-    """One block compiled against one file of its source."""
-
-    file: str
-    table: SourceTable | None
-    width: int
-    joins: list[_Join]
-    fields: list[_Field]
-    where: Callable[[tuple], bool] | None = None
-    where_text: str = ""
-
-
-@dataclass
-class _Block:
-    where: str
-    block: RecordBlock
-    model: type[UtrexRecord]
-    files: list[_Compiled] = field(default_factory=list)
-
-
-class _Scope:
-    """The columns a rule may name: the block's source first, then its joins, in order."""
-
-    def __init__(self, slots: list[tuple[str, str, tuple[str, ...]]]):
-        self.slots = slots  # (source name, file name(s) shown in messages, columns)
-
-    def find(self, column: str, source: str | None) -> tuple[int, int] | None:
-        wanted = normalise_header(column)
-        for slot, (name, _, columns) in enumerate(self.slots):
-            if source is not None and name != source:
-                continue
-            if wanted in columns:
-                return slot, columns.index(wanted)
-        return None
+TRUSTED = True
+"""Build records from converted values without validating them again when every field's
+converter is `fields.trusted`. Off only to check that both ways give the same records."""
 
 
 class MappingEngine:
@@ -94,8 +55,9 @@ class MappingEngine:
         self.input_dir = Path(input_dir)
         self._findings: list[Finding] = []
         self._blank: dict[str, int] = {}
+        self._no_rows: set[str] = set()
         self._problems: list[str] = []
-        self.sources = {name: LookupSource(name, self._open(name), self._findings)
+        self.sources = {name: LookupSource(name, self._open(name), self._findings, self._no_rows)
                         for name in loaded.mapping.sources}
         for _, block in loaded.blocks:
             if block.source is not None:
@@ -134,8 +96,8 @@ class MappingEngine:
 
     # --- compiling -----------------------------------------------------------------------
 
-    def _compile(self, where: str, block: RecordBlock) -> _Block:
-        out = _Block(where, block, MODELS[block.type])
+    def _compile(self, where: str, block: RecordBlock) -> BlockPlan:
+        out = BlockPlan(where, block, MODELS[block.type])
         if block.source is None:
             out.files.append(self._compile_file(where, block, self.loaded.path.name, None))
             return out
@@ -144,9 +106,9 @@ class MappingEngine:
         return out
 
     def _compile_file(self, where: str, block: RecordBlock, file: str,
-                      table: SourceTable | None) -> _Compiled:
+                      table: SourceTable | None) -> FilePlan:
         columns = table.info.columns if table is not None else ()
-        scope = _Scope([(block.source or "", file, columns)])
+        scope = Scope([(block.source or "", file, columns)])
         joins = []
         for j, join in enumerate(block.join):
             source = self.sources[join.source]
@@ -155,29 +117,37 @@ class MappingEngine:
             index = self._index(f"{at}.match", source, join.match or default_match(join.on),
                                 joined=True)
             if index is not None:
-                joins.append(_Join(index, key, join.missing, f"{where} join of {join.source}"))
+                joins.append(JoinPlan(index, key, join.missing, f"{where} join of {join.source}"))
             scope.slots.append((join.source, source.shown, source.columns))
         fields = []
         for name, rule in block.fields.items():
             spec = MODELS[block.type].spec.field(name)
             get = self._getter(f"{where}.fields.{name}", rule, scope)
-            fields.append(_Field(name, get, converter(
+            fields.append(FieldPlan(name, get, converter(
                 spec, rule, self.loaded.mapping.date_formats, self._crosswalk(rule)),
-                describe(rule)))
+                describe(rule), plain_position(rule, scope), rule.default is None,
+                tidy=may_end_in_blanks(rule)))
         layout_fields = {f for f in MODELS[block.type].model_fields}
         mapped = set(block.fields)
         for name, value in self.loaded.mapping.constants.items():
             if name in layout_fields and name not in mapped:
                 spec = MODELS[block.type].spec.field(name)
-                fields.append(_Field(name, const(value), converter(
+                fields.append(FieldPlan(name, const(value), converter(
                     spec, FieldRule(value=value), self.loaded.mapping.date_formats, None),
-                    f"constants.{name}"))
-        compiled = _Compiled(file, table, len(columns), joins, fields)
+                    f"constants.{name}", tidy=True))
+        compiled = FilePlan(file, table, len(columns), joins, fields)
+        model = MODELS[block.type]
+        if TRUSTED and all(trusted(model.spec.field(f.name)) for f in fields):
+            compiled.build = constructor(model)
         if block.where is not None and table is not None:
-            found = scope.find(block.where.column, block.source)
+            found = scope.find(block.where.column, block.where.source or block.source)
             if found is None:
-                self._missing(f"{where}.where.column", block.where.column, file, columns)
+                slots = [s for s in scope.slots
+                         if s[0] == (block.where.source or block.source)] or scope.slots[:1]
+                self._missing(f"{where}.where.column", block.where.column, slots[0][1],
+                              slots[0][2])
             else:
+                compiled.where_slot = found[0]
                 compiled.where, compiled.where_text = where_test(block.where, found[1])
         return compiled
 
@@ -187,7 +157,7 @@ class MappingEngine:
         if match is None:
             self._problems.append(f"{at}: give the column of {source.name} to match")
             return None
-        get = self._nested(at, match, _Scope([(source.name, source.shown, source.columns)]))
+        get = self._nested(at, match, Scope([(source.name, source.shown, source.columns)]))
         return source.index(match.model_dump_json(), get, describe(match), joined=joined)
 
     def _missing(self, at: str, column: str, file: str, columns: tuple[str, ...]) -> None:
@@ -210,13 +180,13 @@ class MappingEngine:
         return rule.crosswalk, table if table is not None else compile_table(
             BUILTIN[rule.crosswalk])
 
-    def _nested(self, at: str, rule: FieldRule, scope: _Scope) -> Getter:
+    def _nested(self, at: str, rule: FieldRule, scope: Scope) -> Getter:
         """A getter giving a nested rule's value as text, its own steps applied."""
         get = self._getter(at, rule, scope)
         convert = text_converter(rule, self._crosswalk(rule))
         return lambda ctx: convert(get(ctx))
 
-    def _getter(self, at: str, rule: FieldRule, scope: _Scope) -> Getter:
+    def _getter(self, at: str, rule: FieldRule, scope: Scope) -> Getter:
         """The raw value a rule points at, for a row context ``[row, joined rows...]``."""
         if rule.value is not None:
             return const(rule.value)
@@ -241,20 +211,36 @@ class MappingEngine:
                     self._missing(f"{at}.column", rule.column, " or ".join(s[1] for s in slots),
                                   tuple(c for s in slots for c in s[2]))
             return const(None)
+        self._unambiguous(at, rule.column, scope, found)
         slot, position = found
         if slot == 0:
             return lambda ctx: ctx[0][position]
         return lambda ctx: None if (row := ctx[slot]) is None else row[position]
 
-    def _lookup(self, at: str, rule: FieldRule, scope: _Scope) -> Getter:
+    def _unambiguous(self, at: str, column: str, scope: Scope, found: tuple[int, int]
+                     ) -> None:
+        """A column a header has twice (after normalising) is a mistake to fix, not a choice to
+        make silently: which of two 'Last Name' columns is the student's?"""
+        _, shown, columns = scope.slots[found[0]]
+        places = [str(i + 1) for i, c in enumerate(columns) if c == columns[found[1]]]
+        if len(places) > 1:
+            self._problems.append(f"{at}.column: {shown} has the column {column!r} more than "
+                                  f"once (columns {', '.join(places)}); rename all but one so "
+                                  "the mapping can tell them apart")
+
+    def _lookup(self, at: str, rule: FieldRule, scope: Scope) -> Getter:
         source = self.sources[rule.lookup]
         key = self._nested(f"{at}.key", rule.key, scope)
         index = self._index(f"{at}.match", source, rule.match or default_match(rule.key))
         position = source.position(rule.column)
-        if index is None or position is None:
-            if position is None:
-                self._missing(f"{at}.column", rule.column, source.shown, source.columns)
+        if position is None and source.columns:
+            self._missing(f"{at}.column", rule.column, source.shown, source.columns)
             return const(None)
+        if index is None:
+            return const(None)
+        # A source whose every file is empty (src.empty) has no columns to check the rule
+        # against and no row: every key is a map.no-match, as with a header only, never a
+        # silently blank value (`position` is None then, and never used).
         what, blank = describe(rule), rule.missing == "blank"
 
         def look_up(ctx: list) -> Any:
@@ -284,9 +270,23 @@ class MappingEngine:
         return self._findings
 
     def blank_rows(self) -> dict[str, int]:
-        return self._blank
+        """Blank rows skipped per file: the record blocks' files and the lookup files'."""
+        blank = dict(self._blank)
+        for account in self.lookup_accounts():
+            if account["blank"]:
+                blank[account["file"]] = account["blank"]
+        return blank
 
-    def _rows(self, block: _Block, compiled: _Compiled) -> Iterator[Item]:
+    def lookup_accounts(self) -> list[dict[str, int | str]]:
+        """The rows of files no record block reads (joins and lookups only), so that they are
+        counted too: read = used + unused + ragged (`LookupSource.accounts`)."""
+        out: list[dict[str, int | str]] = []
+        for source in self.sources.values():
+            if not source.primary:
+                out.extend(source.accounts())
+        return out
+
+    def _rows(self, block: BlockPlan, compiled: FilePlan) -> Iterator[Item]:
         rt, model = block.block.type, block.model
         on_invalid = block.block.on_invalid
         if compiled.table is None:
@@ -295,7 +295,9 @@ class MappingEngine:
             return
         blanks: list[int] = []
         width, file = compiled.width, compiled.file
+        seen = False
         for row in compiled.table.rows(blanks):
+            seen = True
             origin = Origin(file, row.number)
             cells = row.cells
             if len(cells) != width:
@@ -308,16 +310,21 @@ class MappingEngine:
                                            source=file, cells=len(cells), columns=width)
                     yield Rejected(origin, rt, "src.ragged", finding.message, [finding])
                     continue
-            if compiled.where is not None and not compiled.where(cells):
+            if compiled.where is not None and not compiled.where_slot and \
+                    not compiled.where(cells):
                 yield Rejected(origin, rt, "map.excluded", compiled.where_text)
                 continue
             yield self._record(rt, model, on_invalid, compiled, [cells], origin)
-        if blanks:
-            self._blank[file] = self._blank.get(file, 0) + len(blanks)
+        if not seen and not compiled.table.info.empty and file not in self._no_rows:
+            self._no_rows.add(file)  # a header and nothing else: most likely a failed export
+            self._findings.append(make_finding("src.no-rows", source=file, file=file))
+        if blanks:  # the same count again when a second block reads the same file
+            self._blank[file] = max(self._blank.get(file, 0), len(blanks))
 
     def _record(self, rt: str, model: type[UtrexRecord], on_invalid: str,
-                compiled: _Compiled, ctx: list, origin: Origin) -> Item:
+                compiled: FilePlan, ctx: list, origin: Origin) -> Item:
         where = {"record": rt, "line": origin.row, "source": origin.file}
+        cells = ctx[0]
         errors: list[Finding] = []
         warnings: list[Finding] = []
         for join in compiled.joins:
@@ -334,12 +341,21 @@ class MappingEngine:
                 else:
                     errors.append(problem)
             ctx.append(row)
+        if compiled.where_slot and (joined := ctx[compiled.where_slot]) is not None \
+                and not compiled.where(joined):  # a filter on a joined file's column
+            return Rejected(origin, rt, "map.excluded", compiled.where_text)
         values: dict[str, Any] = {}
         raw: dict[str, Any] = {}
         for f in compiled.fields:
-            value = None
+            if f.position is not None:  # the common case: a column of the row, often blank
+                value = cells[f.position]
+                if (value is None or value == "") and f.blank_is_none:
+                    continue
+            else:
+                value = None
             try:
-                value = f.get(ctx)
+                if f.position is None:
+                    value = f.get(ctx)
                 typed_value = f.convert(value)
             except ValueProblem as p:
                 shown = p.value if p.value is not None else value
@@ -352,10 +368,16 @@ class MappingEngine:
                     errors.append(finding)
                 continue
             if typed_value is not None:
+                if f.tidy and typed_value.__class__ is str:  # as the model's validation does
+                    typed_value = typed_value.rstrip()
+                    if not typed_value:
+                        continue
                 values[f.name] = typed_value
                 raw[f.name] = value
         if errors and on_invalid == "reject":
             return _reject(origin, rt, errors)
+        if compiled.build is not None:  # every value is what validating it would keep
+            return Mapped(compiled.build(values), origin, _blanked(errors, where) + warnings)
         try:
             record = model.model_validate(values)
         except ValidationError as err:
@@ -370,10 +392,13 @@ class MappingEngine:
             if on_invalid == "reject":
                 return _reject(origin, rt, errors)
             record = model.model_validate({k: v for k, v in values.items() if k not in bad})
-        if errors:  # on_invalid = "blank": the fields at fault are left out, with a warning
-            warnings = [make_finding("map.blanked", field=e.field, value=e.value,
-                                     problem=e.message, **where) for e in errors] + warnings
-        return Mapped(record, origin, warnings)
+        return Mapped(record, origin, _blanked(errors, where) + warnings)
+
+
+def _blanked(errors: list[Finding], where: dict[str, Any]) -> list[Finding]:
+    """With on_invalid = "blank", the fields at fault are left out, each with a warning."""
+    return [make_finding("map.blanked", field=e.field, value=e.value, problem=e.message,
+                         **where) for e in errors]
 
 
 def _reject(origin: Origin, rt: str, errors: list[Finding]) -> Rejected:

@@ -59,6 +59,19 @@ def typed(spec: FieldSpec, formats: Sequence[str]) -> Convert:
     return _text
 
 
+def trusted(spec: FieldSpec) -> bool:
+    """True when `typed` only ever returns what the model's own validation would accept
+    unchanged — so a record whose every field is trusted can be built without validating it
+    again (`compiled.constructor`; `tests/test_mapping_trusted.py` checks the claim). A text
+    field with a pattern is not: `_text` does not test patterns, pydantic does."""
+    if spec.type == "text":
+        return spec.pattern is None
+    if spec.type == "code":  # the model checks the pattern alone when there is one
+        pattern = re.compile(spec.pattern) if spec.pattern else None
+        return pattern is None or all(pattern.fullmatch(c) for c in code_set(spec))
+    return spec.type in ("integer", "decimal", "date", "datetime", "month_day")
+
+
 def _text(value: Any) -> str | None:
     # CSV cells arrive as stripped text already: only Excel values need converting
     return value if value.__class__ is str else to_text(value)

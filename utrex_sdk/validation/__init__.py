@@ -6,7 +6,7 @@
 """
 
 from .context import COLLECTIONS, ValidationOptions
-from .engine import validate_file, validate_records
+from .files import validate_file, validate_records
 from .plan import NotChecked
 from .registry import CrossCheck, Hit, rule
 from .result import ValidationResult

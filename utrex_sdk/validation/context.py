@@ -38,11 +38,14 @@ class ValidationOptions:
     edition: str | None = None
     max_findings: int | None = None
     today: dt.date | None = None  # "cannot be future date" is judged against this (tests pin it)
+    jobs: int | None = None  # processes for a file's second pass: 1 or 2; None: 2 if it is large
 
     def __post_init__(self) -> None:
         if self.collection is not None and self.collection not in COLLECTIONS:
             raise UtrexError(f"unknown collection {self.collection!r}; "
                              f"one of: {', '.join(COLLECTIONS)}")
+        if self.jobs is not None and self.jobs not in (1, 2):
+            raise UtrexError(f"jobs must be 1 or 2, not {self.jobs}")
         if self.school_year is not None and not 1990 <= self.school_year <= 2100:
             raise UtrexError(f"school year {self.school_year} is not a 4-digit ending year")
 
@@ -58,6 +61,8 @@ class Context:
     as_of: dt.date | None = None
     today: dt.date = field(default_factory=dt.date.today)
     laid_out: dict[str, frozenset[str]] | None = None  # fields the input can carry, per record
+    _last_days: dict[tuple[str | None, int | None], dt.date | None] = field(
+        default_factory=dict, repr=False)
 
     @property
     def collection(self) -> str | None:
@@ -79,7 +84,15 @@ class Context:
         return self.year_start <= day <= self.year_end
 
     def last_day(self, school_number: str | None) -> dt.date | None:
-        """The school's Last Day of School (SC, MMDD) in the school year, or None."""
+        """The school's Last Day of School (SC, MMDD) in the school year, or None. Remembered
+        per school: rules ask for it on every AM record, and run once the index is complete."""
+        key = (school_number, self.school_year)
+        if key in self._last_days:
+            return self._last_days[key]
+        day = self._last_days[key] = self._find_last_day(school_number)
+        return day
+
+    def _find_last_day(self, school_number: str | None) -> dt.date | None:
         sc = self.index.school(school_number)
         if sc is None or not sc.last_day_of_school or self.school_year is None:
             return None

@@ -7,6 +7,10 @@ order: the generic field checks compiled from the rule data, the single-record r
 and the cross-record checks, which report at the end. The codec's own reports of a value that is
 not a number, a date or a known code are re-labelled with the spec's rule for that field, so the
 user sees the state's Error ID.
+
+A record type's generic checks run as one generated function (`batch.py`); a large file's pass 2
+runs in two processes (`parallel.py`). The entry points, `validate_file` and `validate_records`,
+are in `files.py`.
 """
 
 from __future__ import annotations
@@ -14,22 +18,19 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator
-from pathlib import Path
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from ..catalogue import catalogue
-from ..codec import codec_for
-from ..errors import UnusableInputError
 from ..findings import Finding, FindingType, Level, make_finding, register_finding_types
-from ..layouts import DEFAULT_EDITION, edition_layout
 from ..models import UtrexRecord
-from ..reader import ParsedLine, read_file
 from . import rules as _rules  # noqa: F401 — importing registers the rule implementations
+from .batch import compile_batch
 from .context import Context, ValidationOptions
 from .generic import Check, compile_check
 from .index import INDEXED, Index
 from .messages import generic_texts, render
+from .parallel import run_split
 from .plan import NotChecked, why_not
 from .reference import Reference
 from .registry import CROSS, SINGLE, Hit, hits
@@ -89,6 +90,11 @@ def identifying_fields(record: str) -> tuple[str, ...]:
     return tuple(names)
 
 
+SINGLES_ACROSS = frozenset({"AM"})
+"""Record types whose single-record rules run in the across part when the second pass is split
+(`Validator.keep_only`): the split that gives the two processes about the same work."""
+
+
 class Validator:
     """One run: options + the rules that can run, over a re-iterable input."""
 
@@ -98,6 +104,7 @@ class Validator:
         self.context = Context(options=options, index=Index(), reference=reference,
                                today=options.today or dt.date.today(), laid_out=laid_out)
         self.result = ValidationResult()
+        self.part = "all"  # see `keep_only`
         self._keys = {rt: identifying_fields(rt) for rt in catalogue().records}
         self._parent_invalid: set[tuple[str, Any]] = set()
 
@@ -152,26 +159,89 @@ class Validator:
         for dep in self.deps:  # grouped once, so a record only meets the Dep rows of its type
             self.deps_by_type["S1" if dep[0].record == "SL" else dep[0].record].append(dep)
         self._unique_seen: dict[str, dict[Any, int | None]] = {r.id: {} for r in self.unique}
+        self.unique_by_type: dict[str, list[RuleSpec]] = defaultdict(list)
+        for rule in self.unique:
+            if rule.fields:
+                self.unique_by_type[rule.record].append(rule)
         self._children: dict[tuple[str, str], Counter] = defaultdict(Counter)
+        self._per_type = {rt: self._type_plan(rt) for rt in set(self.generic) | set(self.single)
+                          | set(self.cross_by_type) | set(self.unique_by_type)
+                          | set(self.deps_by_type)}
+
+    def keep_only(self, part: str) -> None:
+        """Run only one part of the rules in the second pass (`parallel.py` runs the two parts
+        in two processes): "record" — the codec's findings and the generic field checks;
+        "across" — the single-record rules, the cross-record checks, uniqueness and the Dep
+        rows' counts. Each part is a contiguous run of `_one`'s steps, so one part's findings
+        for a record all come before the other's, as in one process; the split is where the
+        two parts take about the same time (the generic checks and the reading are about
+        half of the second pass)."""
+        self.part = part
+        self._per_type = {rt: self._type_plan(rt) for rt in self._per_type}
+
+    def _type_plan(self, rt: str) -> tuple:
+        """Everything `_one` runs on a record of type ``rt``, flattened once per run so the
+        per-record loop does no lookups, filtering or attribute access it can avoid."""
+        generic = tuple((rule.fields[0], rule, check) for rule, check in self.generic.get(rt, ()))
+        batch = compile_batch(rt, [check for _f, _r, check in generic], self.context)
+        regs = self.single.get(rt, ())
+        single = tuple((reg.func, reg.rule_ids, running) for reg, running in regs)
+        conditions = {reg.unless for reg, _running in regs if reg.unless is not None}
+        if len(conditions) > 1:
+            raise ValueError(f"{rt}: rules registered with several `unless` conditions "
+                             f"{conditions}; the engine supports one per record type")
+        unless = conditions.pop() if conditions else None
+        if unless is not None:  # the rules that still run when the condition holds
+            unless = (*unless, tuple((reg.func, reg.rule_ids, running) for reg, running in regs
+                                     if reg.unless is None))
+        if self.part == "record":
+            if rt in SINGLES_ACROSS:
+                single, unless = (), None
+            return generic, batch, single, unless, (), (), ()
+        if self.part == "across":
+            generic, batch = (), None
+            if rt not in SINGLES_ACROSS:
+                single, unless = (), None
+        return (generic, batch, single, unless, tuple(self.cross_by_type.get(rt, ())),
+                tuple(self.unique_by_type.get(rt, ())), self._deps_plan(rt))
+
+    def _deps_plan(self, rt: str) -> tuple:
+        return tuple((self._children[(rule.id, parent)], key)  # the counter itself
+                     for rule, parent, key in self.deps_by_type.get(rt, ()))
 
     # running
 
-    def run(self, items: Callable[[bool], Iterable[Item]]) -> ValidationResult:
+    def run(self, items: Callable[[bool], Iterable[Item]], jobs: int = 1) -> ValidationResult:
         """`items(indexing)` yields the input; with indexing=True it may skip record types
-        outside `INDEXED` (the first pass only builds the index)."""
+        outside `INDEXED` (the first pass only builds the index). With ``jobs`` > 1 the second
+        pass runs in two processes (`parallel.py`), with the same result."""
         index = self.context.index
         for line, record, _findings, _source in items(True):
             if record is not None and record.record_type in INDEXED:
                 index.add(record, line)
         self._set_dates()
         self._plan()
-        for line, record, findings, source in items(False):
-            self._one(line, record, findings, source)
-            if self.result.stopped:
-                break
+        if jobs > 1 and self.options.max_findings is None:
+            return run_split(self, items)
+        self.second_pass(items)
         if not self.result.stopped:
             self._finish()
         return self.result
+
+    def second_pass(self, items: Callable[[bool], Iterable[Item]],
+                    marks: list[tuple[int, int]] | None = None) -> None:
+        """Every rule that runs, on every item. ``marks`` receives (item number, findings so
+        far) after each item that added findings, so two parts' findings can be interleaved
+        in the order one process gives them (`parallel.merge`)."""
+        findings = self.result.findings
+        held = len(findings)
+        for number, (line, record, found, source) in enumerate(items(False)):
+            self._one(line, record, found, source)
+            if marks is not None and len(findings) != held:
+                held = len(findings)
+                marks.append((number, held))
+            if self.result.stopped:
+                break
 
     def _set_dates(self) -> None:
         ctx, di = self.context, self.context.index.district
@@ -181,11 +251,11 @@ class Validator:
 
     def _one(self, line: int | None, record: UtrexRecord | None, findings: list[Finding],
              source: str | None) -> None:
-        rt = record.record_type if record is not None else None
-        bad: set[str] = set()
-        for finding in findings:
+        bad: set[str] | None = None
+        for finding in findings if self.part != "across" else ():  # the other part's
             rule = self.relabel.get((finding.record, finding.field, finding.error_id))
             if rule is not None and record is not None:
+                bad = bad or set()
                 bad.add(finding.field)
                 self._emit(rule, Hit(field=finding.field, value=finding.value), record, line,
                            source, detail=finding.message)
@@ -193,37 +263,52 @@ class Validator:
                 self.result.add([finding])
         if record is None:
             return
-        ctx = self.context
-        for rule, check in self.generic.get(rt, ()):
-            if rule.fields[0] in bad:
-                continue
-            hit = check(record, ctx)
-            if hit is not None:
-                self._emit(rule, hit, record, line, source)
-        for reg, running in self.single.get(rt, ()):
+        plan = self._per_type.get(record.record_type)
+        if plan is None:
+            return
+        generic, batch, single, unless, cross, unique, deps = plan
+        if unless is not None and record.__dict__.get(unless[0]) == unless[1]:
+            single = unless[2]
+        ctx, emit = self.context, self._emit
+        if not generic:
+            pass
+        elif not bad:
+            failed = batch(record.__dict__, record, ctx)
+            for i, hit in failed or ():
+                emit(generic[i][1], hit, record, line, source)
+        else:  # fields the codec could not read are not checked again: one check at a time
+            for field, rule, check in generic:
+                if field not in bad and (hit := check(record, ctx)) is not None:
+                    emit(rule, hit, record, line, source)
+        for func, rule_ids, running in single:
             try:
-                found = list(hits(reg.func(record, ctx)))
+                found = func(record, ctx)
+                if found is None:
+                    continue
+                found = [found] if isinstance(found, Hit) else list(found)
             except Exception as err:
-                self._rule_failed(reg.rule_ids, err, record, line, source)
+                self._rule_failed(rule_ids, err, record, line, source)
                 continue
             for hit in found:
-                rule_id = hit.rule or reg.rule_ids[0]
+                rule_id = hit.rule or rule_ids[0]
                 if rule_id in running:
-                    self._emit(all_rules()[rule_id], hit, record, line, source)
-        for check in self.cross_by_type.get(rt, ()):
+                    emit(all_rules()[rule_id], hit, record, line, source)
+        for check in cross:
             try:
-                found = list(hits(check.check(record, line)))
+                found = check.check(record, line)
+                if found is None:
+                    continue
+                found = [found] if isinstance(found, Hit) else list(found)
             except Exception as err:
                 self._rule_failed(check.rules, err, record, line, source)
                 continue
             self._cross_hits(check, found, record, line, source)
-        if self.unique and rt is not None:
-            self._check_unique(rt, record, line, source)
-        deps = self.deps_by_type.get(rt)
+        if unique:
+            self._check_unique(unique, record, line, source)
         if deps:
             values = record.__dict__
-            for rule, parent, key in deps:
-                self._children[(rule.id, parent)][key(values)] += 1
+            for children, key in deps:
+                children[key(values)] += 1
 
     def _cross_hits(self, check: Any, found: Any, record: UtrexRecord | None,
                     line: int | None, source: str | None) -> None:
@@ -234,11 +319,9 @@ class Validator:
                 self._emit(all_rules()[rule_id], hit, record, hit.line or line,
                            hit.source or source)
 
-    def _check_unique(self, rt: str, record: UtrexRecord, line: int | None,
-                      source: str | None) -> None:
-        for rule in self.unique:
-            if rule.record != rt or not rule.fields:
-                continue
+    def _check_unique(self, unique: tuple[RuleSpec, ...], record: UtrexRecord,
+                      line: int | None, source: str | None) -> None:
+        for rule in unique:
             values = record.__dict__
             value = values.get(rule.fields[0])
             if value is None:
@@ -322,60 +405,3 @@ class Validator:
 def _shown(value: Any) -> str | None:
     from .messages import show
     return None if value is None else show(value)
-
-
-# entry points
-
-
-def _layout_fields(edition: str) -> dict[str, frozenset[str]]:
-    return {rt: frozenset(f.name for f in layout.fields if f.kind != "literal")
-            for rt, layout in edition_layout(edition).records.items()}
-
-
-def validate_file(path: str | Path, options: ValidationOptions | None = None
-                  ) -> ValidationResult:
-    """Validate a UTREx file. Raises `UnusableInputError` if it cannot be read at all."""
-    options = options or ValidationOptions()
-    edition = options.edition or DEFAULT_EDITION
-    if options.edition is None:
-        options = _with(options, edition=edition)
-    path = Path(path)
-    if not path.is_file():
-        raise UnusableInputError(f"{path}: no such file")
-
-    codec = codec_for(edition)
-    prefixes = tuple(f"{rt}=".encode() for rt in INDEXED)
-
-    def items(indexing: bool) -> Iterator[Item]:
-        if not indexing:
-            for parsed in read_file(path, edition=edition):
-                yield _item(parsed, str(path))
-            return
-        with path.open("rb") as handle:
-            for number, raw in enumerate(handle, 1):
-                if raw.startswith(prefixes):
-                    text = raw.decode("ascii", errors="replace")
-                    record = codec.parse(text, line=number).record
-                    yield number, record, [], None
-
-    validator = Validator(options, _layout_fields(edition))
-    result = validator.run(items)
-    result.source = str(path)
-    return result
-
-
-def validate_records(records: Iterable[UtrexRecord], options: ValidationOptions | None = None,
-                     ) -> ValidationResult:
-    """Validate canonical records held in memory (any record type, any field)."""
-    kept = list(records)
-    validator = Validator(options or ValidationOptions(), None)
-    return validator.run(lambda _indexing: ((i, r, [], None) for i, r in enumerate(kept, 1)))
-
-
-def _item(parsed: ParsedLine, source: str) -> Item:
-    return parsed.line, parsed.record, list(parsed.findings), source
-
-
-def _with(options: ValidationOptions, **changes: Any) -> ValidationOptions:
-    from dataclasses import replace
-    return replace(options, **changes)

@@ -92,12 +92,15 @@ def compile_check(rule: RuleSpec, edition: str | None = None) -> Check | None:
             if value is None or value in specials:
                 return None
             return None if test(value, ctx) else Hit(field=name, value=value)
+        # what `batch.compile_batch` inlines: a test of the value alone, run-constant context
+        check.value_test = (name, specials, test)  # type: ignore[attr-defined]
         return check
 
     if kind == "present":
         def present(record: UtrexRecord, ctx: Context) -> Hit | None:
             value = record.__dict__.get(name)
             return Hit(field=name, value="") if value is None or value == "" else None
+        present.present_field = name  # type: ignore[attr-defined]
         return present
     if kind == "numeric":
         return on_value(lambda v, c: _number(v) is not None and _text(v).isdigit()

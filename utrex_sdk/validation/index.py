@@ -91,6 +91,8 @@ class Index:
         facts = self.s1.get(student_number, ())
         if school_number is not None:
             facts = [f for f in facts if f.school_number == school_number]
+        if len(facts) < 2:  # most students: nothing to sort (called for every AM record)
+            return list(facts)
         return sorted(facts, key=lambda f: (f.entry_date is None, f.entry_date or 0, f.line or 0))
 
     def latest_enrollment(self, student_number: str | None, school_number: str | None

@@ -48,6 +48,9 @@ class SingleRegistration:
     rule_ids: tuple[str, ...]
     record: str
     func: SingleRule
+    unless: tuple[str, Any] | None = None
+    """(field, value): the rule does not apply to a record whose field holds the value. The
+    engine tests it once per record for all the rules that share it, instead of each rule."""
 
 
 SINGLE: dict[str, list[SingleRegistration]] = {}
@@ -66,8 +69,10 @@ def _known(rule_ids: tuple[str, ...]) -> None:
             raise ValueError(f"rule {rid!r} has two implementations")
 
 
-def rule(*rule_ids: str) -> Callable[[SingleRule], SingleRule]:
-    """Register a single-record rule for the given rule ids (all of one record type)."""
+def rule(*rule_ids: str, unless: tuple[str, Any] | None = None
+         ) -> Callable[[SingleRule], SingleRule]:
+    """Register a single-record rule for the given rule ids (all of one record type); with
+    ``unless=(field, value)`` it is not run on records whose ``field`` holds ``value``."""
 
     def register(func: SingleRule) -> SingleRule:
         _known(rule_ids)
@@ -76,7 +81,8 @@ def rule(*rule_ids: str) -> Callable[[SingleRule], SingleRule]:
             raise ValueError(f"{func.__name__}: rules of several record types {records}")
         record = records.pop()
         record = "S1" if record == "SL" else record
-        SINGLE.setdefault(record, []).append(SingleRegistration(rule_ids, record, func))
+        SINGLE.setdefault(record, []).append(
+            SingleRegistration(rule_ids, record, func, unless))
         IMPLEMENTED.update(rule_ids)
         return func
 

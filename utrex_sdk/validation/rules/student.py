@@ -53,11 +53,7 @@ def enrollment_rule(*rule_ids: str):
     so such rules skip it."""
 
     def register(func):
-        def check(r, ctx: Context):
-            return None if r.resident_status == "X" else func(r, ctx)
-
-        check.__name__, check.__doc__ = func.__name__, func.__doc__
-        rule(*rule_ids)(check)
+        rule(*rule_ids, unless=("resident_status", "X"))(func)
         return func
 
     return register

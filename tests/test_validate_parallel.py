@@ -1,0 +1,115 @@
+"""The second pass split over two processes (`validation/parallel.py`) gives the result one
+process gives: the same findings, in the same order, the same rules not checked."""
+
+import random
+
+import pytest
+
+from utrex_sdk import write_file
+from utrex_sdk.findings import make_finding
+from utrex_sdk.synth import district_records
+from utrex_sdk.validation import ValidationOptions, validate_file
+from utrex_sdk.validation import engine as validation_engine
+from utrex_sdk.validation.parallel import MIN_BYTES, can_split, jobs_for, merge
+
+pytestmark = pytest.mark.skipif(not can_split(), reason="needs two cores and fork")
+
+
+def _damaged_district(path, seed=1):
+    """A synthetic district with damage of every kind the validator reports: codec findings
+    (re-labelled to the spec's IDs), generic checks, single-record rules, cross-record rules,
+    duplicates, Dep rows, a file-order finding."""
+    write_file(district_records(400, seed=seed), path)
+    lines = path.read_bytes().split(b"\r\n")[:-1]
+    rng = random.Random(seed)
+    for i in rng.sample(range(2, len(lines)), 60):
+        line = bytearray(lines[i])
+        kind = rng.randrange(6)
+        if kind == 0:  # a date that is not one, a number that is not one
+            line[20:28] = b"20131345"
+        elif kind == 1:  # a blank required field
+            line[3:9] = b"      "
+        elif kind == 2:  # a letter where a code or digit belongs
+            pos = rng.randrange(10, len(line) - 1)
+            line[pos:pos + 1] = b"Q"
+        elif kind == 3:  # the line again: duplicates, overlaps
+            lines.append(bytes(line))
+            continue
+        elif kind == 4:  # cut short
+            line = line[:len(line) // 2]
+        lines[i] = bytes(line)
+    lines.insert(5, lines[0])  # a second DI record, out of place
+    path.write_bytes(b"\r\n".join(lines) + b"\r\n")
+
+
+def _both(path, **options):
+    one = validate_file(path, ValidationOptions(jobs=1, **options))
+    two = validate_file(path, ValidationOptions(jobs=2, **options))
+    return one, two
+
+
+def test_a_damaged_district_gives_the_same_findings_in_the_same_order(tmp_path):
+    path = tmp_path / "damaged.txt"
+    _damaged_district(path)
+    one, two = _both(path)
+    kinds = {f.rule or f.error_id for f in one.findings}
+    assert len(one.findings) > 100 and len(kinds) > 15  # a real mix, not a clean file
+    assert any(f.error_id == "Dep" for f in one.findings)
+    assert [f.to_dict() for f in two.findings] == [f.to_dict() for f in one.findings]
+    assert two.not_checked == one.not_checked and two.stopped is one.stopped is None
+
+
+def test_options_reach_both_processes(tmp_path):
+    path = tmp_path / "damaged.txt"
+    _damaged_district(path, seed=2)
+    one, two = _both(path, school_year=2014, collection="year-end")
+    assert [f.to_dict() for f in two.findings] == [f.to_dict() for f in one.findings]
+
+
+def test_the_bundled_sample_validates_the_same_in_two_processes():
+    from conftest import ROOT
+
+    one, two = _both(ROOT / "examples" / "sample" / "submission.txt")
+    assert two.findings == one.findings == []
+
+
+def test_max_findings_keeps_one_process(tmp_path, monkeypatch):
+    """Where a limited run stops depends on the order findings arrive in: it is not split."""
+    path = tmp_path / "damaged.txt"
+    _damaged_district(path)
+    monkeypatch.setattr(validation_engine, "run_split",
+                        lambda *a: pytest.fail("a --max-findings run was split"))
+    result = validate_file(path, ValidationOptions(jobs=2, max_findings=10))
+    assert len(result.findings) == 10 and result.stopped
+
+
+def test_a_failing_worker_is_an_error_not_a_partial_result(tmp_path, monkeypatch):
+    path = tmp_path / "damaged.txt"
+    _damaged_district(path)
+    second_pass = validation_engine.Validator.second_pass
+
+    def broken(self, items, marks=None):
+        if self.part == "record":  # runs in the worker (fork inherits the patch)
+            raise MemoryError("out of memory")
+        return second_pass(self, items, marks)
+
+    monkeypatch.setattr(validation_engine.Validator, "second_pass", broken)
+    with pytest.raises(RuntimeError, match="validation worker process failed: MemoryError"):
+        validate_file(path, ValidationOptions(jobs=2))
+
+
+def test_merge_puts_each_items_findings_in_part_order():
+    a1, a2, b1, b2, b3 = (make_finding("fmt.blank-line", line=n) for n in range(1, 6))
+    # part 0 found a1 at item 0 and a2 at item 7; part 1 found b1 at item 0, b2 and b3 at item 3
+    merged = merge(([a1, a2], [(0, 1), (7, 2)]), ([b1, b2, b3], [(0, 1), (3, 3)]))
+    assert merged == [a1, b1, b2, b3, a2]
+    with pytest.raises(ValueError, match="after its last mark"):
+        merge(([a1, a2], [(0, 1)]))
+
+
+def test_only_a_large_file_is_split_unless_asked():
+    assert jobs_for(MIN_BYTES - 1, None) == 1
+    assert jobs_for(MIN_BYTES, None) == 2
+    assert jobs_for(10, 2) == 2 and jobs_for(10 * MIN_BYTES, 1) == 1
+    with pytest.raises(Exception, match="jobs must be 1 or 2"):
+        ValidationOptions(jobs=3)

@@ -1,0 +1,77 @@
+"""The validator's entry points: a UTREx file (two streaming passes over it, the second split
+over two processes for a large file) or canonical records held in memory. The engine itself —
+planning the rules that can run and running them on each record — is `engine.Validator`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from ..codec import codec_for
+from ..errors import UnusableInputError
+from ..layouts import DEFAULT_EDITION, edition_layout
+from ..models import UtrexRecord
+from ..reader import read_file, split_lines
+from .context import ValidationOptions
+from .engine import Item, Validator
+from .index import INDEXED
+from .order import FileOrder
+from .parallel import jobs_for
+from .result import ValidationResult
+
+
+def _layout_fields(edition: str) -> dict[str, frozenset[str]]:
+    return {rt: frozenset(f.name for f in layout.fields if f.kind != "literal")
+            for rt, layout in edition_layout(edition).records.items()}
+
+
+def validate_file(path: str | Path, options: ValidationOptions | None = None
+                  ) -> ValidationResult:
+    """Validate a UTREx file. Raises `UnusableInputError` if it cannot be read at all."""
+    options = options or ValidationOptions()
+    edition = options.edition or DEFAULT_EDITION
+    if options.edition is None:
+        options = _with(options, edition=edition)
+    path = Path(path)
+    if not path.is_file():
+        raise UnusableInputError(f"{path}: no such file")
+
+    codec = codec_for(edition)
+    prefixes = tuple(f"{rt}=".encode() for rt in INDEXED)
+
+    def items(indexing: bool) -> Iterator[Item]:
+        if not indexing:
+            source, order = str(path), FileOrder(str(path))
+            check = order.check
+            for parsed in read_file(path, edition=edition):
+                misplaced = check(parsed)
+                yield (parsed.line, parsed.record,
+                       parsed.findings + misplaced if misplaced else parsed.findings, source)
+            if found := order.finish():
+                yield None, None, found, str(path)
+            return
+        with path.open("rb") as handle:  # lines numbered as the reader numbers them
+            for number, (raw, _) in enumerate(split_lines(handle), 1):
+                if raw.startswith(prefixes):
+                    text = raw.decode("ascii", errors="replace")
+                    record = codec.parse(text, line=number).record
+                    yield number, record, [], None
+
+    validator = Validator(options, _layout_fields(edition))
+    result = validator.run(items, jobs=jobs_for(path.stat().st_size, options.jobs))
+    result.source = str(path)
+    return result
+
+
+def validate_records(records: Iterable[UtrexRecord], options: ValidationOptions | None = None,
+                     ) -> ValidationResult:
+    """Validate canonical records held in memory (any record type, any field)."""
+    kept = list(records)
+    validator = Validator(options or ValidationOptions(), None)
+    return validator.run(lambda _indexing: ((i, r, [], None) for i, r in enumerate(kept, 1)))
+
+
+def _with(options: ValidationOptions, **changes: Any) -> ValidationOptions:
+    return replace(options, **changes)

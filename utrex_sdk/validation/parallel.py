@@ -1,0 +1,146 @@
+"""The second pass in two processes: half the wall time of a large file on two cores.
+
+The validator's second pass is pure Python and single-threaded, and a large LEA's file spends a
+minute in it. Its steps fall into two parts that share nothing but the first pass's index
+(`Validator.keep_only`): the record part (the codec's findings, the generic field checks) and
+the across part (the single-record rules, cross-record checks, uniqueness, the Dep rows'
+counts). After the first pass the validator forks: a worker process runs the record part while
+this process runs the across part over the same file; the worker sends back its findings, where
+each item's findings end, and the parent records its errors made invalid (for the Dep rows).
+
+The result is the one a single process gives, finding for finding and in the same order: per
+item, the record part's findings come before the across part's, as in `Validator._one`; the
+across part's end-of-file findings (its `finish`, then the Dep rows) come last, as in
+`Validator._finish`. `tests/test_validate_parallel.py` checks it on files with findings of every
+kind. A run with ``--max-findings`` stays in one process (where it stops depends on the order the
+findings arrive in); so does a platform without ``fork``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import gc
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable
+from multiprocessing.connection import Connection
+from typing import TYPE_CHECKING
+
+from ..findings import Finding
+from .result import ValidationResult
+
+if TYPE_CHECKING:
+    from .engine import Item, Validator
+
+last_worker_peak: int | None = None
+"""The worker's peak resident set (bytes, Linux's VmHWM) in the last split run: the benchmark
+reports it next to the parent's, since the two processes' memory adds up."""
+
+MIN_BYTES = 4_000_000
+"""Below this (about 40,000 records) a second process costs more than it saves."""
+
+Part = tuple[list[Finding], list[tuple[int, int]]]
+"""A part's findings and its marks: (item number, findings so far) after each item that added
+some."""
+
+
+def can_split() -> bool:
+    """Two cores and ``fork`` (the worker inherits the first pass's index instead of
+    rebuilding it)."""
+    return (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods()
+
+
+def run_split(validator: Validator, items: Callable[[bool], Iterable[Item]]
+              ) -> ValidationResult:
+    """The second pass and the end of the run, in two processes (see the module doc)."""
+    fork = multiprocessing.get_context("fork")
+    receive, send = fork.Pipe(duplex=False)
+    _shed_memory()
+    gc.freeze()  # the worker's collector must not write to (and so copy) the pages it shares
+    try:
+        worker = fork.Process(target=_record_part, args=(validator, items, send), daemon=True)
+        worker.start()
+    finally:
+        gc.unfreeze()
+    send.close()
+    try:
+        validator.keep_only("across")
+        marks: list[tuple[int, int]] = []
+        validator.second_pass(items, marks)
+        try:
+            status, payload = receive.recv()
+        except EOFError:
+            raise RuntimeError("the validation worker process ended without a result "
+                               f"(exit code {worker.exitcode})") from None
+    finally:
+        receive.close()
+        worker.join()
+    if status != "ok":
+        raise RuntimeError(f"the validation worker process failed: {payload}")
+    findings, worker_marks, invalid, peak = payload
+    global last_worker_peak
+    last_worker_peak = peak
+    validator.result.findings = merge((findings, worker_marks),
+                                      (validator.result.findings, marks))
+    validator._parent_invalid |= invalid
+    validator._finish()
+    return validator.result
+
+
+def _record_part(validator: Validator, items: Callable[[bool], Iterable[Item]],
+                 send: Connection) -> None:
+    """The worker: the record part of the second pass; its findings go back in one message."""
+    try:
+        validator.keep_only("record")
+        marks: list[tuple[int, int]] = []
+        validator.second_pass(items, marks)
+        send.send(("ok", (validator.result.findings, marks, validator._parent_invalid,
+                          _peak_rss())))
+    except BaseException as err:
+        send.send(("error", f"{type(err).__name__}: {err}"))
+    finally:
+        send.close()
+
+
+def _shed_memory() -> None:
+    """Collect garbage and hand freed heap back to the OS before forking, so the worker does not
+    start as a copy of memory the parent no longer uses (``utrex convert`` validates right
+    after writing: the writer's million lines were freed, not returned). glibc only."""
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None).malloc_trim(0)
+
+
+def _peak_rss() -> int | None:
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return None
+
+
+def merge(*parts: Part) -> list[Finding]:
+    """The parts' findings in one process's order: by item, then by part (the order given)."""
+    pieces: list[tuple[int, int, list[Finding]]] = []
+    for rank, (findings, marks) in enumerate(parts):
+        start = 0
+        for item, end in marks:
+            pieces.append((item, rank, findings[start:end]))
+            start = end
+        if start != len(findings):
+            raise ValueError(f"part {rank}: {len(findings) - start} findings after its last mark")
+    pieces.sort(key=lambda piece: (piece[0], piece[1]))
+    return [finding for _item, _rank, chunk in pieces for finding in chunk]
+
+
+def jobs_for(size: int, jobs: int | None) -> int:
+    """The processes to validate a file of ``size`` bytes with: ``jobs`` if given (1 or 2),
+    else 2 for a large file on a machine that can split the work."""
+    if jobs is not None:
+        return jobs if jobs == 1 or can_split() else 1
+    return 2 if size >= MIN_BYTES and can_split() else 1
+
