@@ -2,9 +2,10 @@
 
 The validator's second pass is pure Python and single-threaded, and a large LEA's file spends a
 minute in it. Its steps fall into two parts that share nothing but the first pass's index
-(`Validator.keep_only`): the record part (the codec's findings, the generic field checks) and
-the across part (the single-record rules, cross-record checks, uniqueness, the Dep rows'
-counts). After the first pass the validator forks: a worker process runs the record part while
+(`Validator.keep_only`): the record part (the codec's findings, the generic field checks, the
+single-record rules) and the across part (cross-record checks, uniqueness, the Dep rows' counts,
+and the rules of AM records, the bulk of a file, so that the parts weigh about the same). After
+the first pass the validator forks: a worker process runs the record part while
 this process runs the across part over the same file; the worker sends back its findings, where
 each item's findings end, and the parent records its errors made invalid (for the Dep rows).
 
