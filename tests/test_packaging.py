@@ -25,10 +25,18 @@ def test_every_package_of_the_sdk_and_its_adapters_is_listed():
 
 def test_the_aspire_mapping_is_shipped_from_mappings_aspire():
     assert SETUPTOOLS["package-dir"]["utrex_aspire.mapping"] == "mappings/aspire"
-    from utrex_aspire import MAPPING_DIR  # a checkout or an editable install: the folder itself
+    from utrex_aspire import MAPPING_DIR
 
-    assert MAPPING_DIR == ROOT / "mappings" / "aspire"
-    assert (MAPPING_DIR / "aspire.toml").is_file()
+    # an editable install reads mappings/aspire itself; an installed wheel (CI runs
+    # `pip install ".[test]"`) its copy inside the package: either way, the same files
+    source = ROOT / "mappings" / "aspire"
+    if source != MAPPING_DIR:
+        assert MAPPING_DIR.parts[-2:] == ("utrex_aspire", "mapping")
+    shipped = {p.name: p.read_bytes() for p in MAPPING_DIR.iterdir() if p.is_file()
+               and p.suffix in (".toml", ".csv", ".md")}
+    assert shipped == {p.name: p.read_bytes() for p in source.iterdir() if p.is_file()
+                       and p.suffix in (".toml", ".csv", ".md")}
+    assert "aspire.toml" in shipped
 
 
 def test_no_symbolic_links_in_the_repository():

@@ -1,11 +1,17 @@
 """The second pass split over two processes (`validation/parallel.py`) gives the result one
 process gives: the same findings, in the same order, the same rules not checked."""
 
+import contextlib
 import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 
-from utrex_sdk import write_file
+from utrex_sdk import edition_layout, write_file
 from utrex_sdk.findings import make_finding
 from utrex_sdk.synth import district_records
 from utrex_sdk.validation import ValidationOptions, validate_file
@@ -113,3 +119,39 @@ def test_only_a_large_file_is_split_unless_asked():
     assert jobs_for(10, 2) == 2 and jobs_for(10 * MIN_BYTES, 1) == 1
     with pytest.raises(Exception, match="jobs must be 1 or 2"):
         ValidationOptions(jobs=3)
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        with contextlib.suppress(OSError):
+            found += [int(p) for p in (task / "children").read_text().split()]
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux /proc")
+def test_ctrl_c_while_split_stops_both_processes_at_once(tmp_path):
+    """Ctrl-C while the worker runs: one line, exit 130, and no worker left behind (it used to
+    wait forever for a reader of its result — its own inherited end of the pipe)."""
+    path = tmp_path / "big.txt"
+    write_file(district_records(9_000, seed=3), path)
+    assert path.stat().st_size >= MIN_BYTES
+    # every AM without its Course Entry Date: the worker's result is far bigger than a pipe holds
+    entry = edition_layout().records["AM"].field("course_entry_date")
+    lines = path.read_bytes().split(b"\r\n")
+    path.write_bytes(b"\r\n".join(
+        line[:entry.start - 1] + b" " * entry.width + line[entry.end:]
+        if line.startswith(b"AM=") else line for line in lines))
+    process = subprocess.Popen([sys.executable, "-m", "utrex_sdk", "validate", str(path)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while not (workers := _children(process.pid)):
+        assert process.poll() is None, process.communicate()
+        assert time.monotonic() < deadline, "the validator never split its second pass"
+        time.sleep(0.01)
+    process.send_signal(signal.SIGINT)
+    _stdout, stderr = process.communicate(timeout=20)
+    assert process.returncode == 130
+    assert stderr.decode().splitlines()[-1].startswith("utrex: interrupted")
+    assert "Traceback" not in stderr.decode()
+    assert not any(Path(f"/proc/{w}").exists() for w in workers)

@@ -60,7 +60,8 @@ def run_split(validator: Validator, items: Callable[[bool], Iterable[Item]]
     _shed_memory()
     gc.freeze()  # the worker's collector must not write to (and so copy) the pages it shares
     try:
-        worker = fork.Process(target=_record_part, args=(validator, items, send), daemon=True)
+        worker = fork.Process(target=_record_part, args=(validator, items, send, receive),
+                              daemon=True)
         worker.start()
     finally:
         gc.unfreeze()
@@ -74,6 +75,9 @@ def run_split(validator: Validator, items: Callable[[bool], Iterable[Item]]
         except EOFError:
             raise RuntimeError("the validation worker process ended without a result "
                                f"(exit code {worker.exitcode})") from None
+    except BaseException:  # Ctrl-C, an error: the worker's half is of no use any more
+        worker.terminate()
+        raise
     finally:
         receive.close()
         worker.join()
@@ -90,8 +94,11 @@ def run_split(validator: Validator, items: Callable[[bool], Iterable[Item]]
 
 
 def _record_part(validator: Validator, items: Callable[[bool], Iterable[Item]],
-                 send: Connection) -> None:
-    """The worker: the record part of the second pass; its findings go back in one message."""
+                 send: Connection, receive: Connection) -> None:
+    """The worker: the record part of the second pass; its findings go back in one message.
+    It closes its inherited copy of the parent's end first: otherwise, were the parent gone, a
+    result bigger than the pipe's buffer would wait forever for a reader — itself."""
+    receive.close()
     try:
         validator.keep_only("record")
         marks: list[tuple[int, int]] = []
