@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import hear_ctrl_c
 
 from utrex_sdk.atomic import atomic_write, remove_stale_temporaries
 
@@ -96,7 +97,8 @@ def _previous_run(out: Path) -> dict[str, bytes]:
 def _start_and_wait_for_work(export: Path, out: Path) -> subprocess.Popen:
     """Start a real run and wait until it has begun writing (its rejects temporary exists)."""
     process = subprocess.Popen(_command(export, out), stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, env=os.environ | {"PYTHONUNBUFFERED": "1"})
+                               stderr=subprocess.PIPE, env=os.environ | {"PYTHONUNBUFFERED": "1"},
+                               preexec_fn=hear_ctrl_c)
     deadline = time.monotonic() + 60
     while not list(out.glob(".rejects.csv.utrex-*.tmp")):
         assert process.poll() is None, process.communicate()

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import hear_ctrl_c
 
 from utrex_sdk import edition_layout, write_file
 from utrex_sdk.findings import make_finding
@@ -143,7 +144,8 @@ def test_ctrl_c_while_split_stops_both_processes_at_once(tmp_path):
         line[:entry.start - 1] + b" " * entry.width + line[entry.end:]
         if line.startswith(b"AM=") else line for line in lines))
     process = subprocess.Popen([sys.executable, "-m", "utrex_sdk", "validate", str(path)],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               preexec_fn=hear_ctrl_c)
     deadline = time.monotonic() + 60
     while not (workers := _children(process.pid)):
         assert process.poll() is None, process.communicate()
