@@ -165,13 +165,16 @@ def setting_required(r, ctx):
 # --- single-record rules: CACTUS reference tables ---------------------------------------------
 
 
+def _active(ctx, table: str, key: str) -> dict[str, str] | None:
+    """The reference row for ``key`` if the table has it and it is active, else None."""
+    row = ctx.reference.rows(table).get(key)
+    return row if row is not None and _flag(row, "active") else None
+
+
 @rule("AC.803")
 def where_taught_lea(r, ctx):
     value = r.where_taught_district
-    if value is None:
-        return
-    row = ctx.reference.rows("leas").get(value)
-    if row is None or not _flag(row, "active"):
+    if value is not None and _active(ctx, "leas", value) is None:
         return Hit(field="where_taught_district", value=value)
 
 
@@ -180,8 +183,8 @@ def where_taught_school(r, ctx):
     value = r.where_taught_school
     if value is None:
         return
-    row = ctx.reference.rows("schools").get(value)
-    if row is None or not _flag(row, "active"):
+    row = _active(ctx, "schools", value)
+    if row is None:
         return Hit(field="where_taught_school", value=value)
     closed = ref_date("schools", value, row, "closed_date")
     if closed is not None and closed < ctx.year_end:
@@ -206,8 +209,8 @@ def core_code_in_force(r, ctx):
     code = r.core_code
     if code is None:
         return
-    row = ctx.reference.rows("core_codes").get(code)
-    if row is None or not _flag(row, "active"):
+    row = _active(ctx, "core_codes", code)
+    if row is None:
         return Hit(field="core_code", value=code)
     effective = ref_date("core_codes", code, row, "effective_date")
     retired = ref_date("core_codes", code, row, "retire_date")
