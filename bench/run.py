@@ -41,10 +41,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import steps  # bench/ is not a package: this file is run as a script
 
 from utrex_sdk.atomic import atomic_write
+from utrex_sdk.fixedwidth.writer import write_file
 from utrex_sdk.synth import district_records, students_for
 from utrex_sdk.synth_export import write_export
 from utrex_sdk.validation import parallel
-from utrex_sdk.writer import write_file
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs" / "performance.md"

@@ -17,9 +17,9 @@ import atheris
 from _common import ROOT, argv
 
 with atheris.instrument_imports(include=["utrex_sdk"]):
-    from utrex_sdk.codec import codec_for
     from utrex_sdk.errors import UtrexError
-    from utrex_sdk.reader import parse_lines
+    from utrex_sdk.fixedwidth.codec import codec_for
+    from utrex_sdk.fixedwidth.reader import parse_lines
 
 CODEC = codec_for("2012-13")
 

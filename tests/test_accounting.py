@@ -24,9 +24,9 @@ from typer.testing import CliRunner
 
 from utrex_sdk.adapters import Adapter, Mapped, installed_adapters, load_adapter
 from utrex_sdk.cli import app
-from utrex_sdk.codec import codec_for
 from utrex_sdk.conversion import convert
 from utrex_sdk.errors import UtrexError
+from utrex_sdk.fixedwidth.codec import codec_for
 from utrex_sdk.sources import SourceTable, _blank
 
 ROOT = Path(__file__).resolve().parents[1]

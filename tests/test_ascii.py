@@ -2,7 +2,7 @@
 
 import pytest
 
-from utrex_sdk.ascii import to_ascii
+from utrex_sdk.fixedwidth.ascii import to_ascii
 
 
 @pytest.mark.parametrize(("text", "expected"), [

@@ -1,9 +1,10 @@
 """The fast paths answer exactly as the general code does, for any input at all.
 
-The codec's compiled functions (`utrex_sdk.compiled`), the reader's shortcut to them and the
-writer's lean ordering are performance work: each property here feeds the same input to the fast
-path and to the general one (a codec without compiled functions; the writer's order computed the
-way it was before, with key tuples) and requires the same records, fields sets, lines, counts and
+The codec's compiled functions (`utrex_sdk.fixedwidth.compiled`), the reader's shortcut to
+them and the writer's lean ordering are performance work: each property here feeds the same
+input to the fast path and to the general one (a codec without compiled functions; the
+writer's order computed the way it was before, with key tuples) and requires the same records,
+fields sets, lines, counts and
 findings. The inputs are not only valid ones: blanks, codes, digits, dates, control characters,
 non-ASCII text, line endings, short and long lines, values of the wrong type, records whose
 school has no SC record, repeated DI and SC records, any input order.
@@ -18,11 +19,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from utrex_sdk import assemble, edition_layout
-from utrex_sdk.codec import Codec
 from utrex_sdk.findings import make_finding
+from utrex_sdk.fixedwidth.codec import Codec
+from utrex_sdk.fixedwidth.reader import parse_lines
+from utrex_sdk.fixedwidth.writer import _GROUP_KEY, _ORDER, WriteReport
 from utrex_sdk.models import MODELS, code_set
-from utrex_sdk.reader import parse_lines
-from utrex_sdk.writer import _GROUP_KEY, _ORDER, WriteReport
 
 LAYOUT = edition_layout("2012-13")
 RECORD_TYPES = sorted(LAYOUT.records)

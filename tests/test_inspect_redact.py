@@ -12,8 +12,8 @@ from conftest import ROOT
 from typer.testing import CliRunner
 
 from utrex_sdk.cli import app
+from utrex_sdk.fixedwidth.reader import read_file
 from utrex_sdk.layouts import edition_layout
-from utrex_sdk.reader import read_file
 from utrex_sdk.redact import KEY_VARIABLE, Redactor, pii_fields
 
 SAMPLE = ROOT / "examples" / "sample" / "submission.txt"

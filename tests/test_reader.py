@@ -5,8 +5,8 @@ import tracemalloc
 import pytest
 
 from utrex_sdk import UnusableInputError, read_file, serialize
+from utrex_sdk.fixedwidth.reader import parse_lines
 from utrex_sdk.models import SchoolRecord
-from utrex_sdk.reader import parse_lines
 
 DI = "DI=14,YR=2013,OK=OCT2012-10-01 17:30:05.000"
 SC = "SC=1041800605SE14"

@@ -14,9 +14,9 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from utrex_sdk.cli import app
-from utrex_sdk.codec import codec_for
 from utrex_sdk.findings import make_finding
-from utrex_sdk.reader import read_file
+from utrex_sdk.fixedwidth.codec import codec_for
+from utrex_sdk.fixedwidth.reader import read_file
 from utrex_sdk.redact import KEY_VARIABLE, Redactor, pii_fields
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -3,20 +3,20 @@
 The public API:
 
 - models: ``utrex_sdk.models`` (one pydantic model per record type, e.g. ``StudentRecord``);
-- one line: ``parse(line)`` and ``serialize(record)`` (``utrex_sdk.codec``);
+- one line: ``parse(line)`` and ``serialize(record)`` (``utrex_sdk.fixedwidth.codec``);
 - whole files: ``read_file(path)`` streams ``ParsedLine`` items; ``write_file(records, path)``
   assembles a submission in a deterministic order and writes it atomically;
 - layouts and the field catalogue as data: ``edition_layout("2012-13")``, ``catalogue()``.
 """
 
 from .catalogue import catalogue
-from .codec import Encoded, Parsed, parse, serialize
 from .errors import UnusableInputError, UtrexError
 from .findings import Finding, Level
+from .fixedwidth.codec import Encoded, Parsed, parse, serialize
+from .fixedwidth.reader import ParsedLine, read_file
+from .fixedwidth.writer import WriteReport, assemble, write_file
 from .layouts import DEFAULT_EDITION, edition_layout
 from .models import MODELS, UtrexRecord, model_for
-from .reader import ParsedLine, read_file
-from .writer import WriteReport, assemble, write_file
 
 __version__ = "0.1.0"
 

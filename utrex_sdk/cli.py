@@ -20,8 +20,8 @@ from rich.table import Table
 
 from .catalogue import catalogue
 from .errors import UtrexError
+from .fixedwidth.reader import ParsedLine, read_file
 from .layouts import DEFAULT_EDITION, EDITIONS, RecordLayout, edition_layout
-from .reader import ParsedLine, read_file
 
 if TYPE_CHECKING:
     from .findings import Finding

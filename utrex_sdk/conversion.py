@@ -27,13 +27,13 @@ from typing import Any
 
 from .adapters import Adapter, Origin, Rejected
 from .atomic import atomic_write
-from .codec import codec_for
 from .errors import UnusableInputError
 from .findings import Finding, Level, make_finding
+from .fixedwidth.codec import codec_for
+from .fixedwidth.writer import write_encoded
 from .mapping.problems import reject_reason
 from .models import UtrexRecord
 from .redact import Redactor
-from .writer import write_encoded
 
 RECORD_ORDER = ("DI", "SC", "AC", "S1", "S2", "S3", "S4", "AM", "I1", "I2", "ES")
 _ROW_BITS = 40
@@ -271,7 +271,7 @@ def convert(adapter: Adapter, output: str | os.PathLike[str], *,
 
 
 def _trace_unplaced(tally: _Tally) -> None:
-    """Reject the rows of records the writer leaves out (see `utrex_sdk.writer`): every DI but
+    """Reject the rows of records the writer leaves out (see `fixedwidth.writer`): every DI but
     the first by line, every SC of a school but its first by line, and every record of a school
     with no SC record."""
     for line, packed in sorted(tally.districts)[1:]:

@@ -31,9 +31,9 @@ from dataclasses import replace
 from functools import cache
 from typing import Any
 
-from .ascii import to_ascii
 from .catalogue import catalogue
 from .findings import Finding
+from .fixedwidth.ascii import to_ascii
 
 KEY_VARIABLE = "UTREX_REDACT_KEY"
 PREFIXES = {"name": "NAME", "birth_date": "DOB", "government_id": "SSN", "contact": "CONTACT",

@@ -366,7 +366,7 @@ def district_records(students: int, seed: int = 0) -> Iterator[UtrexRecord]:
     """The canonical records of a synthetic district of ``students`` students, DI first.
 
     Records come school by school (SC, its course master, each student's S1/S2/AM, its
-    incidents), not in file order: `utrex_sdk.writer.write_file` puts them in order.
+    incidents), not in file order: `utrex_sdk.fixedwidth.writer.write_file` puts them in order.
     """
     return _District(students, seed).records()
 

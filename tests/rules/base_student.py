@@ -1,8 +1,8 @@
 """Make the sample's S1 records clean for the Student Record rules.
 
 The sample (examples/sample/build.py) is built in memory, where names keep their accents
-("Nuñez", "José"); the writer folds them to ASCII (utrex_sdk.ascii), and only A-Z, space, quote
-and hyphen are valid personal-name characters (S1.022 / 022). Folded here, as in the file.
+("Nuñez", "José"); the writer folds them to ASCII (utrex_sdk.fixedwidth.ascii), and only A-Z, space,
+quote and hyphen are valid personal-name characters (S1.022 / 022). Folded here, as in the file.
 
 Student 1002 (kindergarten) is given the birth date 2007-08-02: 5 on Sept 1, 2012, as the
 sample's own 2007-06-02 is; the rule tests of several groups (tests/rules/test_level2.py) were
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from utrex_sdk.ascii import to_ascii
+from utrex_sdk.fixedwidth.ascii import to_ascii
 from utrex_sdk.models import UtrexRecord
 
 NAMES = ("last_name", "first_name", "middle_name")

@@ -32,9 +32,9 @@ def synth(
     What it holds, and the spec rules it follows: utrex_sdk/synth.py and synth_export.py.
     """
     from ..cli import user_errors
+    from ..fixedwidth.writer import write_file
     from ..synth import district_records
     from ..synth_export import write_export
-    from ..writer import write_file
 
     with user_errors():
         if students < 1:

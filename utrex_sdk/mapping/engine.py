@@ -20,9 +20,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..adapters import Item, Mapped, Origin, Rejected
-from ..compiled import constructor
 from ..errors import UnusableInputError
 from ..findings import Finding, make_finding
+from ..fixedwidth.compiled import constructor
 from ..models import MODELS, UtrexRecord
 from ..sources import SourceTable, normalise_header
 from . import problems as _problems  # noqa: F401 - registers the map.* finding types

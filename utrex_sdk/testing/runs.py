@@ -21,8 +21,8 @@ from typing import Any
 from ..adapters import Adapter, open_adapter
 from ..conversion import ConversionResult, convert
 from ..findings import Finding
+from ..fixedwidth.reader import parse_lines
 from ..models import UtrexRecord
-from ..reader import parse_lines
 
 SHOWN = 20  # findings or problems listed in one assertion message
 

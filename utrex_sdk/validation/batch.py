@@ -4,7 +4,7 @@ The generic checks (`generic.py`) are small closures, one per rule row: an S1 re
 them, an AM record 18. Called one by one they cost more than the checks themselves — a call, a
 dictionary lookup of the field, the specials test — and were a fifth of the validator's time.
 `compile_batch` writes, per record type and run, one function that reads each field once and
-runs every check on it inline, the way `utrex_sdk.compiled` does for the codec:
+runs every check on it inline, the way `utrex_sdk.fixedwidth.compiled` does for the codec:
 
 - a "present" (001) check is an inline `is None or == ""` test;
 - a value test (002 numeric, 003 date, 005/006 length, 009 valid value, 011 pattern, 012 range,

@@ -9,11 +9,11 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from ..codec import codec_for
 from ..errors import UnusableInputError
+from ..fixedwidth.codec import codec_for
+from ..fixedwidth.reader import read_file, split_lines
 from ..layouts import DEFAULT_EDITION, edition_layout
 from ..models import UtrexRecord
-from ..reader import read_file, split_lines
 from .context import ValidationOptions
 from .engine import Item, Validator
 from .index import INDEXED

@@ -19,7 +19,7 @@ present — it is reported once, by the reader, not again here.
 from __future__ import annotations
 
 from ..findings import Finding, FindingType, Level, make_finding, register_finding_types
-from ..reader import ParsedLine
+from ..fixedwidth.reader import ParsedLine
 
 _SPEC = "2012-13 spec, Record Types"
 

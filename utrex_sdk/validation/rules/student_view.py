@@ -22,7 +22,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from ...ascii import to_ascii
+from ...fixedwidth.ascii import to_ascii
 from ..context import Context
 from ..index import Index
 

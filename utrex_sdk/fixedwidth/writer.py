@@ -30,11 +30,11 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
-from .atomic import atomic_write
+from ..atomic import atomic_write
+from ..findings import Finding, make_finding
+from ..layouts import DEFAULT_EDITION
+from ..models import UtrexRecord
 from .codec import codec_for
-from .findings import Finding, make_finding
-from .layouts import DEFAULT_EDITION
-from .models import UtrexRecord
 
 # (block within a school, rank within the block, fields that order records of this type)
 _ORDER: dict[str, tuple[int, int, tuple[str, ...]]] = {

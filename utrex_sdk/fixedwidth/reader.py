@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
+from ..errors import UnusableInputError
+from ..findings import Finding, FindingType, Level, make_finding, register_finding_types
+from ..layouts import DEFAULT_EDITION
+from ..models import UtrexRecord
 from .codec import Codec, codec_for
-from .errors import UnusableInputError
-from .findings import Finding, FindingType, Level, make_finding, register_finding_types
-from .layouts import DEFAULT_EDITION
-from .models import UtrexRecord
 
 register_finding_types(
     # 2012-13 spec, Record Types: "Each record should be terminated with a carriage return +

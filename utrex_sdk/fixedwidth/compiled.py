@@ -147,7 +147,7 @@ def _group(codec: RecordCodec, name: str) -> str | None:
 
 def _code_texts(codec: RecordCodec, name: str) -> list[str]:
     """Every code a code column may hold (empty for other columns)."""
-    from .models import code_set
+    from ..models import code_set
 
     fl = codec.layout.field(name)
     if fl.kind not in ("text", "code"):

@@ -20,12 +20,12 @@ from decimal import Decimal
 from functools import cache
 from typing import Any, NamedTuple
 
+from ..catalogue import FieldSpec, catalogue
+from ..findings import Finding, make_finding
+from ..layouts import DEFAULT_EDITION, FieldLayout, RecordLayout, edition_layout
+from ..models import MODELS, UtrexRecord, code_set, is_month_day
 from .ascii import to_ascii
-from .catalogue import FieldSpec, catalogue
 from .compiled import compile_parser, compile_serializer
-from .findings import Finding, make_finding
-from .layouts import DEFAULT_EDITION, FieldLayout, RecordLayout, edition_layout
-from .models import MODELS, UtrexRecord, code_set, is_month_day
 
 CRLF = "\r\n"
 
