@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from utrex_sdk import assemble, edition_layout
 from utrex_sdk.findings import make_finding
+from utrex_sdk.fixedwidth import codec as codec_module
 from utrex_sdk.fixedwidth.codec import Codec
 from utrex_sdk.fixedwidth.reader import parse_lines
 from utrex_sdk.fixedwidth.writer import _GROUP_KEY, _ORDER, WriteReport
@@ -31,12 +32,13 @@ ODD = "\t\r\n\x0b\x00é李"
 
 
 def fresh_codecs():
-    """Two codecs of the edition: one as built, one with its compiled functions taken out."""
-    fast, slow = Codec("2012-13"), Codec("2012-13")
-    for rc in slow.records.values():
-        rc.fast_parse = None
-        rc._fast_serialize = lambda values: None
-    slow.fast_parsers, slow.fast_serializers = {}, {}
+    """Two codecs of the edition: one as built, one built with no compiled functions (every
+    line and record goes to the general code)."""
+    fast = Codec("2012-13")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(codec_module, "compile_parser", lambda columns: None)
+        patch.setattr(codec_module, "compile_serializer", lambda columns: lambda values: None)
+        slow = Codec("2012-13")
     return fast, slow
 
 
@@ -121,7 +123,7 @@ def test_parse_answers_as_the_general_codec(record_type, data):
     line = data.draw(LINES[record_type])
     fast = FAST.records[record_type].parse(line, line=3, source="f.txt")
     TAKEN["all"] += 1
-    TAKEN["fast"] += FAST.records[record_type].fast_parse(line.removesuffix("\r\n")) is not None
+    TAKEN["fast"] += FAST.records[record_type]._fast_parse(line.removesuffix("\r\n")) is not None
     slow = SLOW.records[record_type].parse(line, line=3, source="f.txt")
     assert fast.findings == slow.findings
     assert fast.record == slow.record
@@ -173,7 +175,45 @@ def test_the_fast_paths_are_taken_for_clean_records(sample_records):
             assert rc._fast_serialize(record.__dict__) is None  # transliterated: a warning
             continue
         assert rc._fast_serialize(record.__dict__) == line
-        assert rc.fast_parse(line.removesuffix("\r\n")) == record
+        assert rc._fast_parse(line.removesuffix("\r\n")) == record
+
+
+def test_the_slow_codec_has_no_compiled_function():
+    assert all(rc._fast_parse is None for rc in SLOW.records.values())
+    assert all(rc._fast_parse is not None for rc in FAST.records.values())
+
+
+def test_a_miss_runs_the_compiled_function_once_whatever_the_entry_point(sample_records,
+                                                                        monkeypatch):
+    codec = Codec("2012-13")
+    rc = codec.records["SC"]
+    calls = {"parse": 0, "serialize": 0}
+    parse, serialize = rc._fast_parse, rc._fast_serialize
+
+    def counted(name, function):
+        def call(arg):
+            calls[name] += 1
+            return function(arg)
+        return call
+
+    monkeypatch.setattr(rc, "_fast_parse", counted("parse", parse))
+    monkeypatch.setattr(rc, "_fast_serialize", counted("serialize", serialize))
+    school = next(r for r in sample_records if r.record_type == "SC")
+    line = codec.serialize(school).line
+    assert calls == {"parse": 0, "serialize": 1}
+    short = line.removesuffix("\r\n")[:-1]  # the compiled parser refuses it: a miss
+    assert codec.parse(short).record is None
+    [item] = codec.parse_lines([short.encode() + b"\r\n"])
+    assert item.record is None and item.findings == codec.parse(short, line=1).findings
+    assert calls["parse"] == 3  # once per call: `parse`, `parse_lines`, `parse`
+    unwritable = school.model_copy(update={"school_number": 10**12})  # not text: a miss
+    assert codec.serialize(unwritable).line is None
+    [(_, written, findings)] = codec.serialize_many([(unwritable, None)])
+    assert written is None and findings
+    assert calls["serialize"] == 3  # the clean record, then once per entry point
+    [(_, written, findings)] = codec.serialize_many([(school, "given\r\n")])
+    assert (written, findings) == ("given\r\n", ())  # a line given is not serialized again
+    assert calls["serialize"] == 3
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

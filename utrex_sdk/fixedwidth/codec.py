@@ -5,27 +5,27 @@
 value that does not fit its column is an error naming the record, field, value and width; a value
 with no column in the edition is a warning; a non-ASCII letter is transliterated with a warning.
 
-Per record type the layout is compiled once into a list of small reader/writer functions, so the
+Per record type the layout is compiled once into small reader/writer functions (`columns`), so the
 per-line work is a slice and a conversion per field; and into one straight-line function per
-direction (`utrex_sdk.compiled`) that handles a clean record without any per-field call and hands
-anything else back to the readers and writers here, which say what is wrong.
+direction (`compiled`) that handles a clean record without any per-field call and hands anything
+else back to the readers and writers, which say what is wrong. That fast path is private to this
+module: every caller parses and serializes through `parse`/`serialize` or their batch forms
+(`Codec.parse_lines`, `Codec.serialize_many`), which try it once per line or record.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import re
-from collections.abc import Callable
-from decimal import Decimal
+from collections.abc import Iterable, Iterator, Sequence
 from functools import cache
 from typing import Any, NamedTuple
 
-from ..catalogue import FieldSpec, catalogue
+from ..catalogue import catalogue
 from ..findings import Finding, make_finding
 from ..layouts import DEFAULT_EDITION, FieldLayout, RecordLayout, edition_layout
-from ..models import MODELS, UtrexRecord, code_set, is_month_day
-from .ascii import to_ascii
+from ..models import MODELS, UtrexRecord
+from .columns import InvalidValue, columns
 from .compiled import compile_parser, compile_serializer
+from .lines import ParsedLine, screened, split_lines
 
 CRLF = "\r\n"
 
@@ -49,219 +49,43 @@ class Encoded(NamedTuple):
         return self.line is not None
 
 
-class _Invalid(Exception):
-    """Internal signal: a value failed a check; carries the finding's id and parameters."""
-
-    def __init__(self, error_id: str, **params: Any):
-        self.error_id = error_id
-        self.params = params
-
-
-Reader = Callable[[str], Any]
-Writer = Callable[[Any, list[tuple[str, dict]]], str]
-
-
 def _keys(values: dict[str, Any]) -> dict[str, str]:
     return {k: str(values[k]) for k in KEY_FIELDS if values.get(k) is not None}
-
-
-def _describe_codes(codes: tuple[str, ...]) -> str:
-    return ", ".join(repr(c) for c in codes)
-
-
-# --- readers: column text -> typed value (raise _Invalid) -----------------------------------
-
-
-def _reader(fl: FieldLayout, spec: FieldSpec) -> Reader:
-    kind, specials, scale = fl.kind, frozenset(fl.specials), fl.scale
-
-    if kind in ("text", "code"):
-        codes = frozenset(code_set(spec))
-        pattern = re.compile(spec.pattern) if spec.pattern else None
-
-        def read_text(raw: str) -> str | None:
-            value = raw.rstrip()
-            if not value:
-                return None
-            if pattern is not None:
-                if not pattern.fullmatch(value):
-                    raise _Invalid("fmt.not-code", allowed=f"a value matching {spec.pattern}")
-            elif codes and value not in codes:
-                raise _Invalid("fmt.not-code", allowed="one of " + _describe_codes(code_set(spec)))
-            return value
-
-        return read_text
-
-    if kind in ("number", "decimal"):
-        shown = f" or one of {', '.join(map(repr, fl.specials))}" if specials else ""
-
-        def read_number(raw: str) -> Any:
-            if raw.isdigit() and raw.isascii():
-                return int(raw) if kind == "number" else Decimal(int(raw)).scaleb(-scale)
-            value = raw.rstrip()
-            if not value:
-                return None
-            if value in specials:
-                return value
-            raise _Invalid("fmt.not-number", specials=shown)
-
-        return read_number
-
-    if kind == "date":
-
-        def read_date(raw: str) -> dt.date | None:
-            if raw.isdigit() and raw.isascii():
-                try:
-                    return dt.date(int(raw[:4]), int(raw[4:6]), int(raw[6:]))
-                except ValueError:
-                    pass
-            elif not raw.strip():
-                return None
-            raise _Invalid("fmt.not-date")
-
-        return read_date
-
-    if kind == "mmdd":
-
-        def read_mmdd(raw: str) -> str | None:
-            if not raw.strip():
-                return None
-            if not is_month_day(raw):
-                raise _Invalid("fmt.not-month-day")
-            return raw
-
-        return read_mmdd
-
-    if kind == "datetime":
-        shape = re.compile(r"(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)\.(\d{3})")
-
-        def read_datetime(raw: str) -> dt.datetime | None:
-            m = shape.fullmatch(raw)
-            if m:
-                y, mo, d, h, mi, s, ms = map(int, m.groups())
-                try:
-                    return dt.datetime(y, mo, d, h, mi, s, ms * 1000)
-                except ValueError:
-                    pass
-            elif not raw.strip():
-                return None
-            raise _Invalid("fmt.not-datetime")
-
-        return read_datetime
-
-    raise AssertionError(f"no reader for kind {kind!r}")
-
-
-# --- writers: typed value -> column text of exactly the field's width (raise _Invalid) -------
-
-
-def _writer(fl: FieldLayout) -> Writer:
-    width, kind, scale, specials = fl.width, fl.kind, fl.scale, frozenset(fl.specials)
-
-    def fit(text: str) -> str:
-        if len(text) > width:
-            raise _Invalid("fmt.too-wide", needed=len(text))
-        return text
-
-    if kind in ("text", "code"):
-
-        def write_text(value: Any, warnings: list[tuple[str, dict]]) -> str:
-            if not isinstance(value, str):
-                raise _Invalid("fmt.bad-value")
-            text, changed, unmappable = to_ascii(value)
-            if unmappable:
-                raise _Invalid("fmt.non-ascii", chars=", ".join(map(repr, unmappable)))
-            if changed:
-                warnings.append(("fmt.transliterated", {"written": text}))
-            return fit(text).ljust(width)
-
-        return write_text
-
-    if kind in ("number", "decimal"):
-
-        def write_number(value: Any, warnings: list[tuple[str, dict]]) -> str:
-            if isinstance(value, str) and value in specials:
-                return value.ljust(width)
-            if isinstance(value, bool) or not isinstance(value, int | Decimal):
-                raise _Invalid("fmt.bad-value")
-            if isinstance(value, Decimal) and not value.is_finite():
-                raise _Invalid("fmt.bad-value")
-            if value < 0:
-                raise _Invalid("fmt.negative")
-            scaled = Decimal(value).scaleb(scale)
-            if scaled != scaled.to_integral_value():
-                raise _Invalid("fmt.too-many-decimals")
-            return fit(str(int(scaled))).zfill(width)
-
-        return write_number
-
-    if kind == "date":
-
-        def write_date(value: Any, warnings: list[tuple[str, dict]]) -> str:
-            if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
-                raise _Invalid("fmt.bad-value")
-            return f"{value.year:04d}{value.month:02d}{value.day:02d}"
-
-        return write_date
-
-    if kind == "mmdd":
-
-        def write_mmdd(value: Any, warnings: list[tuple[str, dict]]) -> str:
-            if not isinstance(value, str) or not is_month_day(value):
-                raise _Invalid("fmt.bad-value")
-            return value
-
-        return write_mmdd
-
-    if kind == "datetime":
-
-        def write_datetime(value: Any, warnings: list[tuple[str, dict]]) -> str:
-            if not isinstance(value, dt.datetime):
-                raise _Invalid("fmt.bad-value")
-            if value.microsecond % 1000:
-                raise _Invalid("fmt.too-many-decimals", scale="3 (milliseconds)")
-            return (f"{value.year:04d}-{value.month:02d}-{value.day:02d} "
-                    f"{value.hour:02d}:{value.minute:02d}:{value.second:02d}."
-                    f"{value.microsecond // 1000:03d}")
-
-        return write_datetime
-
-    raise AssertionError(f"no writer for kind {kind!r}")
 
 
 # --- one record type -----------------------------------------------------------------------
 
 
 class RecordCodec:
-    """Reads and writes one record type in one edition, compiled from its layout."""
+    """Reads and writes one record type in one edition, compiled from its layout.
+
+    `parse` and `serialize` are its only entry points: each tries the record's compiled
+    function (`compiled`) once and, on a miss, runs the general code, which says what is wrong.
+    """
 
     def __init__(self, layout: RecordLayout, model: type[UtrexRecord], edition: str):
-        spec = model.spec
         self.edition = edition
         self.layout = layout
         self.model = model
         self.record_type = layout.record_type
         self.record_id = f"{layout.record_type}="  # the first literal of every layout
         self.width = layout.width
-        self.literals = [f for f in layout.fields if f.kind == "literal"]
-        values = [f for f in layout.fields if f.kind != "literal"]
-        self._readers = [
-            (f, f.name, f.start - 1, f.end, _reader(f, spec.field(f.name))) for f in values
-        ]
-        self._writers = {f.name: _writer(f) for f in values}
-        laid = {f.name for f in values}
-        self._unlaid = tuple(f.name for f in spec.fields if f.name not in laid)
-        self.fast_parse = compile_parser(self, _Invalid)
-        self._fast_serialize = compile_serializer(self, _Invalid)
+        self._columns = columns(layout, model)
+        self._fast_parse = compile_parser(self._columns)
+        self._fast_serialize = compile_serializer(self._columns)
 
     # reading
 
     def parse(self, text: str, *, line: int | None = None, source: str | None = None) -> Parsed:
         """Parse one line (its line ending optional) into the record's model."""
         text = text.removesuffix("\n").removesuffix("\r")
-        if (self.fast_parse is not None and text.startswith(self.record_id)
-                and (record := self.fast_parse(text)) is not None):
+        if (self._fast_parse is not None and text.startswith(self.record_id)
+                and (record := self._fast_parse(text)) is not None):
             return Parsed(record, [])
+        return self._parse_general(text, line, source)
+
+    def _parse_general(self, text: str, line: int | None, source: str | None) -> Parsed:
+        """A line without its ending, field by field, with every finding."""
         rt, findings = self.record_type, []
         where = {"record": rt, "line": line, "source": source}
         if len(text) < self.width:
@@ -275,7 +99,7 @@ class RecordCodec:
                 return Parsed(None, findings)
             findings.append(make_finding(
                 "fmt.trailing-blanks", length=len(text), width=self.width, **where))
-        for f in self.literals:
+        for f in self._columns.literals:
             found = text[f.start - 1:f.end]
             if found != f.value:
                 findings.append(make_finding(
@@ -284,12 +108,12 @@ class RecordCodec:
         if any(f.is_error for f in findings):
             return Parsed(None, findings)
         values: dict[str, Any] = {}
-        bad: list[tuple[FieldLayout, str, _Invalid]] = []
-        for fl, name, start, end, read in self._readers:
+        bad: list[tuple[FieldLayout, str, InvalidValue]] = []
+        for name, start, end, read, fl, _ in self._columns.readers:
             raw = text[start:end]
             try:
                 values[name] = read(raw)
-            except _Invalid as problem:
+            except InvalidValue as problem:
                 values[name] = None
                 bad.append((fl, raw, problem))
         if bad:
@@ -307,12 +131,17 @@ class RecordCodec:
         """Write one record as a line of exactly ``width`` characters plus CR LF."""
         if (line := self._fast_serialize(record.__dict__)) is not None:
             return Encoded(line, [])
+        return self._serialize_general(record)
+
+    def _serialize_general(self, record: UtrexRecord) -> Encoded:
+        """The record field by field, with every finding."""
         parts: list[str] = []
         findings: list[Finding] = []
         warnings: list[tuple[str, dict]] = []
         values = record.__dict__
         rt = self.record_type
-        for fl in self.layout.fields:
+        writers = self._columns.writers
+        for fl in self._columns.fields:
             if fl.kind == "literal":
                 parts.append(fl.value)  # type: ignore[arg-type]
                 continue
@@ -321,15 +150,15 @@ class RecordCodec:
                 parts.append(" " * fl.width)
                 continue
             try:
-                parts.append(self._writers[fl.name](value, warnings))
-            except _Invalid as problem:
+                parts.append(writers[fl.name](value, warnings))
+            except InvalidValue as problem:
                 findings.append(self._field_finding(fl, value, problem.error_id, problem.params,
                                                     values))
                 parts.append(" " * fl.width)
             while warnings:
                 error_id, params = warnings.pop()
                 findings.append(self._field_finding(fl, value, error_id, params, values))
-        for name in self._unlaid:
+        for name in self._columns.unlaid:
             value = values.get(name)
             if value is not None:
                 findings.append(make_finding(
@@ -351,7 +180,12 @@ class RecordCodec:
 
 
 class Codec:
-    """Every record codec of one edition; finds the record type of a line by its first columns."""
+    """Every record codec of one edition; finds the record type of a line by its first columns.
+
+    One line or record at a time: `parse`, `serialize`. A whole file or submission: their batch
+    forms `parse_lines` and `serialize_many`, which run the same record codecs with the per-line
+    dispatch inlined, since they run once per record of a million-record file.
+    """
 
     def __init__(self, edition: str = DEFAULT_EDITION):
         layouts = edition_layout(edition)
@@ -360,16 +194,17 @@ class Codec:
             rt: RecordCodec(layout, MODELS[rt], edition) for rt, layout in layouts.records.items()
         }
         self._by_prefix = {f"{rt}=": codec for rt, codec in self.records.items()}
-        # the compiled functions by line prefix and record type, for the reader and the writer
-        self.fast_parsers = {p: c.fast_parse for p, c in self._by_prefix.items() if c.fast_parse}
-        self.fast_serializers = {rt: c._fast_serialize for rt, c in self.records.items()}
         self._unlaid_prefixes = {f"{rt}=" for rt in catalogue().records} - set(self._by_prefix)
 
     def parse(self, text: str, *, line: int | None = None, source: str | None = None) -> Parsed:
-        prefix = text[:3]
-        codec = self._by_prefix.get(prefix)
+        codec = self._by_prefix.get(text[:3])
         if codec is not None:
             return codec.parse(text, line=line, source=source)
+        return self._unknown(text, line, source)
+
+    def _unknown(self, text: str, line: int | None, source: str | None) -> Parsed:
+        """A line no record codec of this edition reads."""
+        prefix = text[:3]
         if prefix in self._unlaid_prefixes:
             finding = make_finding("fmt.no-layout", record=prefix[:2], line=line, source=source,
                                    edition=self.edition)
@@ -379,12 +214,70 @@ class Codec:
                 known=", ".join(sorted(self._by_prefix)))
         return Parsed(None, [finding])
 
+    def parse_lines(self, lines: Iterable[bytes], *, source: str | None = None
+                    ) -> Iterator[ParsedLine]:
+        """`parse` for the raw lines of a file (``bytes``, line endings included or not): one
+        `ParsedLine` per physical line (see `lines`), numbered from 1.
+
+        The common line (ended by CR LF or LF, printable ASCII, of a known type and clean) is
+        read by its record's compiled function alone; any other line is screened (`lines`) and
+        read by the general code, without trying the compiled function again."""
+        fast = {p: c._fast_parse for p, c in self._by_prefix.items() if c._fast_parse}
+        number = 0
+        for chunk in lines:
+            body = chunk.removesuffix(b"\n")
+            if len(body) != len(chunk):  # the common case: a clean line of a known type
+                body = body.removesuffix(b"\r")
+                try:
+                    text = body.decode("ascii")
+                except UnicodeDecodeError:
+                    pass
+                else:  # the compiled parser refuses a control character or CR in any column
+                    parse = fast.get(text[:3])
+                    if parse is not None and (record := parse(text)) is not None:
+                        number += 1
+                        yield ParsedLine(number, text, record, [])
+                        continue
+            for raw, bare_cr in split_lines((chunk,)):  # one line, or several split by CRs
+                number += 1
+                item, readable = screened(raw, bare_cr, number, source)
+                if readable:
+                    codec = self._by_prefix.get(item.text[:3])
+                    item.record, found = (
+                        codec._parse_general(item.text, number, source) if codec is not None
+                        else self._unknown(item.text, number, source))
+                    item.findings += found
+                yield item
+
     def serialize(self, record: UtrexRecord) -> Encoded:
         codec = self.records.get(record.record_type)
         if codec is None:
-            return Encoded(None, [make_finding(
-                "fmt.no-layout", record=record.record_type, edition=self.edition)])
+            return Encoded(None, [self._no_layout(record)])
         return codec.serialize(record)
+
+    def _no_layout(self, record: UtrexRecord) -> Finding:
+        return make_finding("fmt.no-layout", record=record.record_type, edition=self.edition)
+
+    def serialize_many(self, items: Iterable[tuple[UtrexRecord, str | None]]
+                       ) -> Iterator[tuple[UtrexRecord, str | None, Sequence[Finding]]]:
+        """`serialize` for a whole submission: ``(record, line or None, findings)`` per item.
+
+        ``items`` are records, each with the line `serialize` gave it when the caller has
+        serialized it already (`utrex convert` does, to reject the row of a record it cannot
+        write), else None; a line given is passed on as it is."""
+        fast = {rt: c._fast_serialize for rt, c in self.records.items()}
+        general = {rt: c._serialize_general for rt, c in self.records.items()}
+        for record, line in items:
+            if line is None:
+                rt = record.record_type
+                if rt not in fast:
+                    yield record, None, [self._no_layout(record)]
+                    continue
+                if (line := fast[rt](record.__dict__)) is None:
+                    line, findings = general[rt](record)
+                    yield record, line, findings
+                    continue
+            yield record, line, ()
 
 
 def codec_for(edition: str = DEFAULT_EDITION) -> Codec:

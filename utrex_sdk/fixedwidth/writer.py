@@ -131,17 +131,13 @@ def _order(items: Iterable[tuple[UtrexRecord, str | None]], edition: str
     types: list[str] = []  # the record type of each entry
     # records whose school has no SC record yet: school -> [(entry index, school, keys)]
     waiting: dict[Any, list[tuple[int, Any, dict[str, str]]]] = {}
-    fast = codec.fast_serializers
-    for record, line in items:
+    for record, line, findings in codec.serialize_many(items):
         rt = record.record_type
-        if line is None and rt in fast:  # codec.serialize's fast path
-            line = fast[rt](record.__dict__)
-        if line is None:
-            line, findings = codec.serialize(record)
+        if findings:
             report.findings.extend(findings)
-            if line is None:
-                report.not_written[rt] += 1
-                continue
+        if line is None:
+            report.not_written[rt] += 1
+            continue
         if rt == "DI":
             districts.append((line, str(record.lea_number)))
         elif rt == "SC":
