@@ -1,5 +1,5 @@
 """The mapping engine builds records from its converted values without validating them again
-(`mapping.fields.trusted`, `compiled.constructor`): that must give exactly the records, rejects
+(`mapping.fields.trusted`, `construct.constructor`): that must give exactly the records, rejects
 and findings that validating them with pydantic gives, on any cell values."""
 
 import csv
@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from utrex_sdk.adapters import Mapped
-from utrex_sdk.mapping import engine as mapping_engine
+from utrex_sdk.mapping import compiler as mapping_compiler
 from utrex_sdk.mapping.engine import MappingEngine
 from utrex_sdk.synth_export import (
     EXPORT_FILES,
@@ -25,9 +25,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _items(mapping: Path, folder: Path, trusted: bool, monkeypatch) -> list:
-    monkeypatch.setattr(mapping_engine, "TRUSTED", trusted)
-    engine = MappingEngine.from_files(mapping, folder)
-    built = [mapping_engine.TRUSTED and any(c.build for c in b.files) for b in engine._blocks]
+    """The engine's items, its records built without validation where the compiler allows it
+    (``trusted``) or, with the compiler given no constructor, every record validated."""
+    with monkeypatch.context() as patch:
+        if not trusted:
+            patch.setattr(mapping_compiler, "constructor", lambda model: None)
+        engine = MappingEngine.from_files(mapping, folder)
+    built = [any(c.build for c in b.files) for b in engine._blocks]
+    assert trusted or not any(built)
     out = []
     for item in engine.items():
         if isinstance(item, Mapped):

@@ -62,7 +62,7 @@ def typed(spec: FieldSpec, formats: Sequence[str]) -> Convert:
 def trusted(spec: FieldSpec) -> bool:
     """True when `typed` only ever returns what the model's own validation would accept
     unchanged — so a record whose every field is trusted can be built without validating it
-    again (`compiled.constructor`; `tests/test_mapping_trusted.py` checks the claim). A text
+    again (`construct.constructor`; `tests/test_mapping_trusted.py` checks the claim). A text
     field with a pattern is not: `_text` does not test patterns, pydantic does."""
     if spec.type == "text":
         return spec.pattern is None

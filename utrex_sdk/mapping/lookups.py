@@ -34,9 +34,6 @@ class LookupSource:
         self.columns: tuple[str, ...] = first.info.columns if first is not None else ()
         self._counts: dict[str, dict[str, int]] | None = None  # file -> read, ragged, blank
 
-    def columns_of(self, file: str) -> tuple[str, ...]:
-        return next((t.info.columns for f, t in self.files if f == file), self.columns)
-
     def position(self, column: str) -> int | None:
         wanted = normalise_header(column)
         return self.columns.index(wanted) if wanted in self.columns else None

@@ -22,7 +22,6 @@ from ..layouts import DEFAULT_EDITION
 
 Constant = str | int | float | bool | dt.datetime | dt.date
 Policy = Literal["error", "blank", "keep"]
-COMPUTES = ("180-day-equivalent",)
 
 
 def _column_shorthand(value: Any) -> Any:

@@ -2,9 +2,8 @@
 
 A mapping is compiled once per block and source file (every column a rule names resolved to a
 position, each field's converter built) and then applied to every row. These classes are that
-plan: plain data shared by the compiling half of the engine and the row-running half, kept here
-so that each half reads on its own and the engine stays one module of a readable size. They
-hold no behaviour beyond finding a column in the scope a rule may name.
+plan: plain data that `compiler` builds and `rows` runs, kept here so that neither imports the
+other. They hold no behaviour beyond finding a column in the scope a rule may name.
 """
 
 from __future__ import annotations

@@ -1,0 +1,55 @@
+"""The input folder's files, as a mapping's sources name them: opened before any row is read.
+
+A source names one file or a glob (``students_*.csv``); each file is opened as a `SourceTable`
+(its encoding and delimiter detected) and wrapped with its siblings in a `LookupSource`, which
+the compiler resolves columns against and joins and lookups index. A source that names no file
+there is a one-line `UnusableInputError`; an empty file is a finding (``src.empty``), not an
+error, so that the rest of the export is still converted.
+"""
+
+from __future__ import annotations
+
+import glob
+from pathlib import Path
+
+from ..errors import UnusableInputError
+from ..findings import Finding, make_finding
+from ..sources import SourceTable
+from .load import LoadedMapping
+from .lookups import LookupSource
+
+
+def open_sources(loaded: LoadedMapping, input_dir: Path, findings: list[Finding],
+                 no_rows: set[str]) -> dict[str, LookupSource]:
+    """Every source of the mapping, by name; a block's own source is marked ``primary``."""
+    sources = {name: LookupSource(name, _open(loaded, input_dir, name, findings), findings,
+                                  no_rows)
+               for name in loaded.mapping.sources}
+    for _, block in loaded.blocks:
+        if block.source is not None:
+            sources[block.source].primary = True
+    return sources
+
+
+def _open(loaded: LoadedMapping, input_dir: Path, name: str, findings: list[Finding]
+          ) -> list[tuple[str, SourceTable]]:
+    spec = loaded.mapping.sources[name]
+    if any(c in spec.file for c in "*?["):
+        paths = sorted(Path(p) for p in glob.glob(str(input_dir / spec.file)))
+    else:
+        paths = [input_dir / spec.file]
+        if not paths[0].exists():
+            raise UnusableInputError(f"{input_dir / spec.file}: no such file (source "
+                                     f"{name!r} of {loaded.path.name})")
+    if not paths:
+        raise UnusableInputError(f"{input_dir}: no file matches {spec.file!r} (source "
+                                 f"{name!r} of {loaded.path.name})")
+    opened = []
+    for path in paths:
+        table = SourceTable(path, encoding=spec.encoding, delimiter=spec.delimiter,
+                            sheet=spec.sheet, header_row=spec.header_row)
+        shown = path.relative_to(input_dir).as_posix()
+        if table.info.empty:
+            findings.append(make_finding("src.empty", source=shown, file=shown))
+        opened.append((shown, table))
+    return opened
