@@ -206,3 +206,18 @@ def test_model_fields_are_typed():
         SchoolRecord(last_day_of_school="1301")
     record = StudentRecord(last_name="Doe   ", middle_name="   ")
     assert record.last_name == "Doe" and record.middle_name is None
+
+
+def test_a_model_built_without_validation_is_the_model_validation_gives():
+    """`construct.constructor` (the mapping's trusted records) and the compiled parser build a
+    model from the same lines; its docstring example runs."""
+    import doctest
+
+    from utrex_sdk import construct
+
+    assert doctest.testmod(construct).failed == 0
+    values = {"school_number": "704", "lea_number": "14", "days_in_school_year": 180}
+    built = construct.constructor(SchoolRecord)(values)
+    assert built == SchoolRecord(**values)
+    assert built.model_fields_set == SchoolRecord(**values).model_fields_set
+    assert list(built.__dict__) == list(SchoolRecord(**values).__dict__)
