@@ -40,11 +40,7 @@ class BlockCompiler:
     def __init__(self, loaded: LoadedMapping, sources: dict[str, LookupSource]):
         self.loaded = loaded
         self.sources = sources
-        self._problems: list[str] = []
-
-    @property
-    def problems(self) -> list[str]:
-        return self._problems
+        self.problems: list[str] = []
 
     def compile(self, where: str, block: RecordBlock) -> BlockPlan:
         """The block compiled against each file of its source."""
@@ -106,7 +102,7 @@ class BlockCompiler:
                joined: bool = False) -> Index | None:
         """The index of ``source`` by the ``match`` rule, compiled against its columns."""
         if match is None:
-            self._problems.append(f"{at}: give the column of {source.name} to match")
+            self.problems.append(f"{at}: give the column of {source.name} to match")
             return None
         get = self._nested(at, match, Scope([(source.name, source.shown, source.columns)]))
         return source.index(match.model_dump_json(), get, describe(match), joined=joined)
@@ -117,7 +113,7 @@ class BlockCompiler:
         near = difflib.get_close_matches(normalise_header(column), columns, n=1)
         hint = f" (did you mean {near[0]!r}?)" if near else ""
         shown = ", ".join(repr(c) for c in columns[:20]) + (", ..." if len(columns) > 20 else "")
-        self._problems.append(f"{at}: {file} has no column {column!r}{hint}; its columns: "
+        self.problems.append(f"{at}: {file} has no column {column!r}{hint}; its columns: "
                               f"{shown or 'none'}")
 
     def _crosswalk(self, rule: FieldRule) -> tuple[str, dict[str, str | None]] | None:
@@ -156,7 +152,7 @@ class BlockCompiler:
             if not rule.optional:
                 slots = [s for s in scope.slots if rule.source in (None, s[0])]
                 if not slots:
-                    self._problems.append(f"{at}.source: {rule.source!r} is not this block's "
+                    self.problems.append(f"{at}.source: {rule.source!r} is not this block's "
                                           "source nor one of its joins")
                 elif all(s[2] for s in slots):
                     self._missing(f"{at}.column", rule.column, " or ".join(s[1] for s in slots),
@@ -175,7 +171,7 @@ class BlockCompiler:
         _, shown, columns = scope.slots[found[0]]
         places = [str(i + 1) for i, c in enumerate(columns) if c == columns[found[1]]]
         if len(places) > 1:
-            self._problems.append(f"{at}.column: {shown} has the column {column!r} more than "
+            self.problems.append(f"{at}.column: {shown} has the column {column!r} more than "
                                   f"once (columns {', '.join(places)}); rename all but one so "
                                   "the mapping can tell them apart")
 
