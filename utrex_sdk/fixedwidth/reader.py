@@ -20,21 +20,11 @@ from pathlib import Path
 from typing import BinaryIO
 
 from ..errors import UnusableInputError
-from ..findings import Finding, FindingType, Level, make_finding, register_finding_types
+from ..findings import Finding, make_finding
 from ..layouts import DEFAULT_EDITION
 from ..models import UtrexRecord
 from .codec import Codec, codec_for
 
-register_finding_types(
-    # 2012-13 spec, Record Types: "Each record should be terminated with a carriage return +
-    # line feed"; fixed-width fields are blank-padded printable ASCII.
-    FindingType("fmt.bare-cr", Level.WARNING, "Line ended by a carriage return alone",
-                "line ends with a carriage return (CR) and no line feed; the spec ends each "
-                "record with CR LF"),
-    FindingType("fmt.control-char", Level.ERROR, "Control character",
-                "byte 0x{byte} at column {column} is a control character; UTREx files are "
-                "printable ASCII text{hint}"),
-)
 _CONTROL = re.compile("[\x00-\x1f\x7f]")
 _UTF16_HINT = " (the line looks like UTF-16 text: save the file as plain ASCII text)"
 

@@ -25,7 +25,6 @@ from ..findings import Finding, make_finding
 from ..fixedwidth.compiled import constructor
 from ..models import MODELS, UtrexRecord
 from ..sources import SourceTable, normalise_header
-from . import problems as _problems  # noqa: F401 - registers the map.* finding types
 from .fields import converter, text_converter, trusted
 from .getters import Getter, compute_180, concat, const, default_match, describe, where_test
 from .load import LoadedMapping, MappingError, load_mapping
