@@ -16,6 +16,7 @@ the state's: the state's Error IDs (`001`, `S1.320`, ...) belong to the validato
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import threading
 import tomllib
@@ -208,6 +209,7 @@ def register_finding_file(path: str | Path | Traversable, origin: str | None = N
     ``utrex_sdk.findings`` and the SDK loads it when one of its ids is first looked up. This is
     for code that is no installed distribution (a script, a test).
     """
+    _load("sdk")
     name = origin or str(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -231,12 +233,21 @@ def _load(what: str) -> None:
             if not ep.attr:
                 raise FindingTypeError(f"entry point {ep.name} = {ep.value!r} in group "
                                        f"{ENTRY_POINT_GROUP}: expected 'package:file.toml'")
-            try:
-                path = resources.files(ep.module) / ep.attr
-            except ImportError as err:
-                raise FindingTypeError(f"entry point {ep.name} = {ep.value!r} in group "
-                                       f"{ENTRY_POINT_GROUP}: {err}") from None
-            register_finding_file(path, f"{ep.module}:{ep.attr}")
+            register_finding_file(_package_file(ep), f"{ep.module}:{ep.attr}")
+
+
+def _package_file(ep: metadata.EntryPoint) -> Path:
+    """The data file an entry point names, found without importing the plugin (its package's
+    ``__init__`` may import half the SDK; a lookup of one id should not)."""
+    try:
+        spec = importlib.util.find_spec(ep.module)
+    except (ImportError, ValueError):
+        spec = None
+    folders = spec.submodule_search_locations if spec is not None else None
+    if not folders:
+        raise FindingTypeError(f"entry point {ep.name} = {ep.value!r} in group "
+                               f"{ENTRY_POINT_GROUP}: {ep.module!r} is no installed package")
+    return Path(next(iter(folders))) / ep.attr
 
 
 def finding_type(error_id: str) -> FindingType:
