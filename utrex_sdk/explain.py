@@ -16,11 +16,11 @@ from .findings import FindingType, RejectReason, all_finding_types
 def explain(error_id: str) -> str:
     """The explanation of ``error_id``, a few lines of text; `UtrexError` if nothing has it.
 
-    >>> print(explain("FMT.BLANK-LINE"))
-    fmt.blank-line  Warn  Blank line
-      message:     blank line skipped
-      what to do:  Nothing to do: the line is skipped.
-      defined in:  utrex_sdk/spec/findings.toml
+    >>> for line in explain("FMT.BLANK-LINE").splitlines(): line
+    'fmt.blank-line  Warn  Blank line'
+    '  message:     blank line skipped'
+    '  what to do:  Nothing to do: the line is skipped.'
+    '  defined in:  utrex_sdk/spec/findings.toml'
     """
     wanted = error_id.strip()
     kinds = {k.casefold(): v for k, v in all_finding_types().items()}

@@ -115,7 +115,7 @@ class FindingTypeError(UtrexError):
 ENTRY_POINT_GROUP = "utrex_sdk.findings"
 """Plugins name their finding-type file here: ``name = "package:file.toml"``."""
 
-_SDK_FILE = resources.files(__package__) / "spec" / "findings.toml"
+_SDK_FILE = "utrex_sdk/spec/findings.toml"
 _ID = r"[a-z0-9][a-z0-9_-]*"
 _FINDING_KEYS = frozenset({"id", "level", "title", "template", "hint", "reject"})
 _REASON_KEYS = frozenset({"id", "title", "reject", "hint"})
@@ -225,8 +225,8 @@ def _load(what: str) -> None:
             return
         _loaded.add(what)
         if what == "sdk":
-            _add(parse_finding_file(_SDK_FILE.read_text(encoding="utf-8"),
-                                    "utrex_sdk/spec/findings.toml"))
+            path = resources.files("utrex_sdk").joinpath("spec").joinpath("findings.toml")
+            _add(parse_finding_file(path.read_text(encoding="utf-8"), _SDK_FILE))
             return
         _load("sdk")
         for ep in metadata.entry_points(group=ENTRY_POINT_GROUP):
@@ -288,7 +288,7 @@ def __getattr__(name: str) -> Any:
     if name == "FORMAT_FINDINGS":
         _load("sdk")
         return {i: t for i, t in _TYPES.items() if i.startswith("fmt.") and
-                t.origin == "utrex_sdk/spec/findings.toml"}
+                t.origin == _SDK_FILE}
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
