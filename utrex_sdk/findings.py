@@ -5,18 +5,32 @@ unknown type, a name that had to be transliterated — is a `Finding`, never a p
 fix. A finding's `error_id` says which check produced it; its message is rendered from the check's
 template (frictionless-style), so the same problem always reads the same way.
 
-The checks of the file *format* (the fixed-width codec, the reader, the submission assembly) are
-registered here with ids in the `fmt.` namespace. They are this SDK's own checks, not the state's:
-the state's Error IDs (`001`, `S1.320`, ...) belong to the validator's rule registry.
+The finding types are data: the SDK's own (`fmt.` the fixed-width format, `order.` the file's
+record order, `val.` the validator, `src.`/`map.` reading and mapping an export) are in
+``spec/findings.toml``, a plugin's in its own file named in the entry-point group
+``utrex_sdk.findings`` (``aspire = "utrex_aspire:findings.toml"``). They are loaded once, on first
+use, so `make_finding` works whatever module was imported first, and a duplicate id or a
+malformed entry stops the load with an error naming the file. They are this SDK's own checks, not
+the state's: the state's Error IDs (`001`, `S1.320`, ...) belong to the validator's rule registry.
 """
 
 from __future__ import annotations
 
+import importlib.util
+import re
+import threading
+import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from enum import StrEnum
+from importlib import metadata, resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from string import Formatter
 from typing import Any
+
+from .errors import UtrexError
 
 
 class Level(StrEnum):
@@ -28,12 +42,29 @@ class Level(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class FindingType:
-    """A registered check: its id, level and message template (``{name}`` placeholders)."""
+    """A registered check: its id, level and message template (``{name}`` placeholders), what to
+    do about it (``hint``, shown by `utrex explain`) and, when a row can be rejected for it, the
+    summary's label (``reject``; else the title is used)."""
 
     id: str
     level: Level
     title: str
     template: str
+    hint: str = ""
+    reject: str | None = None
+    origin: str = dataclass_field(default="", compare=False)
+    """Where it was defined (a data file, or the module that registered it in code)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RejectReason:
+    """A reason a row is rejected that is no finding (``map.excluded``: a `where` left it out)."""
+
+    id: str
+    title: str
+    reject: str
+    hint: str
+    origin: str = dataclass_field(default="", compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,89 +108,206 @@ class Finding:
         return f"{where + ': ' if where else ''}{self.level} {self.error_id}: {self.message}"
 
 
-def _types(*types: FindingType) -> dict[str, FindingType]:
-    return {t.id: t for t in types}
+class FindingTypeError(UtrexError):
+    """A finding-type data file that cannot be used: a duplicate id, a malformed entry."""
 
 
-E, W = Level.ERROR, Level.WARNING
+ENTRY_POINT_GROUP = "utrex_sdk.findings"
+"""Plugins name their finding-type file here: ``name = "package:file.toml"``."""
 
-FORMAT_FINDINGS: dict[str, FindingType] = _types(
-    # reading a file
-    FindingType("fmt.not-ascii", E, "Byte that is not ASCII",
-                "byte 0x{byte} at column {column} is not ASCII; UTREx files are ASCII text"),
-    FindingType("fmt.blank-line", W, "Blank line", "blank line skipped"),
-    FindingType("fmt.unknown-record", E, "Unknown record type",
-                "unknown record type {value!r}: a line must start with one of {known}"),
-    FindingType("fmt.no-layout", E, "Record type without a layout",
-                "{record} records have no fixed-width layout in edition {edition}"),
-    FindingType("fmt.short-line", E, "Line too short",
-                "line is {length} characters; {record} records are {width}"),
-    FindingType("fmt.long-line", E, "Line too long",
-                "line is {length} characters; {record} records are {width} "
-                "and the extra characters are not blank"),
-    FindingType("fmt.trailing-blanks", W, "Blank padding past the record",
-                "line is {length} characters; the blanks after column {width} are ignored"),
-    FindingType("fmt.literal", E, "Fixed text missing",
-                "columns {start}-{end} must read {expected!r}, found {value!r}"),
-    FindingType("fmt.not-number", E, "Not a zero-filled number",
-                "{field} (columns {start}-{end}) must be a right-justified, zero-filled number"
-                "{specials}; found {value!r}"),
-    FindingType("fmt.not-date", E, "Not a date",
-                "{field} (columns {start}-{end}) must be a date YYYYMMDD; found {value!r}"),
-    FindingType("fmt.not-month-day", E, "Not a month and day",
-                "{field} (columns {start}-{end}) must be a month and day MMDD; found {value!r}"),
-    FindingType("fmt.not-datetime", E, "Not a date and time",
-                "{field} (columns {start}-{end}) must be 'YYYY-MM-DD HH:MM:SS.SSS'; "
-                "found {value!r}"),
-    FindingType("fmt.not-code", E, "Not a known code",
-                "{field} (columns {start}-{end}): {value!r} is not {allowed}"),
-    # writing a record
-    FindingType("fmt.too-wide", E, "Value too wide for its column",
-                "{record} {field}: {value!r} needs {needed} characters; "
-                "columns {start}-{end} hold {width}"),
-    FindingType("fmt.too-many-decimals", E, "More decimals than the column holds",
-                "{record} {field}: {value!r} has more than {scale} decimal places; "
-                "it would have to be rounded"),
-    FindingType("fmt.negative", E, "Negative value in an unsigned column",
-                "{record} {field}: {value!r} is negative; columns {start}-{end} have no sign"),
-    FindingType("fmt.bad-value", E, "Value of the wrong kind",
-                "{record} {field}: {value!r} cannot be written as {kind}"),
-    FindingType("fmt.transliterated", W, "Non-ASCII letters transliterated",
-                "{record} {field}: {value!r} written as {written!r} (UTREx files are ASCII)"),
-    FindingType("fmt.non-ascii", E, "Character with no ASCII equivalent",
-                "{record} {field}: {value!r} contains {chars} with no ASCII equivalent"),
-    FindingType("fmt.no-column", W, "Value with no column in this edition",
-                "{record} {field} = {value!r} is not written: edition {edition} has no column "
-                "for it"),
-    # assembling a submission
-    FindingType("fmt.no-district", E, "No district record",
-                "the submission has no DI record; a UTREx file must start with one"),
-    FindingType("fmt.extra-district", E, "More than one district record",
-                "DI record for LEA {value!r} not written: a submission has exactly one DI record"),
-    FindingType("fmt.duplicate-school", E, "School record repeated",
-                "SC record for school {value!r} not written: the school already has an SC record"),
-    FindingType("fmt.no-school", E, "Record for a school with no SC record",
-                "{record} record not written: school {value!r} has no SC record in the "
-                "submission"),
-)
+_SDK_FILE = "utrex_sdk/spec/findings.toml"
+_ID = r"[a-z0-9][a-z0-9_-]*"
+_FINDING_KEYS = frozenset({"id", "level", "title", "template", "hint", "reject"})
+_REASON_KEYS = frozenset({"id", "title", "reject", "hint"})
+_OPTIONAL = frozenset({"reject"})
+
+_TYPES: dict[str, FindingType] = {}
+_REASONS: dict[str, RejectReason] = {}
+_loaded: set[str] = set()  # "sdk", "plugins": what has been loaded into the registry
+_lock = threading.RLock()
 
 
-FINDING_TYPES: dict[str, FindingType] = dict(FORMAT_FINDINGS)
-"""Every registered finding type, by id: the format checks above plus whatever other modules
-(the mapping engine, adapters) register with `register_finding_types`."""
+def _entry(raw: Any, where: str, keys: frozenset[str]) -> dict[str, str]:
+    """One entry's keys, checked: all of ``keys`` but the optional ones, strings, nothing else."""
+    if not isinstance(raw, dict):
+        raise FindingTypeError(f"{where}: an entry must be a table")
+    unknown = sorted(set(raw) - keys)
+    missing = sorted(keys - _OPTIONAL - set(raw))
+    if unknown or missing:
+        what = "; ".join(p for p in (unknown and f"unknown key(s) {', '.join(unknown)}",
+                                     missing and f"missing key(s) {', '.join(missing)}") if p)
+        raise FindingTypeError(f"{where}: {what}")
+    for key, value in raw.items():
+        if not isinstance(value, str) or not value.strip():
+            raise FindingTypeError(f"{where}: {key} must be a non-empty string")
+    if not re.fullmatch(rf"{_ID}(\.{_ID})+", raw["id"]):
+        raise FindingTypeError(f"{where}: id {raw['id']!r} is not namespace.name "
+                               "(lower-case letters, digits, '-')")
+    return raw
+
+
+def parse_finding_file(text: str, origin: str) -> list[FindingType | RejectReason]:
+    """The finding types and reject reasons of one data file (``spec/findings.toml`` format),
+    checked: malformed TOML, a missing or unknown key, a level that is not Err/Warn, a template
+    that does not parse, or an id listed twice is a `FindingTypeError` naming ``origin``."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise FindingTypeError(f"{origin}: not valid TOML: {err}") from None
+    unknown = sorted(set(data) - {"finding", "reason"})
+    if unknown:
+        raise FindingTypeError(f"{origin}: unknown table(s) {', '.join(unknown)}; "
+                               "expected [[finding]] and [[reason]]")
+    out: list[FindingType | RejectReason] = []
+    seen: set[str] = set()
+    for table, keys in (("finding", _FINDING_KEYS), ("reason", _REASON_KEYS)):
+        entries = data.get(table, [])
+        if not isinstance(entries, list):
+            raise FindingTypeError(f"{origin}: {table} must be an array of tables [[{table}]]")
+        for n, raw in enumerate(entries, 1):
+            entry = _entry(raw, f"{origin}: [[{table}]] #{n}", keys)
+            where = f"{origin}: {entry['id']}"
+            if entry["id"] in seen:
+                raise FindingTypeError(f"{where}: id listed more than once")
+            seen.add(entry["id"])
+            if table == "reason":
+                out.append(RejectReason(**entry, origin=origin))
+                continue
+            try:
+                level = Level(entry["level"])
+            except ValueError:
+                raise FindingTypeError(f"{where}: level {entry['level']!r} is not "
+                                       f"{' or '.join(Level)}") from None
+            try:
+                list(Formatter().parse(entry["template"]))
+            except ValueError as err:
+                raise FindingTypeError(f"{where}: template does not parse: {err}") from None
+            out.append(FindingType(**{**entry, "level": level}, origin=origin))
+    return out
+
+
+def _add(kinds: list[FindingType | RejectReason]) -> None:
+    """Add loaded entries; an id already registered (by another file or in code) is an error,
+    and nothing of the file is added."""
+    with _lock:
+        for kind in kinds:
+            other = _TYPES.get(kind.id) or _REASONS.get(kind.id)
+            if other is not None:
+                raise FindingTypeError(f"{kind.origin}: {kind.id} is already registered by "
+                                       f"{other.origin or 'another module'}")
+        for kind in kinds:
+            if isinstance(kind, RejectReason):
+                _REASONS[kind.id] = kind
+            else:
+                _TYPES[kind.id] = kind
+
+
+def register_finding_file(path: str | Path | Traversable, origin: str | None = None) -> None:
+    """Register the finding types of a data file (``spec/findings.toml`` format).
+
+    An installed plugin does not call this: it names its file in the entry-point group
+    ``utrex_sdk.findings`` and the SDK loads it when one of its ids is first looked up. This is
+    for code that is no installed distribution (a script, a test).
+    """
+    _load("sdk")
+    name = origin or str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as err:
+        raise FindingTypeError(f"{name}: cannot read finding types: {err.strerror}") from None
+    _add(parse_finding_file(text, name))
+
+
+def _load(what: str) -> None:
+    """Load the SDK's file (``sdk``) or every plugin's (``plugins``), once per process."""
+    with _lock:
+        if what in _loaded:
+            return
+        _loaded.add(what)
+        if what == "sdk":
+            path = resources.files("utrex_sdk").joinpath("spec").joinpath("findings.toml")
+            _add(parse_finding_file(path.read_text(encoding="utf-8"), _SDK_FILE))
+            return
+        _load("sdk")
+        for ep in metadata.entry_points(group=ENTRY_POINT_GROUP):
+            if not ep.attr:
+                raise FindingTypeError(f"entry point {ep.name} = {ep.value!r} in group "
+                                       f"{ENTRY_POINT_GROUP}: expected 'package:file.toml'")
+            register_finding_file(_package_file(ep), f"{ep.module}:{ep.attr}")
+
+
+def _package_file(ep: metadata.EntryPoint) -> Path:
+    """The data file an entry point names, found without importing the plugin (its package's
+    ``__init__`` may import half the SDK; a lookup of one id should not)."""
+    try:
+        spec = importlib.util.find_spec(ep.module)
+    except (ImportError, ValueError):
+        spec = None
+    folders = spec.submodule_search_locations if spec is not None else None
+    if not folders:
+        raise FindingTypeError(f"entry point {ep.name} = {ep.value!r} in group "
+                               f"{ENTRY_POINT_GROUP}: {ep.module!r} is no installed package")
+    return Path(next(iter(folders))) / ep.attr
+
+
+def finding_type(error_id: str) -> FindingType:
+    """The registered finding type ``error_id``; the data files are loaded on first need (the
+    plugins' only when the SDK's file does not have it). KeyError if nobody registers it."""
+    kind = _TYPES.get(error_id)
+    if kind is None:
+        _load("sdk")
+        kind = _TYPES.get(error_id)
+    if kind is None:
+        _load("plugins")
+        kind = _TYPES.get(error_id)
+    if kind is not None:
+        return kind
+    raise KeyError(f"no finding type {error_id!r} is registered")
+
+
+def reject_reason_type(reason_id: str) -> FindingType | RejectReason | None:
+    """What a reject's ``reason_id`` is: a finding type or a reason that is no finding."""
+    try:
+        return finding_type(reason_id)
+    except KeyError:
+        return _REASONS.get(reason_id)  # finding_type has loaded every file by now
+
+
+def all_finding_types() -> dict[str, FindingType | RejectReason]:
+    """Every finding type and reject reason, by id, after loading every data file."""
+    _load("plugins")
+    return {**_TYPES, **_REASONS}
+
+
+def __getattr__(name: str) -> Any:
+    """`FINDING_TYPES` (every registered type) and `FORMAT_FINDINGS` (the ``fmt.`` ones), loaded
+    on first use rather than at import."""
+    if name == "FINDING_TYPES":
+        _load("plugins")
+        return _TYPES
+    if name == "FORMAT_FINDINGS":
+        _load("sdk")
+        return {i: t for i, t in _TYPES.items() if i.startswith("fmt.") and
+                t.origin == _SDK_FILE}
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def register_finding_types(*types: FindingType) -> None:
-    """Register finding types under new ids, so `make_finding` can render them.
+    """Register finding types defined in code, so `make_finding` can render them.
 
-    Re-registering the identical type is a no-op (modules may be imported twice under test
-    runners); registering a different type under an existing id is a programming error.
+    A plugin's types are better a data file (`register_finding_file`, or the entry-point group
+    ``utrex_sdk.findings``). Re-registering the identical type is a no-op (modules may be
+    imported twice under test runners); a different type under an existing id is an error.
     """
-    for kind in types:
-        existing = FINDING_TYPES.get(kind.id)
-        if existing is not None and existing != kind:
-            raise ValueError(f"finding type {kind.id!r} is already registered differently")
-        FINDING_TYPES[kind.id] = kind
+    _load("sdk")
+    with _lock:
+        for kind in types:
+            existing = _TYPES.get(kind.id)
+            if existing is not None and existing != kind:
+                raise ValueError(f"finding type {kind.id!r} is already registered differently")
+            if kind.id in _REASONS:
+                raise ValueError(f"{kind.id!r} is already registered as a reject reason")
+            _TYPES[kind.id] = kind
 
 
 def make_finding(
@@ -174,7 +322,7 @@ def make_finding(
     **params: Any,
 ) -> Finding:
     """Build a registered finding, rendering its template from the given parameters."""
-    kind = FINDING_TYPES[error_id]
+    kind = _TYPES.get(error_id) or finding_type(error_id)
     text_value = None if value is None else str(value)
     message = kind.template.format(record=record, field=field, value=text_value, **params)
     return Finding(

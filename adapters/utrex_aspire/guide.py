@@ -26,7 +26,6 @@ from utrex_sdk.mapping.engine import MappingEngine
 from utrex_sdk.mapping.lookups import LookupSource
 from utrex_sdk.mapping.values import to_text
 
-from . import problems as _problems  # noqa: F401 - registers the aspire.* finding types
 from .providers import Providers, resolve
 
 _YES_NO = {crosswalk_key(k): v for k, v in BUILTIN["yes-no"].items()}

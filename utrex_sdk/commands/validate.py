@@ -18,7 +18,7 @@ from ..errors import UtrexError
 from ..layouts import EDITIONS
 from ..report import write_report
 from ..validation import COLLECTIONS, ValidationOptions, validate_file
-from ..validation.catalogue_view import registry_rows, render_rules_md, rule_detail
+from ..validation.catalogue_view import registry_rows, render_rules_md
 from .options import Jobs, redact
 
 
@@ -92,14 +92,17 @@ def validate(
     raise typer.Exit(code=result.exit_code)
 
 
-def explain(error_id: Annotated[str, typer.Argument(help="An Error ID (S1.320, 001, ...) "
-                                                        "or a rule id (001:S1.last_name).")]
+def explain(error_id: Annotated[str, typer.Argument(
+        help="An Error ID (S1.320, 001, ...), a rule id (001:S1.last_name) or one of the "
+             "tool's finding ids (fmt.too-wide, map.not-a-code, ...); any case.")]
             ) -> None:
-    """Show a rule's text, level, spec section and whether it is implemented."""
+    """Explain an id: a rule's text, level, spec section and status, or a finding's meaning and
+    what to do about it."""
     from ..cli import user_errors
+    from ..explain import explain as explain_id
 
     with user_errors():
-        text = rule_detail(error_id)
+        text = explain_id(error_id)
     typer.echo(text)
 
 

@@ -21,21 +21,10 @@ from pathlib import Path
 from typing import BinaryIO
 
 from ..errors import UnusableInputError
-from ..findings import FindingType, Level, register_finding_types
 from ..layouts import DEFAULT_EDITION
 from .codec import Codec, codec_for
 from .lines import ParsedLine, split_lines
 
-register_finding_types(
-    # 2012-13 spec, Record Types: "Each record should be terminated with a carriage return +
-    # line feed"; fixed-width fields are blank-padded printable ASCII.
-    FindingType("fmt.bare-cr", Level.WARNING, "Line ended by a carriage return alone",
-                "line ends with a carriage return (CR) and no line feed; the spec ends each "
-                "record with CR LF"),
-    FindingType("fmt.control-char", Level.ERROR, "Control character",
-                "byte 0x{byte} at column {column} is a control character; UTREx files are "
-                "printable ASCII text{hint}"),
-)
 __all__ = ["ParsedLine", "parse_lines", "read_file", "split_lines"]
 
 

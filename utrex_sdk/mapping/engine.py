@@ -16,7 +16,6 @@ from pathlib import Path
 
 from ..adapters import Item
 from ..findings import Finding
-from . import problems as _problems  # noqa: F401 - registers the map.* finding types
 from .compiler import BlockCompiler
 from .inputs import open_sources
 from .load import LoadedMapping, MappingError, load_mapping

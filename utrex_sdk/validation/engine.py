@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from ..catalogue import catalogue
-from ..findings import Finding, FindingType, Level, make_finding, register_finding_types
+from ..findings import Finding, Level, make_finding
 from ..models import UtrexRecord
 from . import rules as _rules  # noqa: F401 — importing registers the rule implementations
 from .batch import compile_batch
@@ -36,11 +36,6 @@ from .reference import Reference
 from .registry import CROSS, SINGLE, Hit, hits
 from .result import ValidationResult
 from .rulebook import RuleSpec, all_rules, rulebook, table_name
-
-register_finding_types(FindingType(
-    "val.rule-failed", Level.ERROR, "A rule could not be evaluated",
-    "rule(s) {rules} could not be evaluated on this record ({error}); the record is not "
-    "known to pass them — please report this as a bug"))
 
 Item = tuple[int | None, UtrexRecord | None, list[Finding], str | None]
 """(line, record or None, the reader's findings for the line, source name)"""

@@ -18,27 +18,8 @@ present — it is reported once, by the reader, not again here.
 
 from __future__ import annotations
 
-from ..findings import Finding, FindingType, Level, make_finding, register_finding_types
+from ..findings import Finding, make_finding
 from ..fixedwidth.reader import ParsedLine
-
-_SPEC = "2012-13 spec, Record Types"
-
-register_finding_types(
-    FindingType("order.no-district", Level.ERROR, "No district record",
-                "the file has no DI record; the District record must be the first record in "
-                f"the file ({_SPEC})"),
-    FindingType("order.district-not-first", Level.ERROR, "District record not first",
-                "the DI record is on line {at}, after the {first} record on line "
-                f"{{first_line}}; the District record must be the first record in the file "
-                f"({_SPEC})"),
-    FindingType("order.no-school", Level.ERROR, "Record before any school record",
-                "{record} record comes before any SC record; a school's SC "
-                f"record must come before the records that belong to it ({_SPEC})"),
-    FindingType("order.other-school", Level.ERROR, "Record under another school's SC record",
-                "{record} record of school {value!r} follows the SC record of school "
-                "{current!r} (line {sc_line}); a record belongs to the school of the SC record "
-                f"before it ({_SPEC})"),
-)
 
 # Record types that belong to the school of the SC record before them: every type with a
 # School Number except SC itself (ES, the exit-status update, has none).
