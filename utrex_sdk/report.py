@@ -198,17 +198,18 @@ def print_table(result: Any, console: Any = None, limit: int = 200, *,
     file option, named where the table says how to get every finding."""
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     console = console or Console()
-    table = Table(title=f"Findings in {result.source or 'the records'}", show_lines=False)
+    table = Table(title=Text(f"Findings in {result.source or 'the records'}"), show_lines=False)
     for column in (*IDENTIFYING_COLUMNS, "Value", "Message"):
         table.add_column(column, overflow="fold", no_wrap=column in IDENTIFYING_COLUMNS)
     for finding in result.findings[:limit]:
         status = result.status_of(finding)
-        table.add_row(str(finding.line or ""), str(finding.level) + (f" ({status})" if status
-                                                                      else ""),
-                      finding.error_id, finding.record or "", finding.field or "",
-                      finding.value or "", finding.message)
+        cells = (str(finding.line or ""), str(finding.level) + (f" ({status})" if status else ""),
+                 finding.error_id, finding.record or "", finding.field or "", finding.value or "",
+                 finding.message)
+        table.add_row(*map(Text, cells))  # as text: a value's "[b]" is data, not markup
     if result.findings:
         console.print(table)
     if len(result.findings) > limit:

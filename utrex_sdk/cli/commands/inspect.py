@@ -150,6 +150,7 @@ def _inspect_json(items: Iterable[ParsedLine], layouts: dict[str, RecordLayout],
 def _inspect_table(items: Iterable[ParsedLine], layouts: dict[str, RecordLayout],
                    redactor: Redactor | None = None) -> None:
     from rich.table import Table
+    from rich.text import Text
 
     console = make_console()
     for item in items:
@@ -158,12 +159,12 @@ def _inspect_table(items: Iterable[ParsedLine], layouts: dict[str, RecordLayout]
         title = f"line {item.line}: {item.record_type or '?'}"
         if layout is not None:
             title += f" ({layout.section})"
-        table = Table(title=title, title_justify="left")
+        table = Table(title=Text(title), title_justify="left")
         for heading in ("Columns", "Field", "Value"):
             table.add_column(heading, no_wrap=heading != "Value")
         for f in layout.fields if layout else ():
             if f.name in values:
-                table.add_row(f.columns, f.name, values[f.name])
+                table.add_row(f.columns, f.name, Text(values[f.name]))  # data, not markup
         if layout is not None:
             console.print(table)
         else:

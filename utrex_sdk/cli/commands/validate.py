@@ -108,14 +108,16 @@ def rules(fmt: Annotated[RulesFormat, typer.Option("--format", help="Output form
         typer.echo(json.dumps(rows, indent=2))
         return
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(title="UTREx 2020-21 rule registry")
     identifying = ("Rule", "Error ID", "Level", "Record", "Field", "Status")
     for column in (*identifying, "Rule text"):
         table.add_column(column, overflow="fold", no_wrap=column in identifying)
     for row in rows:
-        table.add_row(row["rule"], row["error_id"], row["level"], row["record"], row["field"],
-                      row["status"], row["text"])
+        cells = (row["rule"], row["error_id"], row["level"], row["record"], row["field"],
+                 row["status"], row["text"])
+        table.add_row(*map(Text, cells))  # the spec's text as it is: "[" is not markup
     make_console().print(table)
 
 
