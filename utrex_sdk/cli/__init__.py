@@ -8,7 +8,7 @@ modules in `commands/`, one per command group; those use the shared helpers `con
 (the one console configuration), `errors` (one-line errors) and `options` (options several
 commands take). `commands/` never imports `app`, and a command imports the SDK's heavy parts
 (the validator, the codec's record models) only when it runs, so that ``utrex --help`` starts
-fast (`tests/test_cli_startup.py`).
+fast (`tests/test_cli_imports.py`).
 """
 
 from .app import app, main
