@@ -162,3 +162,17 @@ def test_commands_use_the_helpers_below_them_never_the_app():
     for helper in ("console", "errors", "options"):
         assert not {t for t in graph[f"utrex_sdk.cli.{helper}"]
                     if t.startswith("utrex_sdk.cli")}, helper
+
+
+def test_the_packages_public_names_load_on_first_use():
+    done = subprocess.run([sys.executable, "-c", (
+        "import sys, utrex_sdk\n"
+        "assert 'utrex_sdk.models' not in sys.modules, 'import utrex_sdk built the models'\n"
+        "import utrex_sdk.catalogue\n"
+        "from utrex_sdk import *\n"
+        "from utrex_sdk import catalogue, parse, write_file, MODELS\n"
+        "assert callable(catalogue) and catalogue().records, catalogue\n"
+        "assert [n for n in utrex_sdk.__all__ if not hasattr(utrex_sdk, n)] == []\n"
+        "assert 'utrex_sdk.models' in sys.modules\n")],
+        capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr

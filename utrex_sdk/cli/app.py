@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from .commands import convert, fields, inspect, mapping, synth, validate
-from .errors import OneLineUsageErrors
+from .errors import PREFIX, OneLineUsageErrors
 
 DISTRIBUTION = "utrex-sdk"
 """The name the package is installed under (pyproject ``[project] name``): its version is the
@@ -32,8 +32,8 @@ def _show_version(asked: bool) -> None:
     try:
         typer.echo(f"utrex {version(DISTRIBUTION)}")
     except PackageNotFoundError:
-        typer.echo(f"utrex: the {DISTRIBUTION} package is not installed, so it has no version "
-                   "(pip install -e .)", err=True)
+        typer.echo(f"{PREFIX}the {DISTRIBUTION} package is not installed, so it has no "
+                   "version (pip install -e .)", err=True)
         raise typer.Exit(code=2) from None
     raise typer.Exit()
 
