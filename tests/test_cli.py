@@ -107,3 +107,239 @@ def test_the_readme_documents_every_format_finding():
 
     readme = (ROOT / "README.md").read_text()
     assert [i for i in FORMAT_FINDINGS if f"`{i}`" not in readme] == []
+
+
+# --- --version and one-line usage errors (issue 16, point 6) ------------------------------------
+
+def test_version_is_the_installed_packages():
+    from importlib.metadata import version
+
+    result = run("--version")
+    assert result.exit_code == 0
+    assert result.stdout == f"utrex {version('utrex-sdk')}\n"
+
+
+@pytest.mark.parametrize("args", [
+    ["validate", SAMPLE, "--jobs", "3"],
+    ["convert", "--input", ".", "--output", "x.txt", "--jobs", "0"],
+    ["fields", "S1", "--format", "xml"],
+    ["fields", "S1", "--bogus"],
+    ["fields"],
+    ["inspect", SAMPLE, "--line", "0"],
+    ["inspect", SAMPLE, "--line", "two"],
+    ["vaildate", SAMPLE],
+    ["mapping", "check"],
+])
+def test_every_usage_mistake_is_one_line_and_exit_2(args):
+    result = run(*args)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith("utrex: error: ") and result.stderr.count("\n") == 1
+    assert "╭" not in result.stderr and "Usage:" not in result.stderr
+
+
+def test_a_usage_error_names_the_option_and_the_help_to_read():
+    result = run("validate", SAMPLE, "--jobs", "3")
+    assert "'--jobs'" in result.stderr and "(see 'utrex validate --help')" in result.stderr
+    assert "Did you mean 'validate'" in run("vaildate").stderr
+
+
+def test_the_console_script_prints_usage_errors_on_one_line_too():
+    done = subprocess.run([sys.executable, "-m", "utrex_sdk", "validate", str(SAMPLE),
+                           "--jobs", "3"], capture_output=True, text=True, check=False)
+    assert done.returncode == 2
+    assert done.stderr.startswith("utrex: error: ") and done.stderr.count("\n") == 1
+
+
+def test_utrex_alone_shows_the_help():
+    result = run()
+    assert result.exit_code == 2
+    assert "Commands" in result.stdout + result.stderr and "utrex: error" not in result.stderr
+
+
+# --- inspect says when it shows nothing (issue 16, point 6) ------------------------------------
+
+@pytest.mark.parametrize("fmt", ["table", "json"])
+@pytest.mark.parametrize(("args", "message"), [
+    (["--line", "99999"], "has 24 lines; there is no line 99,999"),
+    (["--record", "XX"], "no XX record in it (record types in the file: DI, SC, AC, S1, AM, "
+                         "S2, S3, I1, I2)"),
+    (["--line", "2", "--record", "S1"], "line 2 holds record type SC, not S1"),
+])
+def test_inspect_says_when_nothing_matches_and_exits_2(args, message, fmt):
+    result = run("inspect", SAMPLE, *args, "--format", fmt)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith(f"utrex: error: {SAMPLE}: {message}")
+    assert result.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("fmt", ["table", "json"])
+def test_inspect_of_an_empty_file_says_so_and_exits_2(tmp_path, fmt):
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    result = run("inspect", empty, "--format", fmt)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr == f"utrex: error: {empty}: is empty; there is no record to show\n"
+
+
+def test_inspect_of_a_line_holding_no_record_type_says_so(tmp_path):
+    path = tmp_path / "odd.txt"
+    path.write_bytes(b"SC=1041800605SE14\r\nhello\r\n")
+    result = run("inspect", path, "--line", "2", "--record", "SC")
+    assert result.exit_code == 2
+    assert "line 2 holds no record type, not SC" in result.stderr
+
+
+# --- tables in a pipe and on a terminal (issue 16, point 3) -------------------------------------
+
+def _file_with_findings(tmp_path, sample_records):
+    import datetime as dt
+
+    from utrex_sdk import write_file
+
+    records = [r.model_copy(update={"exit_date": dt.date(2012, 8, 1), "exit_code": "TC",
+                                    "first_name": "[b]Ann[/b]"})
+               if r.record_type == "S1" else r for r in sample_records]
+    path = tmp_path / "findings.txt"
+    write_file(records, path)
+    return path
+
+
+def _findings(path):
+    return json.loads(run("validate", path, "--format", "json").stdout)["findings"]
+
+
+def test_piped_tables_keep_each_finding_on_one_line(tmp_path, sample_records, monkeypatch):
+    monkeypatch.delenv("COLUMNS", raising=False)
+    path = _file_with_findings(tmp_path, sample_records)
+    findings = _findings(path)
+    assert len(findings) >= 5
+    lines = run("validate", path).stdout.splitlines()
+    for finding in findings:
+        assert [line for line in lines
+                if finding["error_id"] in line and finding["message"] in line], finding
+    assert len(lines) < len(findings) + 12  # title, header, rules, the counts
+    assert "\x1b[" not in "".join(lines)
+
+
+def test_piped_tables_follow_columns_when_it_is_set(tmp_path, sample_records, monkeypatch):
+    path = _file_with_findings(tmp_path, sample_records)
+    monkeypatch.delenv("COLUMNS", raising=False)
+    wide = run("validate", path).stdout.splitlines()
+    assert max(map(len, wide)) > 100
+    monkeypatch.setenv("COLUMNS", "100")
+    narrow = run("validate", path).stdout.splitlines()
+    assert max(map(len, narrow)) <= 100 and len(narrow) > len(wide)
+    for finding in _findings(path):  # the message wraps, never the Error ID
+        assert [line for line in narrow if f" {finding['error_id']} " in line], finding
+
+
+def test_inspect_shows_values_as_data_not_markup(tmp_path, sample_records):
+    path = _file_with_findings(tmp_path, sample_records)
+    result = run("inspect", path, "--record", "S1")
+    assert "[b]Ann[/b]" in result.stdout
+
+
+def _on_a_terminal(*args, **env):
+    """Run ``utrex ARGS`` with a pseudo-terminal as stdout and stderr; its output."""
+    import os
+    import pty
+
+    environ = {k: v for k, v in os.environ.items()
+               if k not in ("NO_COLOR", "FORCE_COLOR", "COLUMNS", "TTY_COMPATIBLE")}
+    environ |= {"TERM": "xterm-256color"} | env
+    leader, follower = pty.openpty()
+    try:
+        child = subprocess.Popen([sys.executable, "-m", "utrex_sdk", *map(str, args)],
+                                 stdout=follower, stderr=follower, env=environ)
+    finally:
+        os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the child closed its end
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    child.wait(timeout=120)
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+def _colour_codes(text):
+    """The SGR escape sequences in ``text`` that set a colour (not bold or italic)."""
+    import re
+
+    colours = set(range(30, 39)) | set(range(40, 49)) | set(range(90, 98)) | set(range(100, 108))
+    return [seq for seq in re.findall(r"\x1b\[([0-9;]*)m", text)
+            if {int(p) for p in seq.split(";") if p} & colours]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
+def test_no_color_turns_colour_off_on_a_terminal(tmp_path):
+    path = tmp_path / "bad.txt"
+    path.write_bytes(b"SC=1041800605SE14\r\nSC=10418\r\n")
+    coloured = _on_a_terminal("inspect", path)
+    assert "fmt.short-line" in coloured and _colour_codes(coloured)
+    plain = _on_a_terminal("inspect", path, NO_COLOR="1")
+    assert "fmt.short-line" in plain and _colour_codes(plain) == []
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
+def test_columns_sets_the_width_on_a_terminal():
+    import re
+
+    shown = re.sub(r"\x1b\[[0-9;]*m", "", _on_a_terminal("fields", "S1", COLUMNS="70"))
+    lines = shown.replace("\r\n", "\n").splitlines()
+    assert "student_number" in shown and max(map(len, lines)) <= 70  # the pty says 80
+
+
+def test_every_command_prints_with_the_one_console():
+    """`cli/console.py` makes every Console; no command builds its own."""
+    import ast
+
+    made = []
+    for path in sorted((ROOT / "utrex_sdk" / "cli").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Console":
+                made.append(path.relative_to(ROOT).as_posix())
+    assert made and set(made) == {"utrex_sdk/cli/console.py"}
+
+
+# --- where a report goes: one check, naming the command's own option ---------------------------
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["validate", SAMPLE, "--format", "xlsx"], "--format xlsx needs --output PATH"),
+    (["validate", SAMPLE, "--output", "r.txt"],
+     "the table format prints to the terminal; use --format json|csv|xlsx with --output"),
+    (["convert", "--input", ROOT / "examples" / "district-csv", "--output", "{tmp}/out.txt",
+      "--format", "xlsx"], "--format xlsx needs --report PATH"),
+    (["convert", "--input", ROOT / "examples" / "district-csv", "--output", "{tmp}/out.txt",
+      "--report", "{tmp}/r.txt"],
+     "the table format prints to the terminal; use --format json|csv|xlsx with --report"),
+])
+def test_a_report_that_cannot_go_where_asked_is_refused_before_any_work(tmp_path, args,
+                                                                         message):
+    result = run(*[str(a).replace("{tmp}", str(tmp_path)) for a in args])
+    assert result.exit_code == 2
+    assert result.stderr == f"utrex: error: {message}\n"
+    assert list(tmp_path.iterdir()) == []  # nothing converted, nothing written
+
+
+def test_the_table_says_how_to_get_every_finding_with_the_commands_option(tmp_path,
+                                                                          sample_records):
+    import io
+
+    from rich.console import Console
+
+    from utrex_sdk.report import print_table
+    from utrex_sdk.validation import validate_file
+
+    result = validate_file(_file_with_findings(tmp_path, sample_records))
+    out = io.StringIO()
+    print_table(result, Console(file=out, width=300), limit=1, option="--report")
+    assert f"… and {len(result.findings) - 1} more findings (use --format json|csv|xlsx " \
+           "--report PATH for all of them)" in out.getvalue()

@@ -100,6 +100,11 @@ def test_a_utrex_corpus_file_gives_exactly_its_findings(name):
     code, findings = validate(path)
     assert own(findings) == UTREX_FINDINGS[name]
     assert code == (0 if name == "valid.txt" else 1)
+    if name == "empty.txt":  # no line to show: `inspect` says so and exits 2 (issue 16)
+        result = run("inspect", path, "--format", "json")
+        assert (result.exit_code, result.stdout) == (2, "")
+        assert result.stderr == f"utrex: error: {path}: is empty; there is no record to show\n"
+        return
     lines = inspect(path)
     # every line is shown, with a record or with the findings that say why it has none
     assert [e["line"] for e in lines] == list(range(1, len(path.read_bytes().splitlines()) + 1))

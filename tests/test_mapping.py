@@ -194,7 +194,7 @@ def test_the_json_schema_accepts_a_column_name_or_a_rule_for_a_field():
 
 
 def test_the_committed_schema_is_the_generated_one():
-    from utrex_sdk.commands.mapping_cmds import mapping_schema
+    from utrex_sdk.cli.commands.mapping import mapping_schema
 
     committed = json.loads((ROOT / "mappings" / "mapping.schema.json").read_text())
     assert committed == mapping_schema(Mapping)

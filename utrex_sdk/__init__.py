@@ -7,37 +7,54 @@ The public API:
 - whole files: ``read_file(path)`` streams ``ParsedLine`` items; ``write_file(records, path)``
   assembles a submission in a deterministic order and writes it atomically;
 - layouts and the field catalogue as data: ``edition_layout("2012-13")``, ``catalogue()``.
+
+The names are imported on first use (PEP 562 ``__getattr__``), not with the package: building
+every record model takes a few tenths of a second, which ``utrex --help`` and a program that
+needs only ``utrex_sdk.errors`` should not pay.
 """
 
-from .catalogue import catalogue
-from .errors import UnusableInputError, UtrexError
-from .findings import Finding, Level
-from .fixedwidth.codec import Encoded, Parsed, parse, serialize
-from .fixedwidth.reader import ParsedLine, read_file
-from .fixedwidth.writer import WriteReport, assemble, write_file
-from .layouts import DEFAULT_EDITION, edition_layout
-from .models import MODELS, UtrexRecord, model_for
+from importlib import import_module
+from typing import Any
+
+# Imported now, not on first use: the function has its module's name, and a lazy look-up would
+# find the module ``utrex_sdk.catalogue`` once anything had imported it.
+from .catalogue import catalogue as catalogue
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "DEFAULT_EDITION",
-    "MODELS",
-    "Encoded",
-    "Finding",
-    "Level",
-    "Parsed",
-    "ParsedLine",
-    "UnusableInputError",
-    "UtrexError",
-    "UtrexRecord",
-    "WriteReport",
-    "assemble",
-    "catalogue",
-    "edition_layout",
-    "model_for",
-    "parse",
-    "read_file",
-    "serialize",
-    "write_file",
-]
+_EXPORTS: dict[str, str] = {
+    "UnusableInputError": "errors",
+    "UtrexError": "errors",
+    "Finding": "findings",
+    "Level": "findings",
+    "Encoded": "fixedwidth.codec",
+    "Parsed": "fixedwidth.codec",
+    "parse": "fixedwidth.codec",
+    "serialize": "fixedwidth.codec",
+    "ParsedLine": "fixedwidth.reader",
+    "read_file": "fixedwidth.reader",
+    "WriteReport": "fixedwidth.writer",
+    "assemble": "fixedwidth.writer",
+    "write_file": "fixedwidth.writer",
+    "DEFAULT_EDITION": "layouts",
+    "edition_layout": "layouts",
+    "MODELS": "models",
+    "UtrexRecord": "models",
+    "model_for": "models",
+}
+"""Each public name and the module (under ``utrex_sdk``) that defines it."""
+
+__all__ = sorted([*_EXPORTS, "catalogue"])
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value  # the next look-up is an ordinary attribute
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS))

@@ -16,6 +16,7 @@ import io
 import json
 from collections import defaultdict
 from collections.abc import Iterable
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,18 @@ from .atomic import atomic_write
 from .errors import UtrexError
 from .findings import Finding
 
-FORMATS = ("table", "json", "csv", "xlsx")
+
+class ReportFormat(StrEnum):
+    """The formats a report is written in: the ``--format`` of `validate` and `convert`."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+    xlsx = "xlsx"
+
+
+FORMATS = tuple(f.value for f in ReportFormat)
+_TO_A_FILE = "|".join(f for f in FORMATS if f != ReportFormat.table)  # "json|csv|xlsx"
 
 # canonical key -> the state's report column
 STATE_KEYS = {
@@ -138,23 +150,34 @@ def write_xlsx(result: Any, path: Path) -> None:
         book.save(handle)
 
 
-def write_report(result: Any, fmt: str, path: Path | None, *, extra: dict[str, Any] | None = None,
-                 console: Any = None) -> None:
-    """Write `result` as `fmt` to `path` (atomically), or to the console/stdout when None."""
-    if extra:
-        result.extra.update(extra)
+def check_destination(fmt: str, path: Path | None, *, option: str = "--output") -> None:
+    """Refuse a report that cannot go where it is asked to: the one check behind every
+    command's ``--format`` and `write_report`. Commands call it before any work, so that a long
+    conversion is not run for a report that cannot be written; ``option`` is the command's
+    file option, named in the message (`validate --output`, `convert --report`)."""
     if fmt not in FORMATS:
         raise UtrexError(f"unknown report format {fmt!r}; one of {', '.join(FORMATS)}")
-    if fmt == "xlsx":
-        if path is None:
-            raise UtrexError("an xlsx report needs --output PATH")
+    if fmt == ReportFormat.xlsx and path is None:
+        raise UtrexError(f"--format xlsx needs {option} PATH")
+    if fmt == ReportFormat.table and path is not None:
+        raise UtrexError(f"the table format prints to the terminal; use --format {_TO_A_FILE} "
+                         f"with {option}")
+
+
+def write_report(result: Any, fmt: str, path: Path | None, *, extra: dict[str, Any] | None = None,
+                 console: Any = None, option: str = "--output") -> None:
+    """Write `result` as `fmt` to `path` (atomically), or to the console/stdout when None.
+
+    ``option`` names the caller's file option in the message when `fmt` cannot go to `path`
+    (`check_destination`)."""
+    if extra:
+        result.extra.update(extra)
+    check_destination(fmt, path, option=option)
+    if fmt == ReportFormat.xlsx:
         write_xlsx(result, Path(path))
         return
-    if fmt == "table":
-        if path is not None:
-            raise UtrexError("the table format prints to the terminal; use --format "
-                             "json|csv|xlsx with --output")
-        print_table(result, console)
+    if fmt == ReportFormat.table:
+        print_table(result, console, option=option)
         return
     text = render_json(result) if fmt == "json" else render_csv(result)
     if path is None:
@@ -165,25 +188,34 @@ def write_report(result: Any, fmt: str, path: Path | None, *, extra: dict[str, A
             handle.write(text.encode("utf-8"))
 
 
-def print_table(result: Any, console: Any = None, limit: int = 200) -> None:
+IDENTIFYING_COLUMNS = ("Line", "Level", "Error ID", "Record", "Field")
+"""Table columns never wrapped: a squeezed table wraps the value and the message instead."""
+
+
+def print_table(result: Any, console: Any = None, limit: int = 200, *,
+                option: str = "--output") -> None:
+    """The first `limit` findings as a table, then the counts; ``option`` is the command's
+    file option, named where the table says how to get every finding."""
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     console = console or Console()
-    table = Table(title=f"Findings in {result.source or 'the records'}", show_lines=False)
-    for column in ("Line", "Level", "Error ID", "Record", "Field", "Value", "Message"):
-        table.add_column(column, overflow="fold")
+    table = Table(title=Text(f"Findings in {result.source or 'the records'}"), show_lines=False)
+    for column in (*IDENTIFYING_COLUMNS, "Value", "Message"):
+        table.add_column(column, overflow="fold", no_wrap=column in IDENTIFYING_COLUMNS)
     for finding in result.findings[:limit]:
         status = result.status_of(finding)
-        table.add_row(str(finding.line or ""), str(finding.level) + (f" ({status})" if status
-                                                                      else ""),
-                      finding.error_id, finding.record or "", finding.field or "",
-                      finding.value or "", finding.message)
+        cells = (str(finding.line or ""), str(finding.level) + (f" ({status})" if status else ""),
+                 finding.error_id, finding.record or "", finding.field or "", finding.value or "",
+                 finding.message)
+        table.add_row(*map(Text, cells))  # as text: a value's "[b]" is data, not markup
     if result.findings:
         console.print(table)
     if len(result.findings) > limit:
         console.print(f"… and {len(result.findings) - limit} more findings "
-                      f"(use --format json|csv|xlsx --output PATH for all of them)")
+                      f"(use --format {_TO_A_FILE} {option} PATH for all of them)",
+                      markup=False)
     info = result.summary()
     console.print(f"{info['by_level']['Err']} Err, {info['by_level']['Warn']} Warn; "
                   f"{len(result.not_checked)} rules not checked "

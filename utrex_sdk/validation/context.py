@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from ..collection import COLLECTIONS
 from ..errors import UtrexError
 from .index import Index
 
@@ -24,7 +25,6 @@ if TYPE_CHECKING:
     from .reference import Reference
 
 Collection = Literal["oct1", "dec1", "year-end", "daily"]
-COLLECTIONS: tuple[str, ...] = ("oct1", "dec1", "year-end", "daily")
 
 
 @dataclass(frozen=True)

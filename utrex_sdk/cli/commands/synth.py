@@ -10,7 +10,8 @@ from typing import Annotated
 
 import typer
 
-from ..errors import UtrexError
+from ...errors import UtrexError
+from ..errors import user_errors
 
 SUBMISSION = "submission.txt"
 EXPORT = "export"
@@ -31,10 +32,9 @@ def synth(
 
     What it holds, and the spec rules it follows: utrex_sdk/synth.py and synth_export.py.
     """
-    from ..cli import user_errors
-    from ..fixedwidth.writer import write_file
-    from ..synth import district_records
-    from ..synth_export import write_export
+    from ...fixedwidth.writer import write_file
+    from ...synth import district_records
+    from ...synth_export import write_export
 
     with user_errors():
         if students < 1:

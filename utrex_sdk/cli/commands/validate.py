@@ -1,7 +1,8 @@
 """`utrex validate`, `utrex explain` and `utrex rules`: the validator on the command line.
 
 Exit status of `validate`: 0 when there is no Err finding, 1 when there is at least one, 2 for
-unusable input or usage (one line on stderr, never a traceback).
+unusable input or usage (one line on stderr, never a traceback). The validator is imported when
+one of these commands runs, not when the application is built.
 """
 
 from __future__ import annotations
@@ -14,19 +15,13 @@ from typing import Annotated
 
 import typer
 
-from ..errors import UtrexError
-from ..layouts import EDITIONS
-from ..report import write_report
-from ..validation import COLLECTIONS, ValidationOptions, validate_file
-from ..validation.catalogue_view import registry_rows, render_rules_md
-from .options import Jobs, redact
-
-
-class ReportFormat(StrEnum):
-    table = "table"
-    json = "json"
-    csv = "csv"
-    xlsx = "xlsx"
+from ...collection import COLLECTIONS
+from ...errors import UtrexError
+from ...layouts import EDITIONS
+from ...report import ReportFormat, check_destination, write_report
+from ..console import make_console
+from ..errors import user_errors
+from ..options import FileEdition, Jobs, ReportFormatOpt, redact
 
 
 class RulesFormat(StrEnum):
@@ -55,28 +50,25 @@ def validate(
         "--as-of", help="SIS as-of date YYYY-MM-DD (default: the DI record's).")] = None,
     collection: Annotated[str | None, typer.Option(
         "--collection", help=f"One of {', '.join(COLLECTIONS)}.")] = None,
-    fmt: Annotated[ReportFormat, typer.Option("--format", help="Report format.")
-                   ] = ReportFormat.table,
+    fmt: ReportFormatOpt = ReportFormat.table,
     output: Annotated[Path | None, typer.Option(
         "--output", help="Write the report here (atomically) instead of to stdout.")] = None,
     baseline: Annotated[Path | None, typer.Option(
         "--baseline", help="An earlier JSON report: mark findings new / still present / "
                            "resolved.")] = None,
-    edition: Annotated[str | None, typer.Option(
-        "--edition", help=f"Layout edition of FILE: {', '.join(EDITIONS)}.")] = None,
+    edition: FileEdition = None,
     max_findings: Annotated[int | None, typer.Option(
         "--max-findings", help="Stop after this many findings (the report says so).")] = None,
     jobs: Jobs = None,
     redact: redact("the report") = False,  # type: ignore[valid-type]
 ) -> None:
     """Check a UTREx file against the spec's rules; exit 1 if there is an Err finding."""
-    from ..cli import user_errors
-
     with user_errors():
         if edition is not None and edition not in EDITIONS:
             raise UtrexError(f"unknown edition {edition!r}; known: {', '.join(EDITIONS)}")
-        if fmt is ReportFormat.xlsx and output is None:
-            raise UtrexError("--format xlsx needs --output PATH")
+        check_destination(fmt, output, option="--output")
+        from ...validation import ValidationOptions, validate_file
+
         options = ValidationOptions(school_year=school_year, as_of=_date(as_of),
                                     collection=collection, reference=reference,
                                     edition=edition, max_findings=max_findings, jobs=jobs)
@@ -84,11 +76,11 @@ def validate(
         if baseline is not None:
             result.compare_baseline(baseline)
         if redact:
-            from ..redact import Redactor, redact_result
+            from ...redact import Redactor, redact_result
 
             redact_result(result, Redactor())
             result.extra["redacted"] = True
-        write_report(result, fmt.value, output)
+        write_report(result, fmt.value, output, console=make_console(), option="--output")
     raise typer.Exit(code=result.exit_code)
 
 
@@ -98,8 +90,7 @@ def explain(error_id: Annotated[str, typer.Argument(
             ) -> None:
     """Explain an id: a rule's text, level, spec section and status, or a finding's meaning and
     what to do about it."""
-    from ..cli import user_errors
-    from ..explain import explain as explain_id
+    from ...explain import explain as explain_id
 
     with user_errors():
         text = explain_id(error_id)
@@ -109,6 +100,8 @@ def explain(error_id: Annotated[str, typer.Argument(
 def rules(fmt: Annotated[RulesFormat, typer.Option("--format", help="Output format.")
                          ] = RulesFormat.table) -> None:
     """The rule registry: every Error ID of the 2020-21 spec and its status."""
+    from ...validation.catalogue_view import registry_rows, render_rules_md
+
     if fmt is RulesFormat.md:
         typer.echo(render_rules_md(), nl=False)
         return
@@ -117,16 +110,17 @@ def rules(fmt: Annotated[RulesFormat, typer.Option("--format", help="Output form
         typer.echo(json.dumps(rows, indent=2))
         return
     from rich.table import Table
-
-    from ..cli import _console
+    from rich.text import Text
 
     table = Table(title="UTREx 2020-21 rule registry")
-    for column in ("Rule", "Error ID", "Level", "Record", "Field", "Status", "Rule text"):
-        table.add_column(column, overflow="fold")
+    identifying = ("Rule", "Error ID", "Level", "Record", "Field", "Status")
+    for column in (*identifying, "Rule text"):
+        table.add_column(column, overflow="fold", no_wrap=column in identifying)
     for row in rows:
-        table.add_row(row["rule"], row["error_id"], row["level"], row["record"], row["field"],
-                      row["status"], row["text"])
-    _console().print(table)
+        cells = (row["rule"], row["error_id"], row["level"], row["record"], row["field"],
+                 row["status"], row["text"])
+        table.add_row(*map(Text, cells))  # the spec's text as it is: "[" is not markup
+    make_console().print(table)
 
 
 def register(app: typer.Typer) -> None:

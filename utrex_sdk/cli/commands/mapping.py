@@ -10,30 +10,25 @@
 from __future__ import annotations
 
 import json
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from ..errors import UtrexError
+from ...errors import UtrexError
+from ..console import make_console
+from ..errors import user_errors
+from ..options import ListFormat, ListFormatOpt
 
 mapping_app = typer.Typer(name="mapping", help="Mapping files: their schema, and checking one.",
                           no_args_is_help=True)
 
 
-class ListFormat(StrEnum):
-    table = "table"
-    json = "json"
-
-
-def adapters(fmt: Annotated[ListFormat, typer.Option("--format", help="Output format.")
-                            ] = ListFormat.table) -> None:
+def adapters(fmt: ListFormatOpt = ListFormat.table) -> None:
     """List the installed adapter plugins (`utrex convert --adapter NAME`)."""
     from rich.table import Table
 
-    from ..adapters import ENTRY_POINT_GROUP, describe_adapter, installed_adapters
-    from ..cli import _console
+    from ...adapters import ENTRY_POINT_GROUP, describe_adapter, installed_adapters
 
     rows = [describe_adapter(ep) for ep in installed_adapters().values()]
     if fmt is ListFormat.json:
@@ -44,10 +39,10 @@ def adapters(fmt: Annotated[ListFormat, typer.Option("--format", help="Output fo
         return
     table = Table(title=f"Adapters (entry-point group {ENTRY_POINT_GROUP})")
     for heading in ("Name", "Object", "Package", "Summary"):
-        table.add_column(heading, overflow="fold")
+        table.add_column(heading, overflow="fold", no_wrap=heading == "Name")
     for row in rows:
         table.add_row(row["name"], row["object"], row["package"], row["summary"])
-    _console().print(table)
+    make_console().print(table)
 
 
 def init_mapping(
@@ -58,9 +53,8 @@ def init_mapping(
         "--force", help="Overwrite --output if it exists.")] = False,
 ) -> None:
     """Draft a mapping from the headers of an export, with TODOs for what it cannot match."""
-    from ..atomic import atomic_write
-    from ..cli import user_errors
-    from ..mapping import draft_mapping
+    from ...atomic import atomic_write
+    from ...mapping import draft_mapping
 
     with user_errors():
         if output is not None and output.exists() and not force:
@@ -78,7 +72,7 @@ def init_mapping(
 @mapping_app.command("schema")
 def schema() -> None:
     """Print the JSON Schema of mapping files (for editor completion)."""
-    from ..mapping import Mapping
+    from ...mapping import Mapping
 
     typer.echo(json.dumps(mapping_schema(Mapping), indent=2))
 
@@ -96,8 +90,7 @@ def check(
         "--input", help="Also open the export folder and check every column named.")] = None,
 ) -> None:
     """Check a mapping file (and, with --input, the export's files and columns)."""
-    from ..cli import user_errors
-    from ..mapping import MappingEngine, load_mapping
+    from ...mapping import MappingEngine, load_mapping
 
     with user_errors():
         loaded = load_mapping(mapping)

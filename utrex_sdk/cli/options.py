@@ -2,9 +2,27 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Annotated
 
 import typer
+
+from ..layouts import EDITIONS
+from ..report import ReportFormat
+
+
+class ListFormat(StrEnum):
+    """How `fields`, `inspect` and `adapters` print what they list."""
+
+    table = "table"
+    json = "json"
+
+
+Edition = Annotated[str, typer.Option("--edition", help=f"Layout edition: {', '.join(EDITIONS)}.")]
+FileEdition = Annotated[str | None, typer.Option(
+    "--edition", help=f"Layout edition of FILE: {', '.join(EDITIONS)}.")]
+ListFormatOpt = Annotated[ListFormat, typer.Option("--format", help="Output format.")]
+ReportFormatOpt = Annotated[ReportFormat, typer.Option("--format", help="Report format.")]
 
 Jobs = Annotated[int | None, typer.Option(
     "--jobs", min=1, max=2, help="Processes for validating: 1, or 2 to split the rules over two "

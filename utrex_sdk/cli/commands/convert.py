@@ -14,23 +14,19 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
-from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from ..errors import UtrexError
-from .options import Jobs, redact
+from ...collection import COLLECTIONS
+from ...report import ReportFormat, check_destination, write_report
+from ..console import make_console
+from ..errors import user_errors
+from ..options import Jobs, ReportFormatOpt, redact
 
-
-class ReportFormat(StrEnum):
-    table = "table"
-    json = "json"
-    csv = "csv"
-    xlsx = "xlsx"
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 def convert(
@@ -43,8 +39,7 @@ def convert(
     report: Annotated[Path | None, typer.Option(
         "--report", help="Write the validation report here (atomically) instead of stdout.")
     ] = None,
-    fmt: Annotated[ReportFormat, typer.Option("--format", help="Report format.")
-                   ] = ReportFormat.table,
+    fmt: ReportFormatOpt = ReportFormat.table,
     rejects: Annotated[Path | None, typer.Option(
         "--rejects", help="Write rejected rows here as CSV: file, row, record, reason.")] = None,
     quiet: Annotated[bool, typer.Option(
@@ -57,24 +52,18 @@ def convert(
         "--school-year", help="Ending year for the validator (default: the DI record's).")
     ] = None,
     collection: Annotated[str | None, typer.Option(
-        "--collection", help="oct1, dec1, year-end or daily, for the validator.")] = None,
+        "--collection", help=f"One of {', '.join(COLLECTIONS)}, for the validator.")] = None,
     jobs: Jobs = None,
     redact: redact("the report and the rejects file") = False,  # type: ignore[valid-type]
 ) -> None:
     """Convert an export folder to a UTREx file, validate it, and account for every row."""
-    from ..adapters import load_adapter, open_adapter
-    from ..cli import user_errors
-    from ..conversion import convert as run_conversion
-    from ..redact import Redactor, redact_result
-    from ..report import write_report
-    from ..validation import ValidationOptions, validate_file
+    from ...adapters import load_adapter, open_adapter
+    from ...conversion import convert as run_conversion
+    from ...redact import Redactor, redact_result
+    from ...validation import ValidationOptions, validate_file
 
     with user_errors():
-        if fmt is ReportFormat.xlsx and report is None:
-            raise UtrexError("--format xlsx needs --report PATH")
-        if fmt is ReportFormat.table and report is not None:
-            raise UtrexError("the table format prints to the terminal; use --format "
-                             "json|csv|xlsx with --report")
+        check_destination(fmt, report, option="--report")
         options = ValidationOptions(school_year=school_year, collection=collection,
                                     reference=reference, jobs=jobs)
         plugin = open_adapter(load_adapter(adapter), input_dir, mapping=mapping,
@@ -91,13 +80,10 @@ def convert(
             validation.extra["redacted"] = True
         summary = result.summary() | {"adapter": adapter, "input": str(input_dir)}
         if not quiet:
-            _print_summary(result, validation, Console(stderr=True, width=_width()))
-        write_report(validation, fmt.value, report, extra={"conversion": summary})
+            _print_summary(result, validation, make_console(stderr=True))
+        write_report(validation, fmt.value, report, extra={"conversion": summary},
+                     console=make_console(), option="--report")
     raise typer.Exit(code=validation.exit_code)
-
-
-def _width() -> int | None:
-    return None if sys.stderr.isatty() else 100
 
 
 @contextmanager
@@ -109,7 +95,7 @@ def _progress(quiet: bool) -> Iterator[Callable[[int], None] | None]:
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     with Progress(SpinnerColumn(), TextColumn("converting: {task.completed:,} rows"),
-                  TimeElapsedColumn(), console=Console(stderr=True), transient=True) as bar:
+                  TimeElapsedColumn(), console=make_console(stderr=True), transient=True) as bar:
         task = bar.add_task("convert", total=None)
 
         def update(count: int) -> None:
@@ -125,11 +111,13 @@ def _status(quiet: bool, text: str) -> Iterator[None]:
     if quiet or not sys.stderr.isatty():
         yield
         return
-    with Console(stderr=True).status(text):
+    with make_console(stderr=True).status(text):
         yield
 
 
 def _print_summary(result, validation, console: Console) -> None:
+    from rich.table import Table
+
     info = result.summary()
     written = ", ".join(f"{rt} {n:,}" for rt, n in info["written"].items()) or "none"
     console.print(f"Wrote {result.output} (edition {result.edition}) in "

@@ -1,0 +1,79 @@
+"""How the command line reports a mistake: one line on stderr, never a traceback or a box.
+
+Two kinds of mistake reach the user. The SDK's own `UtrexError` (a file that cannot be read, an
+option value the SDK refuses) is raised inside a command and turned into a line by
+`user_errors`. The usage mistakes that typer finds before a command runs (an unknown option,
+``--jobs 3``, a missing argument) would be printed as typer's multi-line box; the application
+is built with `OneLineUsageErrors`, which prints them as one line too. Both exit with status 2.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, NoReturn
+
+import typer
+from typer.core import TyperGroup
+
+from ..errors import UtrexError
+
+try:  # typer carries its own copy of click from 0.2x on; before, click was its dependency
+    from typer._click.exceptions import ClickException
+except ImportError:  # pragma: no cover - older typer
+    from click.exceptions import ClickException
+
+PREFIX = "utrex: error: "
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn the SDK's own errors into a one-line message and exit status 2, and Ctrl-C into a
+    one-line message and exit status 130: every file is written atomically, so an interrupted
+    run has replaced none it had not finished."""
+    try:
+        yield
+    except UtrexError as err:
+        typer.echo(f"{PREFIX}{err}", err=True)
+        raise typer.Exit(code=2) from None
+    except KeyboardInterrupt:
+        typer.echo("utrex: interrupted; files not finished were left as they were", err=True)
+        raise typer.Exit(code=130) from None
+
+
+class OneLineUsageErrors(TyperGroup):
+    """The application's top-level group: a usage mistake anywhere below it is one line on
+    stderr (``utrex: error: ... (see 'utrex validate --help')``) and exit status 2.
+
+    Typer handles the mistakes itself only in its "standalone" mode, with a box; this runs the
+    group outside that mode and does the standalone part (exit statuses) here."""
+
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
+             complete_var: str | None = None, standalone_mode: bool = True,
+             **extra: Any) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        try:
+            status = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except ClickException as err:
+            _usage_error(err)
+        except typer.Abort:  # end of input at a prompt
+            typer.echo("utrex: aborted", err=True)
+            sys.exit(1)
+        sys.exit(status if isinstance(status, int) else 0)
+
+
+def _usage_error(err: ClickException) -> NoReturn:
+    # ``utrex`` or ``utrex mapping`` alone: the help text was printed while the error was made
+    if type(err).__name__ != "NoArgsIsHelpError":
+        typer.echo(one_line(err), err=True)
+    sys.exit(err.exit_code)
+
+
+def one_line(err: ClickException) -> str:
+    """A click/typer usage error as the one line the command line prints."""
+    message = " ".join(err.format_message().split())
+    ctx = getattr(err, "ctx", None)
+    hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+    return f"{PREFIX}{message}{hint}"
