@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import hear_ctrl_c
+from helpers import hear_ctrl_c
 
 from utrex_sdk import edition_layout, write_file
 from utrex_sdk.findings import make_finding
