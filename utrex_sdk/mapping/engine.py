@@ -62,6 +62,7 @@ class MappingEngine:
         for _, block in loaded.blocks:
             if block.source is not None:
                 self.sources[block.source].primary = True
+        self._report_unread_sheets()
         self._blocks = [self._compile(where, block) for where, block in loaded.blocks]
         if self._problems:
             raise MappingError(loaded.path, self._problems)
@@ -93,6 +94,18 @@ class MappingEngine:
                 self._findings.append(make_finding("src.empty", source=shown, file=shown))
             opened.append((shown, table))
         return opened
+
+    def _report_unread_sheets(self) -> None:
+        """A workbook's sheets with data that no source reads: their rows would be left out."""
+        read: dict[str, tuple[SourceTable, set[str]]] = {}
+        for source in self.sources.values():
+            for shown, table in source.files:
+                if table.info.sheet is not None:
+                    read.setdefault(shown, (table, set()))[1].add(table.info.sheet)
+        for shown, (table, sheets) in read.items():
+            if unread := table.other_sheets_with_data(sheets):
+                self._findings.append(make_finding("src.unread-sheets", source=shown, file=shown,
+                                                   sheets=", ".join(map(repr, unread))))
 
     # --- compiling -----------------------------------------------------------------------
 
@@ -300,6 +313,14 @@ class MappingEngine:
             seen = True
             origin = Origin(file, row.number)
             cells = row.cells
+            if row.uncalculated:
+                header = compiled.table.info.header
+                columns = ", ".join(repr(header[i]) if i < len(header) else f"#{i + 1}"
+                                    for i in row.uncalculated)
+                finding = make_finding("src.uncalculated", record=rt, line=row.number,
+                                       source=file, columns=columns)
+                yield Rejected(origin, rt, "src.uncalculated", finding.message, [finding])
+                continue
             if len(cells) != width:
                 if len(cells) > width and all(c is None or c == "" for c in cells[width:]):
                     cells = cells[:width]

@@ -19,6 +19,12 @@ MAPPING_FINDINGS: tuple[FindingType, ...] = (
     FindingType("src.ragged", E, "Row with the wrong number of cells",
                 "row has {cells} cells but the header has {columns}; its values cannot be "
                 "matched to columns"),
+    FindingType("src.unread-sheets", W, "Workbook sheets the mapping does not read",
+                "{file} has sheets with data that the mapping does not read: {sheets}; give "
+                "each to a source (`sheet = ...`) or remove it, so no rows are left out"),
+    FindingType("src.uncalculated", E, "Formula with no saved value",
+                "row has a formula with no saved value in column {columns}; open the workbook "
+                "in Excel and save it, so the values are stored (read as is, they are blanks)"),
     FindingType("map.not-a-date", E, "Not a date",
                 "{field} from {origin}: {value!r} is not {expected}"),
     FindingType("map.not-a-number", E, "Not a number",
@@ -54,6 +60,7 @@ register_finding_types(*MAPPING_FINDINGS)
 REJECT_REASONS: dict[str, str] = {
     "map.excluded": "excluded by the mapping's `where`",
     "src.ragged": "wrong number of cells",
+    "src.uncalculated": "formula with no saved value",
     "map.not-a-date": "not a date",
     "map.not-a-number": "not a number",
     "map.unknown-value": "value not in the crosswalk",
