@@ -4,9 +4,12 @@ Home-grown exports arrive in whatever a clerk's tools wrote: Excel's "CSV UTF-8"
 order mark), its "Unicode Text" (UTF-16, tab-delimited), a Windows-1252 CSV from an older SIS, a
 pipe-delimited dump, or a workbook. A `SourceTable` hides that: it detects the encoding and the
 delimiter, normalises the header, and streams the rows as a lazy petl table, so a million-row
-export costs the memory of one row. What cannot be read at all (a missing file, a binary file, an
-unknown sheet) is an `UnusableInputError` with a one-line message; what is wrong with one row (too
-many or too few cells) is left for the caller to report with the row's number.
+export costs the memory of one row — and no more: a line is read at most `MAX_LINE` characters at
+a time, and a FIFO or a device is refused before it is opened. What cannot be read at all (a
+missing file, a binary file, a line with no end, an unknown sheet, a damaged or oversized workbook:
+`workbooks`) is an `UnusableInputError` with a one-line message; what is wrong with one row (too
+many or too few cells, a formula with no saved value) is left for the caller to report with the
+row's number.
 
 Row numbers are the ones a spreadsheet shows: the header is row ``header_row`` (1 by default) and
 the first data row the one after it, counting blank rows, so a user can find a reported row by
@@ -183,7 +186,6 @@ class SourceInfo:
     sheet: str | None
     header: tuple[str, ...]  # as written in the file
     header_row: int
-    sheets: tuple[str, ...] = ()  # a workbook's sheets, in its order, including the one read
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -221,9 +223,8 @@ class SourceTable(petl.Table):
         self._path = path
         if header_row < 1:
             raise UnusableInputError(f"{path}: header row must be 1 or more, not {header_row}")
-        sheets: tuple[str, ...] = ()
         if path.suffix.lower() in EXCEL_SUFFIXES:
-            self._table, sheet, sheets = _open_workbook(path, sheet)
+            self._table, sheet = _open_workbook(path, sheet)
             encoding = delimiter = None
             kind = "xlsx"
         elif path.suffix.lower() == ".xls":
@@ -243,8 +244,7 @@ class SourceTable(petl.Table):
             self._table = _DelimitedRows(path, encoding, delimiter)
         header = self._read_header(path, header_row)
         self.info = SourceInfo(path=path, kind=kind, encoding=encoding, delimiter=delimiter,
-                               sheet=sheet, header=header, header_row=header_row,
-                               sheets=sheets)
+                               sheet=sheet, header=header, header_row=header_row)
 
     def _read_header(self, path: Path, header_row: int) -> tuple[str, ...]:
         for number, cells in self._numbered():
@@ -386,9 +386,9 @@ class _SheetRows:
         return self.book.rows(self.sheet)
 
 
-def _open_workbook(path: Path, sheet: str | None) -> tuple[_SheetRows, str, tuple[str, ...]]:
-    """One sheet's rows, the sheet's name and every sheet's name; the sheet is checked to
-    exist before any row is read."""
+def _open_workbook(path: Path, sheet: str | None) -> tuple[_SheetRows, str]:
+    """One sheet's rows and its name (the first sheet's when none is named); the sheet is
+    checked to exist before any row is read."""
     book = Workbook(path)
     if sheet is None:
         sheet = book.sheets[0]
@@ -396,7 +396,7 @@ def _open_workbook(path: Path, sheet: str | None) -> tuple[_SheetRows, str, tupl
         book.close()
         raise UnusableInputError(
             f"{path}: no sheet {sheet!r}; its sheets are: {', '.join(map(repr, book.sheets))}")
-    return _SheetRows(book, sheet), sheet, book.sheets
+    return _SheetRows(book, sheet), sheet
 
 
 def open_source(path: str | os.PathLike[str], **options: Any) -> SourceTable:
