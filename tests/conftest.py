@@ -39,26 +39,23 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip)
 
 
-def spec_dir() -> Path | None:
-    """Where the spec documents are: ``$UTREX_SPEC_DIR``, else ``../shared/spec`` beside the
-    repository, else None."""
+def spec_dir() -> Path:
+    """Where the spec documents are looked for: ``$UTREX_SPEC_DIR`` when it is set, else
+    ``../shared/spec`` beside the repository."""
     configured = os.environ.get("UTREX_SPEC_DIR")
-    folder = Path(configured) if configured else ROOT.parent / "shared" / "spec"
-    return folder if folder.is_dir() else None
+    return Path(configured) if configured else ROOT.parent / "shared" / "spec"
 
 
 @pytest.fixture
 def spec_document() -> Callable[[str], Path]:
-    """``spec_document(name)``: the path of one spec document; skips the test when it cannot be
-    found, fails it under ``CI=true``."""
+    """``spec_document(name)``: the path of one spec document; skips the test when it is not
+    there, fails it under ``CI=true``."""
 
     def find(name: str) -> Path:
-        folder = spec_dir()
-        path = folder / name if folder else None
-        if path is not None and path.is_file():
+        path = spec_dir() / name
+        if path.is_file():
             return path
-        where = f"{folder}" if folder else "UTREX_SPEC_DIR unset and no ../shared/spec"
-        reason = f"spec document {name} not found ({where})"
+        reason = f"spec document {name} not in {path.parent} (set UTREX_SPEC_DIR to its folder)"
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(f"{reason}; CI must have the spec documents", pytrace=False)
         pytest.skip(reason)
