@@ -137,6 +137,16 @@ def test_a_fifo_as_an_input_is_refused_not_waited_on(tmp_path, which):
                            "pipe or a socket); save it as a file and give that\n")
 
 
+def test_a_fifo_to_inspect_is_refused_not_waited_on(tmp_path):
+    os.mkfifo(tmp_path / "district.txt")
+    done = subprocess.run([sys.executable, "-m", "utrex_sdk", "inspect",
+                           str(tmp_path / "district.txt")], capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 2
+    assert done.stderr == (f"utrex: error: {tmp_path / 'district.txt'}: is not a regular file "
+                           "(a device, a pipe or a socket); save it as a file and give that\n")
+
+
 def test_a_mapping_over_4_mb_is_refused(tmp_path):
     folder = export(tmp_path / "in")
     big = folder / "big.toml"

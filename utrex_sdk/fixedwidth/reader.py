@@ -22,6 +22,7 @@ from typing import BinaryIO
 
 from ..errors import UnusableInputError
 from ..findings import Finding, FindingType, Level, make_finding, register_finding_types
+from ..input_files import regular_size
 from ..layouts import DEFAULT_EDITION
 from ..models import UtrexRecord
 from .codec import Codec, codec_for
@@ -182,6 +183,7 @@ def read_file(path: str | os.PathLike[str], *, edition: str = DEFAULT_EDITION
     """
     path = Path(path)
     try:
+        regular_size(path)  # before opening: opening a FIFO waits for a writer
         handle = path.open("rb")
     except IsADirectoryError:
         raise UnusableInputError(f"{path}: is a directory, not a UTREx file") from None
