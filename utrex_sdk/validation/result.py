@@ -20,8 +20,8 @@ from ..findings import Finding, Level
 from ..input_files import MIB, read_limited
 from .plan import NotChecked
 
-# A baseline is read whole and held as Python objects (about 5 times its size): 128 MB of JSON
-# (some 400,000 findings) stays under 1 GB; a bigger one is not a report worth comparing with.
+# A baseline is read whole and held as Python objects (about 3 times its size, measured): 128 MB
+# of JSON (some 400,000 findings) stays under 1 GB; a bigger one is not a report to compare with.
 BASELINE_LIMIT = 128 * MIB
 
 
