@@ -74,7 +74,7 @@ def test_options_reach_both_processes(tmp_path):
 
 
 def test_the_bundled_sample_validates_the_same_in_two_processes():
-    from conftest import ROOT
+    from helpers import ROOT
 
     one, two = _both(ROOT / "examples" / "sample" / "submission.txt")
     assert two.findings == one.findings == []
