@@ -20,6 +20,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 import pytest
+from helpers import import_from
 from typer.testing import CliRunner
 
 from utrex_sdk.adapters import Adapter, Mapped, installed_adapters, load_adapter
@@ -121,16 +122,10 @@ def _adapter_class(name: str, case: str):
     folder = EXAMPLES / Path(case).name
     target = dict([_package_adapter(folder)])[name]
     module_name, _, attr = target.partition(":")
-    import importlib
-    import sys
-
-    sys.path.insert(0, str(folder))
     try:
-        return getattr(importlib.import_module(module_name), attr)
+        return getattr(import_from(folder, module_name), attr)
     except ImportError as err:
         pytest.skip(f"{case}: adapter package cannot be imported yet ({err})")
-    finally:
-        sys.path.remove(str(folder))
 
 
 def _run(adapter: str, data: Path, mapping: Path | None, out: Path):

@@ -5,7 +5,7 @@ without it), and a reject reason is labelled by the finding type an adapter regi
 from collections.abc import Iterator
 
 import pytest
-from conftest import ROOT
+from helpers import ROOT
 
 from utrex_sdk.adapters import Adapter, Item, Mapped, Origin, Rejected, open_adapter
 from utrex_sdk.conversion import convert

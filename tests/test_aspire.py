@@ -9,7 +9,7 @@ import shutil
 import sys
 
 import pytest
-from conftest import ROOT
+from helpers import ROOT
 from syrupy.extensions.single_file import SingleFileSnapshotExtension
 from typer.testing import CliRunner
 

@@ -5,10 +5,10 @@ traceback, never a row that is neither converted nor reported."""
 import csv
 import io
 import json
-import sys
 from pathlib import Path
 
 import pytest
+from helpers import load_module
 from typer.testing import CliRunner
 
 from utrex_sdk.cli import app
@@ -16,8 +16,8 @@ from utrex_sdk.cli import app
 CORPUS = Path(__file__).parent / "corpus"
 UTREX = CORPUS / "utrex"
 CSV = CORPUS / "csv"
-sys.path.insert(0, str(CORPUS))
-from make_corpus import S1, ten_mb_field  # noqa: E402
+make_corpus = load_module(CORPUS / "make_corpus.py")
+S1, ten_mb_field = make_corpus.S1, make_corpus.ten_mb_field
 
 runner = CliRunner()
 SPEC = "(2012-13 spec, Record Types)"

@@ -8,7 +8,7 @@ import tomllib
 from importlib.metadata import EntryPoint
 
 import pytest
-from conftest import ROOT
+from helpers import ROOT
 from typer.testing import CliRunner
 
 from utrex_sdk import adapters

@@ -15,6 +15,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from helpers.properties import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -117,7 +118,7 @@ TAKEN = {"fast": 0, "all": 0}
 
 
 @pytest.mark.parametrize("record_type", RECORD_TYPES)
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(200), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_parse_answers_as_the_general_codec(record_type, data):
     line = data.draw(LINES[record_type])
@@ -141,7 +142,7 @@ WEIRD = [None, True, False, 0, -1, 7, 10**12, 1.5, Decimal("0.0001"), Decimal("N
 
 
 @pytest.mark.parametrize("record_type", RECORD_TYPES)
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(100), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_serialize_answers_as_the_general_codec(record_type, data):
     # values the codec reads from any line, mixed with values of every wrong kind
@@ -216,7 +217,7 @@ def test_a_miss_runs_the_compiled_function_once_whatever_the_entry_point(sample_
     assert calls["serialize"] == 3
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_the_reader_answers_as_the_general_codec(data):
     lines = data.draw(st.lists(st.sampled_from(RECORD_TYPES).flatmap(lambda rt: LINES[rt]),
@@ -320,7 +321,7 @@ def submissions(draw):
     return draw(st.permutations(records))
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(records=submissions())
 def test_the_writer_orders_and_reports_as_before(records):
     lines, report = assemble(records)

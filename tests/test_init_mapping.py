@@ -5,7 +5,7 @@ import re
 import tomllib
 
 import pytest
-from conftest import ROOT
+from helpers import ROOT
 from typer.testing import CliRunner
 
 from utrex_sdk.cli import app

@@ -8,7 +8,7 @@ import json
 import re
 
 import pytest
-from conftest import ROOT
+from helpers import ROOT
 from typer.testing import CliRunner
 
 from utrex_sdk.cli import app

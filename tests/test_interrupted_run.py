@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import hear_ctrl_c
+from helpers import hear_ctrl_c
 
 from utrex_sdk.atomic import atomic_write, remove_stale_temporaries
 

@@ -3,7 +3,6 @@
 import re
 
 import pytest
-from conftest import SPEC
 from pydantic import ValidationError
 
 from utrex_sdk import MODELS, catalogue, edition_layout, parse
@@ -45,8 +44,8 @@ def test_record_types_without_a_fixed_layout_are_still_modelled():
     assert {"S4", "ST", "TA", "TC", "TG"} <= set(MODELS) - set(LAYOUT.records)
 
 
-def test_every_layout_spec_name_appears_in_the_2012_13_spec_text():
-    text = (SPEC / "clearinghouse-update-transactions-2012-13.txt").read_text()
+def test_every_layout_spec_name_appears_in_the_2012_13_spec_text(spec_document):
+    text = spec_document("clearinghouse-update-transactions-2012-13.txt").read_text()
     squashed = re.sub(r"\s+", " ", text).upper()
     for rt, layout in LAYOUT.records.items():
         for f in layout.fields:

@@ -5,7 +5,7 @@ import json
 from decimal import Decimal
 
 import pytest
-from conftest import ROOT
+from helpers import ROOT
 
 from utrex_sdk.mapping import Mapping, MappingError, day_equivalent_180, excel_serial, load_mapping
 from utrex_sdk.mapping.crosswalks import BUILTIN, compile_table, crosswalk_key

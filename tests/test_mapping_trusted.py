@@ -7,6 +7,7 @@ import io
 from pathlib import Path
 
 import pytest
+from helpers.properties import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -116,7 +117,7 @@ def exports(draw):
     return files
 
 
-@settings(max_examples=80, deadline=None,
+@settings(max_examples=examples(80), deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(files=exports())
 def test_any_cells_map_to_the_same_records_either_way(files, tmp_path_factory, monkeypatch):

@@ -9,7 +9,7 @@ import subprocess
 import sys
 import tomllib
 
-from conftest import ROOT
+from helpers import ROOT
 from setuptools import find_packages
 
 SETUPTOOLS = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]

@@ -16,6 +16,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from helpers.properties import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_roundtrip import LINES
@@ -25,9 +26,9 @@ from utrex_sdk.errors import UtrexError
 from utrex_sdk.fixedwidth.reader import parse_lines, read_file
 
 CORPUS_MAPPING = Path(__file__).parent / "corpus" / "csv" / "ok" / "mapping.toml"
-PROPERTY = settings(max_examples=150, deadline=None,
+PROPERTY = settings(max_examples=examples(150), deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])
-CONVERSION = settings(PROPERTY, max_examples=60)  # a conversion writes files: ~20 ms each
+CONVERSION = settings(PROPERTY, max_examples=examples(60))  # a conversion writes files: ~20 ms each
 
 # --- the UTREx reader ------------------------------------------------------------------------
 

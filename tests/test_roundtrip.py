@@ -9,6 +9,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from helpers.properties import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -93,7 +94,7 @@ LINES = {rt: lines(rt) for rt in RECORD_TYPES}
 
 
 @pytest.mark.parametrize("record_type", RECORD_TYPES)
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(data=st.data())
 def test_parse_of_serialize_is_the_model(record_type, data):
     model = data.draw(RECORDS[record_type])
@@ -106,7 +107,7 @@ def test_parse_of_serialize_is_the_model(record_type, data):
 
 
 @pytest.mark.parametrize("record_type", RECORD_TYPES)
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(data=st.data())
 def test_serialize_of_parse_is_the_line(record_type, data):
     line = data.draw(LINES[record_type]) + "\r\n"

@@ -3,34 +3,28 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SPEC
+from helpers import ROOT, load_module
 from typer.testing import CliRunner
 
 from utrex_sdk.cli import app
 from utrex_sdk.validation import all_rules, rulebook
 from utrex_sdk.validation.catalogue_view import registry_rows, render_rules_md
 
-SPEC_FILE = SPEC / "utrex-file-spec-2020-21.txt"
+SPEC_FILE = "utrex-file-spec-2020-21.txt"
 
 
 def _extractor():
-    spec = importlib.util.spec_from_file_location("extract_rules",
-                                                  ROOT / "scripts" / "extract_rules.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["extract_rules"] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
+    return load_module(ROOT / "scripts" / "extract_rules.py")
 
 
-def test_every_rule_row_of_the_spec_is_in_the_catalogue_verbatim():
+def test_every_rule_row_of_the_spec_is_in_the_catalogue_verbatim(spec_document):
     extract = _extractor()
-    rows, identifying = extract.spec_rules(SPEC_FILE.read_text(encoding="utf-8"))
+    text = spec_document(SPEC_FILE).read_text(encoding="utf-8")
+    rows, identifying = extract.spec_rules(text)
     # keyed by spec line: a row may be filed under another record type when the spec prints it
     # in the wrong table (the I1 rows at the end of the I2 table; see their `curation`)
     ours = {r.spec_line: r for r in all_rules().values()}
@@ -45,8 +39,8 @@ def test_every_rule_row_of_the_spec_is_in_the_catalogue_verbatim():
         assert list(rulebook()[record].identifying) == fields
 
 
-def test_every_catalogue_row_points_at_a_spec_line_with_its_error_id():
-    lines = SPEC_FILE.read_text(encoding="utf-8").split("\n")
+def test_every_catalogue_row_points_at_a_spec_line_with_its_error_id(spec_document):
+    lines = spec_document(SPEC_FILE).read_text(encoding="utf-8").split("\n")
     for rule in all_rules().values():
         text = lines[rule.spec_line - 1]
         shown = rule.error_id.removeprefix("L2.").rstrip("w")

@@ -6,7 +6,7 @@ import textwrap
 from dataclasses import replace
 
 import pytest
-from conftest import ROOT
+from helpers import ROOT
 from hypothesis import given
 from hypothesis import strategies as st
 from utrex_csv import CsvAdapter

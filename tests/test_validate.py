@@ -8,7 +8,7 @@ import io
 import json
 
 import pytest
-from conftest import ROOT
+from helpers import ROOT
 from typer.testing import CliRunner
 
 from utrex_sdk import write_file

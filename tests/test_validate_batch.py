@@ -4,6 +4,7 @@ what the checks find one by one, on any values — including the memo's repeat v
 import datetime as dt
 from decimal import Decimal
 
+from helpers.properties import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -36,8 +37,8 @@ def _mutated(record, changes):
     return type(record).model_construct(**values)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-                                                                   HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(150), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_the_batch_finds_what_the_checks_find_one_by_one(sample_records, data):
     validator = _validator(sample_records)

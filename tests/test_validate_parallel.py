@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import hear_ctrl_c
+from helpers import hear_ctrl_c
 
 from utrex_sdk import edition_layout, write_file
 from utrex_sdk.findings import make_finding
@@ -74,7 +74,7 @@ def test_options_reach_both_processes(tmp_path):
 
 
 def test_the_bundled_sample_validates_the_same_in_two_processes():
-    from conftest import ROOT
+    from helpers import ROOT
 
     one, two = _both(ROOT / "examples" / "sample" / "submission.txt")
     assert two.findings == one.findings == []

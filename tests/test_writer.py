@@ -3,7 +3,7 @@
 import random
 
 import pytest
-from conftest import ROOT
+from helpers import ROOT
 from syrupy.extensions.single_file import SingleFileSnapshotExtension
 
 from utrex_sdk import assemble, read_file, write_file

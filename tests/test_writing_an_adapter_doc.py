@@ -3,7 +3,7 @@ verbatim part of that file, and every repository path the guide names exists."""
 
 import re
 
-from conftest import ROOT
+from helpers import ROOT
 
 DOC = ROOT / "docs" / "writing-an-adapter.md"
 SNIPPET = re.compile(r"<!-- from (\S+) -->\n```\w*\n(.*?)```", re.S)

@@ -4,9 +4,12 @@ Home-grown exports arrive in whatever a clerk's tools wrote: Excel's "CSV UTF-8"
 order mark), its "Unicode Text" (UTF-16, tab-delimited), a Windows-1252 CSV from an older SIS, a
 pipe-delimited dump, or a workbook. A `SourceTable` hides that: it detects the encoding and the
 delimiter, normalises the header, and streams the rows as a lazy petl table, so a million-row
-export costs the memory of one row. What cannot be read at all (a missing file, a binary file, an
-unknown sheet) is an `UnusableInputError` with a one-line message; what is wrong with one row (too
-many or too few cells) is left for the caller to report with the row's number.
+export costs the memory of one row — and no more: a line is read at most `MAX_LINE` characters at
+a time, and a FIFO or a device is refused before it is opened. What cannot be read at all (a
+missing file, a binary file, a line with no end, an unknown sheet, a damaged or oversized workbook:
+`workbooks`) is an `UnusableInputError` with a one-line message; what is wrong with one row (too
+many or too few cells, a formula with no saved value) is left for the caller to report with the
+row's number.
 
 Row numbers are the ones a spreadsheet shows: the header is row ``header_row`` (1 by default) and
 the first data row the one after it, counting blank rows, so a user can find a reported row by
@@ -19,17 +22,22 @@ import codecs
 import csv
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import chardet
 import petl
 
 from .errors import UnusableInputError
+from .input_files import regular_size
+from .workbooks import UNCALCULATED, Workbook, unreadable
 
 SAMPLE_BYTES = 65536
+# Characters in one physical line: export rows are a few hundred, and a cell longer than the csv
+# module's field limit (131,072) must still get its own message ("look for a quote ...").
+MAX_LINE = 16 << 20
 DELIMITERS = (",", "\t", "|", ";")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 
@@ -62,6 +70,7 @@ def normalise_header(name: object) -> str:
 
 def _head(path: Path) -> bytes:
     try:
+        regular_size(path)  # before opening: opening a FIFO waits for a writer
         with path.open("rb") as handle:
             return handle.read(SAMPLE_BYTES)
     except IsADirectoryError:
@@ -161,6 +170,9 @@ class SourceRow:
 
     number: int
     cells: tuple[Any, ...]
+    # positions of workbook formulas with no saved value: their cells are None, which is not
+    # what the workbook means, so the caller reports them instead of reading blanks
+    uncalculated: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -229,8 +241,7 @@ class SourceTable(petl.Table):
             if delimiter is None:
                 delimiter = sniff_delimiter(_head(path).decode(encoding, errors="replace")
                                             .lstrip("\ufeff"))
-            self._table = petl.fromcsv(str(path), encoding=encoding, errors="replace",
-                                       delimiter=delimiter)
+            self._table = _DelimitedRows(path, encoding, delimiter)
         header = self._read_header(path, header_row)
         self.info = SourceInfo(path=path, kind=kind, encoding=encoding, delimiter=delimiter,
                                sheet=sheet, header=header, header_row=header_row)
@@ -238,8 +249,8 @@ class SourceTable(petl.Table):
     def _read_header(self, path: Path, header_row: int) -> tuple[str, ...]:
         for number, cells in self._numbered():
             if number == header_row:
-                return tuple("" if c is None else str(c).replace("\ufeff", "").strip()
-                             for c in cells)
+                return tuple("" if c is None or c is UNCALCULATED
+                             else str(c).replace("\ufeff", "").strip() for c in cells)
         return ()
 
     def _numbered(self) -> Iterator[tuple[int, tuple[Any, ...]]]:
@@ -255,8 +266,16 @@ class SourceTable(petl.Table):
                     "opened and never closed") from None
             raise UnusableInputError(f"{self._path}: row {number + 1} cannot be read as "
                                      f"delimited text ({err})") from None
+        except _LongLine:
+            raise UnusableInputError(
+                f"{self._path}: row {number + 1} has a line longer than {MAX_LINE:,} characters; "
+                "an export has one row per line: is this a text export at all?") from None
         except (OSError, KeyError, ValueError) as err:
             raise UnusableInputError(f"{self._path}: cannot be read ({err})") from None
+        except Exception as err:  # a damaged sheet: truncated XML, bad deflate, a bad index
+            if isinstance(self._table, _SheetRows):
+                raise unreadable(self._path, err) from None
+            raise
 
     def __iter__(self) -> Iterator[tuple[Any, ...]]:
         yield self.info.columns
@@ -280,7 +299,50 @@ class SourceTable(petl.Table):
                 if blanks is not None:
                     blanks.extend(pending)
                 pending.clear()
+            if self.info.kind == "xlsx" and any(c is UNCALCULATED for c in cells):
+                yield SourceRow(number, tuple(None if c is UNCALCULATED else c for c in cells),
+                                tuple(i for i, c in enumerate(cells) if c is UNCALCULATED))
+                continue
             yield SourceRow(number, cells)
+
+    def other_sheets_with_data(self, read: Collection[str]) -> list[str]:
+        """The sheets of this workbook, besides those in ``read``, that hold any value (none for
+        a text file): rows there would be left out without a word."""
+        if not isinstance(self._table, _SheetRows):
+            return []
+        book = self._table.book
+        try:
+            return [s for s in book.sheets if s not in read and book.has_data(s)]
+        except Exception as err:  # a damaged sheet: truncated XML, bad deflate, a bad index
+            raise unreadable(self._path, err) from None
+
+
+class _LongLine(Exception):
+    """A physical line longer than `MAX_LINE`: the file is not an export of rows."""
+
+
+class _DelimitedRows:
+    """The rows of a delimited text file, re-read on each iteration, one bounded line at a time.
+
+    Lines are read at most `MAX_LINE` characters at a time: a file without line breaks (a 200 MB
+    one-line CSV) is refused after one such read instead of being read whole into one row of
+    millions of cells. Undecodable bytes become U+FFFD, as the encoding was checked already.
+    """
+
+    def __init__(self, path: Path, encoding: str, delimiter: str):
+        self.path, self.encoding, self.delimiter = path, encoding, delimiter
+
+    def __iter__(self) -> Iterator[tuple[str, ...]]:
+        with self.path.open("r", encoding=self.encoding, errors="replace", newline="") as text:
+            for cells in csv.reader(_bounded_lines(text), delimiter=self.delimiter):
+                yield tuple(cells)
+
+
+def _bounded_lines(text: TextIO) -> Iterator[str]:
+    while line := text.readline(MAX_LINE + 1):
+        if len(line) > MAX_LINE:
+            raise _LongLine
+        yield line
 
 
 def _check_decodes(path: Path, encoding: str) -> None:
@@ -314,29 +376,27 @@ def _check_codec(path: Path, encoding: str) -> None:
         raise UnusableInputError(f"{path}: unknown encoding {encoding!r}") from None
 
 
-def _open_workbook(path: Path, sheet: str | None) -> tuple[petl.Table, str]:
-    """A read-only petl view of one sheet, checked to exist before any row is read."""
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
+class _SheetRows:
+    """One sheet's rows, streamed again on each iteration from the workbook opened once."""
 
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except FileNotFoundError:
-        raise UnusableInputError(f"{path}: no such file") from None
-    except (InvalidFileException, OSError, KeyError, ValueError) as err:
-        raise UnusableInputError(f"{path}: is not a readable .xlsx workbook ({err})") from None
-    except Exception as err:  # zipfile.BadZipFile and openpyxl's parse errors
-        raise UnusableInputError(f"{path}: is not a readable .xlsx workbook ({err})") from None
-    try:
-        names = list(book.sheetnames)
-    finally:
-        book.close()
+    def __init__(self, book: Workbook, sheet: str):
+        self.book, self.sheet = book, sheet
+
+    def __iter__(self) -> Iterator[tuple[Any, ...]]:
+        return self.book.rows(self.sheet)
+
+
+def _open_workbook(path: Path, sheet: str | None) -> tuple[_SheetRows, str]:
+    """One sheet's rows and its name (the first sheet's when none is named); the sheet is
+    checked to exist before any row is read."""
+    book = Workbook(path)
     if sheet is None:
-        sheet = names[0]
-    elif sheet not in names:
+        sheet = book.sheets[0]
+    elif sheet not in book.sheets:
+        book.close()
         raise UnusableInputError(
-            f"{path}: no sheet {sheet!r}; its sheets are: {', '.join(map(repr, names))}")
-    return petl.fromxlsx(str(path), sheet=sheet, read_only=True, data_only=True), sheet
+            f"{path}: no sheet {sheet!r}; its sheets are: {', '.join(map(repr, book.sheets))}")
+    return _SheetRows(book, sheet), sheet
 
 
 def open_source(path: str | os.PathLike[str], **options: Any) -> SourceTable:

@@ -8,16 +8,14 @@ literal — `test_rule_coverage.py` reads the test sources to check every rule h
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
+
+from helpers import sample_build
 
 from utrex_sdk.findings import Finding
 from utrex_sdk.models import UtrexRecord
 from utrex_sdk.validation import ValidationOptions, ValidationResult, validate_records
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "examples" / "sample"))
 
 # The sample LEA's October 1 submission of school year 2012-13 (DI YR=2013, as of 2012-10-01).
 OPTIONS = ValidationOptions(today=dt.date(2012, 10, 2))
@@ -36,9 +34,7 @@ def base() -> list[UtrexRecord]:
     """
     from importlib import import_module
 
-    from build import sample_records
-
-    records = sample_records()
+    records = sample_build().sample_records()
     for name in BASE_FIXES:
         try:
             module = import_module(f"{__package__}.{name}")

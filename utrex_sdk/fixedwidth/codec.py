@@ -238,7 +238,7 @@ class Codec:
                         number += 1
                         yield ParsedLine(number, text, record, [])
                         continue
-            for raw, bare_cr in split_lines((chunk,)):  # one line, or several split by CRs
+            for raw, bare_cr in split_lines((chunk,), source):  # a line, or several by CRs
                 number += 1
                 item, readable = screened(raw, bare_cr, number, source)
                 if readable:

@@ -12,12 +12,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from functools import partial
 from dataclasses import dataclass, field
 
+from typing import BinaryIO
+
+from ..errors import UnusableInputError
 from ..findings import Finding, make_finding
 from ..models import UtrexRecord
 
 _CONTROL = re.compile("[\x00-\x1f\x7f]")
+# A line is read at most this many bytes at a time: far beyond any record (277 characters) and
+# the 10 MB line `fmt.long-line` reports, so a file without line breaks (2 GB of NULs) is refused
+# here instead of being read whole into one line.
+MAX_LINE_BYTES = 64 << 20
 _UTF16_HINT = " (the line looks like UTF-16 text: save the file as plain ASCII text)"
 
 
@@ -46,15 +54,28 @@ def _decode(raw: bytes) -> tuple[str, int | None]:
         return raw.decode("ascii", errors="replace").replace("\ufffd", "?"), err.start
 
 
-def split_lines(chunks: Iterable[bytes]) -> Iterator[tuple[bytes, bool]]:
+def lines_of(handle: BinaryIO) -> Iterator[bytes]:
+    """A binary file's LF-ended pieces, each read at most `MAX_LINE_BYTES` + 1 bytes at a time
+    (a C-level loop, as fast as iterating the file); `split_lines` refuses a longer one."""
+    return iter(partial(handle.readline, MAX_LINE_BYTES + 1), b"")
+
+
+def split_lines(chunks: Iterable[bytes], source: str | None = None
+                ) -> Iterator[tuple[bytes, bool]]:
     """Physical lines, as ``(line without its ending, ended by a bare CR)``.
 
-    ``chunks`` are LF-ended pieces (a binary file's iteration) or lines without endings. CR LF,
+    ``chunks`` are LF-ended pieces (`lines_of` a file) or lines without endings. CR LF,
     LF and a bare CR each end a line, as `bytes.splitlines` counts them, so line numbers are the
     ones an editor shows and every record of a file with old Mac line endings is its own line.
+    Raises `UnusableInputError` for a piece longer than `MAX_LINE_BYTES` (``source`` names the
+    file in the message).
     """
     for raw in chunks:
         ended = raw.endswith(b"\n")
+        if not ended and len(raw) > MAX_LINE_BYTES:
+            raise UnusableInputError(
+                f"{source or 'input'}: has a line longer than {MAX_LINE_BYTES >> 20} MB; UTREx "
+                "records are at most 277 characters, one per line: this is not a UTREx file")
         body = raw[:-1] if ended else raw
         if ended and body.endswith(b"\r"):
             body = body[:-1]

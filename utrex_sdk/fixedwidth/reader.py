@@ -21,11 +21,12 @@ from pathlib import Path
 from typing import BinaryIO
 
 from ..errors import UnusableInputError
+from ..input_files import regular_size
 from ..layouts import DEFAULT_EDITION
 from .codec import Codec, codec_for
-from .lines import ParsedLine, split_lines
+from .lines import ParsedLine, lines_of, split_lines
 
-__all__ = ["ParsedLine", "parse_lines", "read_file", "split_lines"]
+__all__ = ["ParsedLine", "lines_of", "parse_lines", "read_file", "split_lines"]
 
 
 def parse_lines(
@@ -55,6 +56,7 @@ def read_file(path: str | os.PathLike[str], *, edition: str = DEFAULT_EDITION
     """
     path = Path(path)
     try:
+        regular_size(path)  # before opening: opening a FIFO waits for a writer
         handle = path.open("rb")
     except IsADirectoryError:
         raise UnusableInputError(f"{path}: is a directory, not a UTREx file") from None
@@ -67,7 +69,7 @@ def read_file(path: str | os.PathLike[str], *, edition: str = DEFAULT_EDITION
             raise UnusableInputError(f"{path}: is UTF-16 text, not ASCII; save it as plain "
                                      "ASCII text")
         handle.seek(0)
-    return _parse(handle, edition, str(path), handle)
+    return _parse(lines_of(handle), edition, str(path), handle)
 
 
 @contextmanager

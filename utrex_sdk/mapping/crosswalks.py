@@ -12,7 +12,9 @@ import csv
 from pathlib import Path
 
 from ..errors import UtrexError
+from ..input_files import MIB, read_limited
 
+CROSSWALK_LIMIT = 16 * MIB  # a code list, even a district's whole course catalogue, is far less
 _YES = ("y", "yes", "true", "t", "1", "x")
 _NO = ("n", "no", "false", "f", "0")
 _ORDINAL = {1: "1st", 2: "2nd", 3: "3rd"}
@@ -57,7 +59,7 @@ def compile_table(table: dict[str, str]) -> dict[str, str | None]:
 def read_crosswalk_file(path: Path) -> dict[str, str]:
     """A crosswalk kept as a two-column CSV file (from, to; a header row is expected)."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = read_limited(path, CROSSWALK_LIMIT, "a crosswalk file").decode("utf-8-sig")
     except FileNotFoundError:
         raise UtrexError(f"{path}: no such crosswalk file") from None
     except (OSError, UnicodeDecodeError) as err:

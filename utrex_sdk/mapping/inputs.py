@@ -28,7 +28,21 @@ def open_sources(loaded: LoadedMapping, input_dir: Path, findings: list[Finding]
     for _, block in loaded.blocks:
         if block.source is not None:
             sources[block.source].primary = True
+    _report_unread_sheets(sources, findings)
     return sources
+
+
+def _report_unread_sheets(sources: dict[str, LookupSource], findings: list[Finding]) -> None:
+    """A workbook's sheets with data that no source reads: their rows would be left out."""
+    read: dict[str, tuple[SourceTable, set[str]]] = {}
+    for source in sources.values():
+        for shown, table in source.files:
+            if table.info.sheet is not None:
+                read.setdefault(shown, (table, set()))[1].add(table.info.sheet)
+    for shown, (table, sheets) in read.items():
+        if unread := table.other_sheets_with_data(sheets):
+            findings.append(make_finding("src.unread-sheets", source=shown, file=shown,
+                                         sheets=", ".join(map(repr, unread))))
 
 
 def _open(loaded: LoadedMapping, input_dir: Path, name: str, findings: list[Finding]

@@ -20,12 +20,15 @@ from pydantic import BaseModel, ValidationError
 
 from ..catalogue import FieldSpec
 from ..errors import UnusableInputError, UtrexError
+from ..input_files import MIB, read_limited
 from ..layouts import EDITIONS, edition_layout
 from ..models import MODELS
 from .crosswalks import BUILTIN, compile_table, read_crosswalk_file
 from .fields import DATE_TYPES, converter, rule_formats, typed
 from .model import FieldRule, Mapping, RecordBlock
 from .values import ValueProblem
+
+MAPPING_LIMIT = 4 * MIB  # the largest shipped mapping is a few KB; crosswalks can sit inline
 
 
 class MappingError(UtrexError):
@@ -164,8 +167,9 @@ def _todos(node: Any, loc: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
 
 
 def read_toml(path: Path) -> dict[str, Any]:
+    """The TOML of a mapping file: a regular file of at most `MAPPING_LIMIT` bytes, read once."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = read_limited(path, MAPPING_LIMIT, "a mapping file").decode("utf-8-sig")
     except FileNotFoundError:
         raise UnusableInputError(f"{path}: no such mapping file") from None
     except IsADirectoryError:

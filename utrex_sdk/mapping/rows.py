@@ -49,6 +49,14 @@ class RowRunner:
             seen = True
             origin = Origin(file, row.number)
             cells = row.cells
+            if row.uncalculated:
+                header = compiled.table.info.header
+                columns = ", ".join(repr(header[i]) if i < len(header) else f"#{i + 1}"
+                                    for i in row.uncalculated)
+                finding = make_finding("src.uncalculated", record=rt, line=row.number,
+                                       source=file, columns=columns)
+                yield Rejected(origin, rt, "src.uncalculated", finding.message, [finding])
+                continue
             if len(cells) != width:
                 if len(cells) > width and all(c is None or c == "" for c in cells[width:]):
                     cells = cells[:width]

@@ -11,7 +11,7 @@ from typing import Any
 
 from ..errors import UnusableInputError
 from ..fixedwidth.codec import codec_for
-from ..fixedwidth.reader import read_file, split_lines
+from ..fixedwidth.reader import lines_of, read_file, split_lines
 from ..layouts import DEFAULT_EDITION, edition_layout
 from ..models import UtrexRecord
 from .context import ValidationOptions
@@ -53,7 +53,7 @@ def validate_file(path: str | Path, options: ValidationOptions | None = None
                 yield None, None, found, str(path)
             return
         with path.open("rb") as handle:  # lines numbered as the reader numbers them
-            for number, (raw, _) in enumerate(split_lines(handle), 1):
+            for number, (raw, _) in enumerate(split_lines(lines_of(handle), str(path)), 1):
                 if raw.startswith(prefixes):
                     text = raw.decode("ascii", errors="replace")
                     record = codec.parse(text, line=number).record

@@ -17,7 +17,12 @@ from typing import Any
 
 from ..errors import UnusableInputError
 from ..findings import Finding, Level
+from ..input_files import MIB, read_limited
 from .plan import NotChecked
+
+# A baseline is read whole and held as Python objects (about 3 times its size, measured): 128 MB
+# of JSON (some 400,000 findings) stays under 1 GB; a bigger one is not a report to compare with.
+BASELINE_LIMIT = 128 * MIB
 
 
 @dataclass
@@ -95,7 +100,7 @@ class ValidationResult:
     def compare_baseline(self, path: Path) -> None:
         """Mark findings against an earlier run's JSON report."""
         try:
-            previous = json.loads(Path(path).read_text(encoding="utf-8"))
+            previous = json.loads(read_limited(Path(path), BASELINE_LIMIT, "a baseline report"))
             old = previous["findings"]
         except (OSError, ValueError, KeyError, TypeError) as err:
             raise UnusableInputError(

@@ -1,0 +1,67 @@
+"""What several test modules share: the repository root, loading a script or example package by
+its path, and the ``preexec_fn`` that lets a child take Ctrl-C.
+
+A package, not ``conftest.py``: pytest loads conftest itself, and importing it again as a module
+gives a second copy of it. Scripts and example packages are loaded from their files (no
+``sys.path`` edits, which would leak one test's modules into every later import).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import signal
+import sys
+from pathlib import Path
+from types import ModuleType
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def load_module(path: Path, name: str | None = None) -> ModuleType:
+    """The module in ``path`` (a ``.py`` file, or a package folder), imported under ``name``
+    (its own name by default) and cached in ``sys.modules`` under it.
+
+    Give a distinct ``name`` when two files share one (each example has a ``make_export.py``).
+    A package's submodules are then found through its own ``__path__``.
+    """
+    path = Path(path)
+    name = name or path.stem
+    if name in sys.modules:
+        return sys.modules[name]
+    if path.is_dir():
+        spec = importlib.util.spec_from_file_location(
+            name, path / "__init__.py", submodule_search_locations=[str(path)])
+    else:
+        spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"{path}: not a Python module")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses and pickling look a module up there
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[name]
+        raise
+    return module
+
+
+def import_from(folder: Path, dotted: str) -> ModuleType:
+    """``dotted`` (``pkg`` or ``pkg.sub``) imported from a folder that is not on ``sys.path``,
+    e.g. an example adapter package that is not installed."""
+    top, _, rest = dotted.partition(".")
+    package = Path(folder) / top
+    module = load_module(package if package.is_dir() else package.with_suffix(".py"), top)
+    return importlib.import_module(dotted) if rest else module
+
+
+def sample_build() -> ModuleType:
+    """``examples/sample/build.py``: the bundled two-school sample submission."""
+    return load_module(ROOT / "examples" / "sample" / "build.py", "sample_build")
+
+
+def hear_ctrl_c() -> None:
+    """``preexec_fn`` for a child a test interrupts: take Ctrl-C (SIGINT) as a terminal delivers
+    it. A test run started in the background by a non-interactive shell (a CI script's
+    ``cmd &``) has SIGINT ignored; the child would inherit that, and Python would then never
+    raise KeyboardInterrupt."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

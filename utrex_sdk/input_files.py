@@ -1,0 +1,48 @@
+"""Opening the files a run reads: only regular files, and a file read whole only up to a limit.
+
+A FIFO or a device named as an input would make a run wait for a writer forever or read without
+end (``--mapping /dev/zero``); a file a run reads whole (a mapping, a crosswalk, a baseline
+report) that is far larger than such a file can be would exhaust memory before it could be
+refused. Both are checked here, before the first byte is read, and refused in one line.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from pathlib import Path
+
+from .errors import UnusableInputError
+
+MIB = 1 << 20
+
+
+def regular_size(path: Path) -> int:
+    """The size of ``path``, which must be a regular file (symlinks followed).
+
+    Raises what ``open`` would (`FileNotFoundError`, `IsADirectoryError`, `OSError`) for the
+    caller's own messages, and `UnusableInputError` for a FIFO, a device or a socket.
+    """
+    st = os.stat(path)
+    if stat.S_ISDIR(st.st_mode):
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+    if not stat.S_ISREG(st.st_mode):
+        raise UnusableInputError(f"{path}: is not a regular file (a device, a pipe or a "
+                                 "socket); save it as a file and give that")
+    return st.st_size
+
+
+def read_limited(path: Path, limit: int, what: str) -> bytes:
+    """The bytes of a regular file that a run reads whole, refused when larger than ``limit``
+    (``what`` names the kind of file in the message: "a mapping file")."""
+    size = regular_size(path)
+    if size > limit:
+        raise UnusableInputError(f"{path}: is {size:,} bytes; {what} is at most "
+                                 f"{limit // MIB} MB, so this cannot be one")
+    with path.open("rb") as handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:  # it grew after the check
+        raise UnusableInputError(f"{path}: is over {limit // MIB} MB; {what} is at most "
+                                 f"{limit // MIB} MB, so this cannot be one")
+    return data
