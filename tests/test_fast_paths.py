@@ -22,8 +22,9 @@ from utrex_sdk import assemble, edition_layout
 from utrex_sdk.findings import make_finding
 from utrex_sdk.fixedwidth.codec import Codec
 from utrex_sdk.fixedwidth.reader import parse_lines
-from utrex_sdk.fixedwidth.writer import _GROUP_KEY, _ORDER, WriteReport
+from utrex_sdk.fixedwidth.writer import WriteReport
 from utrex_sdk.models import MODELS, code_set
+from utrex_sdk.submission import submission
 
 LAYOUT = edition_layout("2012-13")
 RECORD_TYPES = sorted(LAYOUT.records)
@@ -221,8 +222,7 @@ def reference_assemble(records):
         elif rt == "ES":
             body.append(((1, "", 0, reference_k(record.student_number)), line, record))
         else:
-            block, rank, fields = _ORDER[rt]
-            group = _GROUP_KEY.get(rt, "student_number")
+            _, block, rank, group, fields = submission().placements[rt]
             key = (0, reference_k(record.school_number), block,
                    reference_k(getattr(record, group)) if group else "", rank,
                    *(reference_k(getattr(record, f)) for f in fields))
