@@ -9,6 +9,7 @@ is what the conversion reports: per-file accounts, records written, rejects and 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -37,7 +38,7 @@ class FileAccount:
                 "rejected_by_reason": dict(sorted(self.rejected.items()))}
 
 
-def record_rank(edition: str) -> Any:
+def record_rank(edition: str) -> Callable[[str], tuple[int, str]]:
     """A sort key for record types: the submission's order, unknown types after, by name."""
     order = submission(edition).record_types
 
