@@ -159,7 +159,6 @@ def _order(items: Iterable[tuple[UtrexRecord, str | None, Any]], edition: str,
         raise ValueError(f"order must be one of {', '.join(map(repr, ORDERS))}, not {order!r}")
     codec = codec_for(edition)
     structure = submission(edition)
-    ids = structure.left_out
     first_type, school_type = structure.first.type, structure.school.type
     first_key, school_of = attrgetter(structure.first.key), attrgetter(structure.school.key)
     school_records = structure.school_records
@@ -196,44 +195,8 @@ def _order(items: Iterable[tuple[UtrexRecord, str | None, Any]], edition: str,
             entries.append(keys[rt](record) + _SEP + line)
             types.append(rt)
 
-    head: list[str] = []
-    districts.sort(key=itemgetter(0))  # the copy whose line sorts first is kept
-    if not districts:
-        report.findings.append(make_finding(ids.no_first))
-    for i, (line, value, tag) in enumerate(districts):
-        if i == 0:
-            head.append(line)
-            report.written[first_type] += 1
-        else:
-            _leave_out(report, tag, first_type, make_finding(
-                ids.extra_first, record=first_type, value=str(value)))
-
-    placed: list[str] = []
-    for school, sc_lines in schools.items():
-        sc_lines.sort(key=itemgetter(0))
-        placed.append(_school_entry(school, sc_lines[0][0], order))
-        report.written[school_type] += 1
-        for _, tag in sc_lines[1:]:
-            _leave_out(report, tag, school_type, make_finding(
-                ids.extra_school, record=school_type, value=school))
-    homeless = {i: (school, keys, tag)
-                for school, items in waiting.items() for i, keys, tag in items}
-    if not homeless:
-        placed += entries
-        report.written.update(types)
-    by_index: dict[int, LeftOutRecord] = {}
-    for i, (entry, rt) in enumerate(zip(entries, types, strict=True) if homeless else ()):
-        if i in homeless:
-            school, record_keys, tag = homeless[i]
-            report.not_written[rt] += 1
-            finding = make_finding(ids.no_school, record=rt, field=structure.school.key,
-                                   value=school, keys=record_keys)
-            report.findings.append(finding)
-            by_index[i] = LeftOutRecord(tag, rt, finding)
-            continue
-        placed.append(entry)
-        report.written[rt] += 1
-    report.left_out += [by_index[i] for items in waiting.values() for i, _, _ in items]
+    head = _kept_first(districts, structure, report)
+    placed = _placed(schools, entries, types, waiting, structure, report, order)
     del entries, types
     if order == "input":
         rank = {_k(school): n for n, school in enumerate(schools)}
@@ -246,6 +209,55 @@ def _order(items: Iterable[tuple[UtrexRecord, str | None, Any]], edition: str,
     else:
         placed.sort()
     return head, placed, report
+
+
+def _kept_first(districts: list[tuple[str, Any, Any]], structure: Submission,
+                report: WriteReport) -> list[str]:
+    """The DI line to write (the copy whose line sorts first); the others are left out."""
+    rt, ids = structure.first.type, structure.left_out
+    districts.sort(key=itemgetter(0))
+    if not districts:
+        report.findings.append(make_finding(ids.no_first))
+    else:
+        report.written[rt] += 1
+    for _, value, tag in districts[1:]:
+        _leave_out(report, tag, rt, make_finding(ids.extra_first, record=rt, value=str(value)))
+    return [line for line, _, _ in districts[:1]]
+
+
+def _placed(schools: dict[Any, list[tuple[str, Any]]], entries: list[str], types: list[str],
+            waiting: dict[Any, list[tuple[int, dict[str, str], Any]]], structure: Submission,
+            report: WriteReport, order: Order) -> list[str]:
+    """Each school's kept SC entry and every entry whose school has one, unsorted; the other
+    SC copies and the records of a school with no SC are left out."""
+    rt, ids = structure.school.type, structure.left_out
+    placed: list[str] = []
+    for school, sc_lines in schools.items():
+        sc_lines.sort(key=itemgetter(0))
+        placed.append(_school_entry(school, sc_lines[0][0], order))
+        report.written[rt] += 1
+        for _, tag in sc_lines[1:]:
+            _leave_out(report, tag, rt, make_finding(ids.extra_school, record=rt, value=school))
+    if not waiting:
+        placed += entries
+        report.written.update(types)
+        return placed
+    homeless = {i: (school, record_keys, tag)
+                for school, records in waiting.items() for i, record_keys, tag in records}
+    left: dict[int, LeftOutRecord] = {}
+    for i, (entry, rt) in enumerate(zip(entries, types, strict=True)):
+        if i in homeless:
+            school, record_keys, tag = homeless[i]
+            report.not_written[rt] += 1
+            finding = make_finding(ids.no_school, record=rt, field=structure.school.key,
+                                   value=school, keys=record_keys)
+            report.findings.append(finding)
+            left[i] = LeftOutRecord(tag, rt, finding)
+            continue
+        placed.append(entry)
+        report.written[rt] += 1
+    report.left_out += [left[i] for records in waiting.values() for i, _, _ in records]
+    return placed
 
 
 def assemble(
