@@ -23,7 +23,7 @@ import pytest
 from helpers import import_from
 from typer.testing import CliRunner
 
-from utrex_sdk.adapters import Adapter, Mapped, installed_adapters, load_adapter
+from utrex_sdk.adapters import Adapter, Mapped, Origin, installed_adapters, load_adapter
 from utrex_sdk.cli import app
 from utrex_sdk.conversion import convert
 from utrex_sdk.errors import UtrexError
@@ -320,3 +320,52 @@ def test_a_lookup_file_no_row_needed_is_still_counted(tmp_path):
     staff = next(e for e in conversion["lookups"] if e["file"] == "staff.xlsx")
     assert staff["used"] == 0 and staff["unused"] == staff["read"] > 0
     assert "staff.xlsx (joined or looked up, no record of its own)" in result.stderr
+
+
+class _ListAdapter(Adapter):
+    """Records given in code, each with the file and row it claims to come from."""
+
+    name = "list"
+
+    def __init__(self, input_dir, rows):
+        super().__init__(input_dir)
+        self.rows = rows
+
+    def items(self):
+        for file, row, record in self.rows:
+            yield Mapped(record, Origin(file, row))
+
+
+def test_rows_the_submission_leaves_out_are_rejected_at_their_own_row(tmp_path):
+    """The writer hands back what the structure left out, tagged with each row's origin: a
+    second DI, a second SC of a school, and a record of a school with no SC record (here one
+    that arrives before any SC, and one whose school never gets one)."""
+    from utrex_sdk.models import DistrictRecord, SchoolRecord, StudentRecord
+
+    rows = [("lea.csv", 2, DistrictRecord(lea_number="14", school_year=2013)),
+            ("kids.csv", 2, StudentRecord(student_number="1", school_number="104")),
+            ("kids.csv", 3, StudentRecord(student_number="2", school_number="999",
+                                          lea_number="14")),
+            ("schools.csv", 2, SchoolRecord(school_number="104", days_in_school_year=180)),
+            ("schools.csv", 3, SchoolRecord(school_number="104", days_in_school_year=170)),
+            ("lea.csv", 3, DistrictRecord(lea_number="15", school_year=2013)),
+            ("kids.csv", 4, StudentRecord(student_number="3", school_number="999"))]
+    rejects = tmp_path / "rejects.csv"
+    result = convert(_ListAdapter(tmp_path, rows), tmp_path / "out.txt", rejects=rejects)
+    with rejects.open(newline="", encoding="utf-8") as handle:
+        rejected = [(r["file"], r["row"], r["record"]) for r in csv.DictReader(handle)]
+    # the DI and SC lines that sort first are kept: LEA 14, and school 104's 170-day SC
+    assert rejected == [("lea.csv", "3", "DI"), ("schools.csv", "2", "SC"),
+                        ("kids.csv", "3", "S1"), ("kids.csv", "4", "S1")]
+    findings = [(f.error_id, f.source, f.line, f.value) for f in result.findings]
+    assert findings == [("fmt.extra-district", "lea.csv", 3, "15"),
+                        ("fmt.duplicate-school", "schools.csv", 2, "104"),
+                        ("fmt.no-school", "kids.csv", 3, "999"),
+                        ("fmt.no-school", "kids.csv", 4, "999")]
+    assert result.findings[2].keys == {"lea_number": "14", "student_number": "2"}
+    accounts = {(a.file, a.record): (a.read, a.written, sum(a.rejected.values()))
+                for a in result.accounts}
+    assert accounts == {("lea.csv", "DI"): (2, 1, 1), ("kids.csv", "S1"): (3, 1, 2),
+                        ("schools.csv", "SC"): (2, 1, 1)}
+    assert result.written == {"DI": 1, "SC": 1, "S1": 1}
+    assert (tmp_path / "out.txt").read_text().count("\n") == 3

@@ -312,3 +312,14 @@ def test_the_committed_example_export_is_what_make_export_writes(tmp_path):
             values_only=True)]
 
     assert cells(tmp_path / "staff.xlsx") == cells(EXAMPLE / "staff.xlsx")
+
+
+def test_formula_escaping_exists_once_for_reports_and_the_rejects_file():
+    import doctest
+
+    from utrex_sdk import report, spreadsheet_safety
+    from utrex_sdk.conversion import rejects
+
+    assert report.neutralise is rejects.neutralise is spreadsheet_safety.neutralise
+    result = doctest.testmod(spreadsheet_safety)
+    assert result.attempted > 0 and result.failed == 0

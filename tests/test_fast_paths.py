@@ -24,8 +24,9 @@ from utrex_sdk.findings import make_finding
 from utrex_sdk.fixedwidth import codec as codec_module
 from utrex_sdk.fixedwidth.codec import Codec
 from utrex_sdk.fixedwidth.reader import parse_lines
-from utrex_sdk.fixedwidth.writer import _GROUP_KEY, _ORDER, WriteReport
+from utrex_sdk.fixedwidth.writer import WriteReport
 from utrex_sdk.models import MODELS, code_set
+from utrex_sdk.submission import submission
 
 LAYOUT = edition_layout("2012-13")
 RECORD_TYPES = sorted(LAYOUT.records)
@@ -209,10 +210,10 @@ def test_a_miss_runs_the_compiled_function_once_whatever_the_entry_point(sample_
     assert calls["parse"] == 3  # once per call: `parse`, `parse_lines`, `parse`
     unwritable = school.model_copy(update={"school_number": 10**12})  # not text: a miss
     assert codec.serialize(unwritable).line is None
-    [(_, written, findings)] = codec.serialize_many([(unwritable, None)])
+    [(_, written, findings, _)] = codec.serialize_many([(unwritable, None, None)])
     assert written is None and findings
     assert calls["serialize"] == 3  # the clean record, then once per entry point
-    [(_, written, findings)] = codec.serialize_many([(school, "given\r\n")])
+    [(_, written, findings, _)] = codec.serialize_many([(school, "given\r\n", None)])
     assert (written, findings) == ("given\r\n", ())  # a line given is not serialized again
     assert calls["serialize"] == 3
 
@@ -262,8 +263,7 @@ def reference_assemble(records):
         elif rt == "ES":
             body.append(((1, "", 0, reference_k(record.student_number)), line, record))
         else:
-            block, rank, fields = _ORDER[rt]
-            group = _GROUP_KEY.get(rt, "student_number")
+            _, block, rank, group, fields = submission().placements[rt]
             key = (0, reference_k(record.school_number), block,
                    reference_k(getattr(record, group)) if group else "", rank,
                    *(reference_k(getattr(record, f)) for f in fields))

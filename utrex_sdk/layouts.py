@@ -22,6 +22,7 @@ Kind = Literal["literal", "text", "code", "number", "decimal", "date", "mmdd", "
 
 EDITIONS: dict[str, str] = {"2012-13": "2012_13.toml"}
 DEFAULT_EDITION = "2012-13"
+SUBMISSION_TABLE = "submission"  # the file's structure, not a record (`utrex_sdk.submission`)
 
 
 class FieldLayout(BaseModel):
@@ -120,7 +121,7 @@ def parse_layout_toml(text: str) -> EditionLayout:
     records = {
         rt: RecordLayout(record_type=rt, section=body["section"], fields=body["fields"])
         for rt, body in data.items()
-        if isinstance(body, dict)
+        if isinstance(body, dict) and rt != SUBMISSION_TABLE
     }
     return EditionLayout(edition=data["edition"], source=data["source"], records=records)
 
@@ -128,13 +129,17 @@ def parse_layout_toml(text: str) -> EditionLayout:
 @cache
 def edition_layout(edition: str = DEFAULT_EDITION) -> EditionLayout:
     """The layouts of a named edition (``"2012-13"``)."""
+    return parse_layout_toml(layout_text(edition))
+
+
+def layout_text(edition: str) -> str:
+    """The text of a named edition's layout file."""
     if edition not in EDITIONS:
         raise UtrexError(
             f"unknown edition {edition!r}; known editions: {', '.join(sorted(EDITIONS))}"
         )
-    text = (
+    return (
         resources.files("utrex_sdk")
         .joinpath("spec").joinpath("layouts").joinpath(EDITIONS[edition])
         .read_text(encoding="utf-8")
     )
-    return parse_layout_toml(text)

@@ -23,6 +23,7 @@ from typing import Any
 from .atomic import atomic_write
 from .errors import UtrexError
 from .findings import Finding
+from .spreadsheet_safety import neutralise
 
 
 class ReportFormat(StrEnum):
@@ -50,16 +51,6 @@ STATE_KEYS = {
 }
 FIRST_COLUMNS = ["ErrorCode", "SeverityCode", "ErrorMessage", "ExtendedDescription"]
 LAST_COLUMNS = ["RecordType", "LineNumber", "FieldName", "FieldValue", "Rule", "Source"]
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value: Any) -> Any:
-    """A cell value that a spreadsheet will show as text, never run as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
 def _row(finding: Finding, status: str | None) -> dict[str, Any]:
     row: dict[str, Any] = {
         "ErrorCode": finding.error_id, "SeverityCode": str(finding.level),

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from functools import cache
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from ..catalogue import catalogue
 from ..findings import Finding, make_finding
@@ -26,6 +26,8 @@ from ..models import MODELS, UtrexRecord
 from .columns import InvalidValue, columns
 from .compiled import compile_parser, compile_serializer
 from .lines import ParsedLine, screened, split_lines
+
+T = TypeVar("T")  # a caller's tag, passed through `Codec.serialize_many`
 
 CRLF = "\r\n"
 
@@ -258,26 +260,28 @@ class Codec:
     def _no_layout(self, record: UtrexRecord) -> Finding:
         return make_finding("fmt.no-layout", record=record.record_type, edition=self.edition)
 
-    def serialize_many(self, items: Iterable[tuple[UtrexRecord, str | None]]
-                       ) -> Iterator[tuple[UtrexRecord, str | None, Sequence[Finding]]]:
-        """`serialize` for a whole submission: ``(record, line or None, findings)`` per item.
+    def serialize_many(self, items: Iterable[tuple[UtrexRecord, str | None, T]]
+                       ) -> Iterator[tuple[UtrexRecord, str | None, Sequence[Finding], T]]:
+        """`serialize` for a whole submission: ``(record, line or None, findings, tag)`` per
+        item.
 
         ``items`` are records, each with the line `serialize` gave it when the caller has
         serialized it already (`utrex convert` does, to reject the row of a record it cannot
-        write), else None; a line given is passed on as it is."""
+        write), else None, and a tag of the caller's (where the record came from), passed on
+        as it is, like a line given."""
         fast = {rt: c._fast_serialize for rt, c in self.records.items()}
         general = {rt: c._serialize_general for rt, c in self.records.items()}
-        for record, line in items:
+        for record, line, tag in items:
             if line is None:
                 rt = record.record_type
                 if rt not in fast:
-                    yield record, None, [self._no_layout(record)]
+                    yield record, None, [self._no_layout(record)], tag
                     continue
                 if (line := fast[rt](record.__dict__)) is None:
                     line, findings = general[rt](record)
-                    yield record, line, findings
+                    yield record, line, findings, tag
                     continue
-            yield record, line, ()
+            yield record, line, (), tag
 
 
 def codec_for(edition: str = DEFAULT_EDITION) -> Codec:

@@ -18,14 +18,21 @@ present — it is reported once, by the reader, not again here.
 
 from __future__ import annotations
 
+from ..catalogue import catalogue
 from ..findings import Finding, make_finding
 from ..fixedwidth.reader import ParsedLine
+from ..submission import submission
 
-# Record types that belong to the school of the SC record before them: every type with a
-# School Number except SC itself (ES, the exit-status update, has none).
-SCHOOL_RECORDS = frozenset({"S1", "S2", "S3", "S4", "AC", "AM", "I1", "I2"})
-# The record types a line can be, by its first three characters (2012-13 and 2020-21).
-_KNOWN = frozenset({"DI", "SC", "ES", "ST", "TA", "TC", "TG"}) | SCHOOL_RECORDS
+# The structure these checks hold a file to, from the layout data's [submission] table: the
+# first record (DI), the school record (SC) and the record types that belong to the school of the
+# SC record before them.
+_STRUCTURE = submission()
+FIRST, SCHOOL = _STRUCTURE.first.type, _STRUCTURE.school.type
+SCHOOL_RECORDS = _STRUCTURE.school_records
+_SCHOOL_KEY = _STRUCTURE.school.key  # the School Number, which says whose a record is
+# The record types a line can be, by its first three characters: every type of the field
+# catalogue (2012-13 and 2020-21; the 2020-21 staff records ST, TA, TC, TG belong to no school).
+_KNOWN = frozenset(catalogue().records)
 
 
 class FileOrder:
@@ -44,22 +51,22 @@ class FileOrder:
             return []
         if self.first is None:
             self.first = (item.line, rt)
-        if rt == "DI":
+        if rt == FIRST:
             if self.district_seen:
                 return []  # more than one DI record: the spec's own rule (DI, "only one")
             self.district_seen = True
-            if self.first[1] != "DI":
-                return [make_finding("order.district-not-first", record="DI", line=item.line,
+            if self.first[1] != FIRST:
+                return [make_finding("order.district-not-first", record=FIRST, line=item.line,
                                      at=item.line, source=self.source, first=self.first[1],
                                      first_line=self.first[0])]
             return []
-        if rt == "SC":
-            number = item.record.school_number if item.record is not None else None
+        if rt == SCHOOL:
+            number = item.record.__dict__.get(_SCHOOL_KEY) if item.record is not None else None
             self.school = (item.line, number)
             return []
         if rt not in SCHOOL_RECORDS or item.record is None:
             return []
-        number = item.record.__dict__.get("school_number")
+        number = item.record.__dict__.get(_SCHOOL_KEY)
         if self.school is None:
             return [make_finding("order.no-school", **self._where(item, number))]
         sc_line, current = self.school
@@ -70,10 +77,10 @@ class FileOrder:
 
     def _where(self, item: ParsedLine, number: str | None) -> dict[str, object]:
         return {"record": item.record_type, "line": item.line, "source": self.source,
-                "field": "school_number", "value": number}
+                "field": _SCHOOL_KEY, "value": number}
 
     def finish(self) -> list[Finding]:
         """Findings about the file as a whole, once every line has been seen."""
         if self.district_seen:
             return []
-        return [make_finding("order.no-district", record="DI", source=self.source)]
+        return [make_finding("order.no-district", record=FIRST, source=self.source)]
