@@ -41,6 +41,12 @@ def ids_in_source() -> dict[str, set[str]]:
                 if (isinstance(node, ast.Constant) and isinstance(node.value, str)
                         and TOOL_ID.fullmatch(node.value) and node.value not in NOT_IDS):
                     found.setdefault(node.value, set()).add(str(path.relative_to(ROOT)))
+    # the submission's structure names the ids of what the writer leaves out, as data
+    for path in (ROOT / "utrex_sdk" / "spec" / "layouts").glob("*.toml"):
+        left_out = tomllib.loads(path.read_text(encoding="utf-8")).get("submission", {}).get(
+            "left_out", {})
+        for value in left_out.values():
+            found.setdefault(value, set()).add(str(path.relative_to(ROOT)))
     return found
 
 

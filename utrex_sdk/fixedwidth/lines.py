@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from functools import partial
 from dataclasses import dataclass, field
-
+from functools import partial
 from typing import BinaryIO
 
 from ..errors import UnusableInputError
