@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from .context import Context
 from .reference import TABLES
 from .registry import IMPLEMENTED
-from .rulebook import RuleSpec, all_rules
+from .rulebook import RuleSpec
 
 CONTEXT_NEEDS = {
     "school_year": "the school year (give --school-year or a DI record)",
@@ -81,7 +81,3 @@ def status(rule: RuleSpec, generic_ok: bool) -> str:
     if any(n in TABLES for n in rule.needs):
         return "needs-reference-data"
     return "implemented"
-
-
-def rules_in_order() -> list[RuleSpec]:
-    return list(all_rules().values())

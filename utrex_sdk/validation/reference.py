@@ -81,9 +81,6 @@ class Reference:
     def has(self, table: str) -> bool:
         return (self.folder / TABLES[table].filename).is_file()
 
-    def missing(self, tables: tuple[str, ...]) -> list[str]:
-        return [t for t in tables if not self.has(t)]
-
     def rows(self, table: str) -> dict[Any, dict[str, str]]:
         """The table's rows keyed by its key column(s) (a tuple when there are several)."""
         return self._tables[table] if table in self._tables else self._load(table)

@@ -34,9 +34,6 @@ UTECH_TEACHERS = frozenset({"218965", "218966", "218967", "218968", "218972", "2
 UTECH = "11"  # core code positions 7-8: a CTE UTech course
 CONCURRENT = "13"  # core code positions 7-8: a concurrent enrollment course
 
-WHERE = {"where_taught_district": "Where Taught District",
-         "where_taught_school": "Where Taught School"}
-
 
 def kind(core_code: str | None) -> str | None:
     """Positions 7-8 of a core code ('11' CTE UTech, '13' concurrent enrollment)."""
