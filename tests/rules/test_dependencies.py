@@ -4,9 +4,9 @@ uniqueness rows. Both are data-driven, so this test is parametrized over the row
 
 from __future__ import annotations
 
-import pytest
-
 import re
+
+import pytest
 
 from utrex_sdk.validation import all_rules
 from utrex_sdk.validation.record_keys import parent_keys

@@ -22,7 +22,7 @@ IN_YEAR = dt.date(2012, 10, 1)
 
 
 def _spec(rule):
-    return catalogue().records["S1" if rule.record == "SL" else rule.record].field(rule.fields[0])
+    return catalogue().records[rule.record_type].field(rule.fields[0])
 
 
 def _valid(spec) -> Any:
@@ -118,7 +118,7 @@ def _with(records, target, values):
 def test_generic_rule_fires_and_keeps_quiet(rule_id):
     rule = all_rules()[rule_id]
     records = base()
-    record_type = "S1" if rule.record == "SL" else rule.record
+    record_type = rule.record_type
     targets = [r for r in records if r.record_type == record_type]
     assert targets, f"the base submission has no {record_type} record to test {rule_id} on"
     target = targets[0]

@@ -59,7 +59,7 @@ def why_not(rule: RuleSpec, ctx: Context, generic_ok: bool) -> str | None:
 def _layout_reason(rule: RuleSpec, ctx: Context) -> str | None:
     """Why the input cannot carry what the rule is about, if it cannot."""
     if ctx.laid_out is not None:
-        record = "S1" if rule.record == "SL" else rule.record
+        record = rule.record_type
         carried = ctx.laid_out.get(record)
         if carried is None and record != "L2":
             return (f"{record} records cannot be carried by this input: edition "
