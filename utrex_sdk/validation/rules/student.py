@@ -340,6 +340,3 @@ def completion_status_for_exit_code(r, ctx: Context):
         hits.append(_status_hit(r, "S1.399"))
     return hits
 
-
-# The other S1 rules; imported last, as they use the names above.
-from . import student_enrollments, student_programs  # noqa: E402, F401
