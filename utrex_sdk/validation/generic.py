@@ -6,7 +6,9 @@ record. The kinds are the spec's generic Error IDs: 001 present, 002 numeric, 00
 digits, 022 personal-name characters, 024 not all zeros, 030 not in the future, 031 current
 school year, 032 within the school year, 040/041/042 must match the DI / SC / S1 records,
 051/052 present/blank together with another field. Uniqueness (004) and dependencies (Dep) are
-cross-record and handled by the engine.
+cross-record and handled by the engine. Each kind's builder registers under the kind's name
+(`builds`); the arguments a kind takes are declared once, in `check_kinds.py`, and every rule row
+is held to them when the catalogue loads, so a builder never meets a row it cannot build.
 
 On typed models some of these hold by construction — an int is numeric, a date is a valid date.
 When validating a file, a value that is *not* numeric or a date never reaches the model: the
