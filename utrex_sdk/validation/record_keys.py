@@ -42,7 +42,7 @@ def _key_of(fields: tuple[str, ...]) -> KeyOf:
     if len(fields) == 1:
         (name,) = fields
         return lambda values: values.get(name)
-    return lambda values: tuple([values.get(f) for f in fields])
+    return lambda values: tuple(map(values.get, fields))
 
 
 @cache
