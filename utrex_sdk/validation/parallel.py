@@ -105,8 +105,11 @@ def _record_part(validator: Validator, items: Callable[[bool], Iterable[Item]],
         validator.second_pass(items, marks)
         send.send(("ok", (validator.result.findings, marks, validator.emitter.parent_invalid,
                           _peak_rss())))
+    except BrokenPipeError:
+        pass  # the parent stopped listening (Ctrl-C, an error): it reports, the worker is quiet
     except BaseException as err:
-        send.send(("error", f"{type(err).__name__}: {err}"))
+        with contextlib.suppress(OSError):
+            send.send(("error", f"{type(err).__name__}: {err}"))
     finally:
         send.close()
 
