@@ -10,9 +10,12 @@ import pytest
 from helpers import ROOT, load_module
 from typer.testing import CliRunner
 
+from utrex_sdk.catalogue import catalogue
 from utrex_sdk.cli import app
 from utrex_sdk.validation import all_rules, rulebook
 from utrex_sdk.validation.catalogue_view import registry_rows, render_rules_md
+from utrex_sdk.validation.reference import TABLES
+from utrex_sdk.validation.spec_lists import spec_lists, spec_table
 
 SPEC_FILE = "utrex-file-spec-2020-21.txt"
 
@@ -105,3 +108,74 @@ def test_reference_data_doc_lists_every_table():
 
 def test_scripts_are_in_the_repository():
     assert Path(ROOT / "scripts" / "extract_rules.py").is_file()
+
+
+def _spec_lines(first: int, last: int | None = None) -> str:
+    lines = SPEC_FILE.read_text(encoding="utf-8").splitlines()
+    return "\n".join(lines[first - 1:(last or first)])
+
+
+def _mentioned(value: str, text: str) -> bool:
+    """A value is on the spec's line as a word, quoted or not, or inside a range "00 - 12"."""
+    if re.search(rf"(?<![\w-]){re.escape(value)}(?!\w)", text, re.IGNORECASE):
+        return True
+    return value.isdigit() and any(int(low) <= int(value) <= int(high) and len(low) == len(value)
+                                   for low, high in re.findall(r"\b(\d+) - (\d+)\b", text))
+
+
+@pytest.mark.parametrize("name", sorted(spec_lists()))
+def test_every_spec_list_is_on_the_lines_it_cites(name):
+    listed = spec_lists()[name]
+    text = _spec_lines(listed.lines[0], listed.lines[-1])
+    assert listed.spec in text, f"{name}: {listed.spec!r} is not on lines {listed.lines}"
+    for value in listed.values:
+        assert _mentioned(value, listed.spec), f"{name}: {value!r} is not in {listed.spec!r}"
+    assert len(set(listed.values)) == len(listed.values)
+
+
+def test_the_ac_reference_table_is_the_spec_table_and_its_technical_colleges_its_lists():
+    table = spec_table("ac_reference")
+    text = _spec_lines(*table.lines)
+    assert text.startswith("AC Record Reference:")
+    for row in table.rows:
+        assert "\t".join(row[c] for c in table.columns) in text.splitlines()
+    colleges = [r for r in table.rows if r["college"].endswith("Technical College")]
+    for line, column in ((1980, "where_taught_district"), (1988, "where_taught_school"),
+                         (1994, "teacher_id"), (2158, "where_taught_district"),
+                         (2165, "where_taught_school"), (2175, "teacher_id")):
+        quoted = re.search(r"\(?'(\d+)'(?:, '\d+')+", _spec_lines(line)).group(0)
+        assert sorted(re.findall(r"'(\d+)'", quoted)) == sorted(r[column] for r in colleges)
+
+
+def test_every_reference_table_cites_a_spec_line_that_names_the_states_data():
+    words = {"leas": "REF_SCHOOL_LEA", "schools": "REF_SCHOOL_LEA", "educators": "CACTUS",
+             "core_codes": "CACTUS", "ssid": "SSID", "prior_years": "Level 2 Exceptions",
+             "cohorts": "cohort"}
+    assert set(words) == set(TABLES)
+    for name, table in TABLES.items():
+        assert table.lines
+        for line in table.lines:
+            assert words[name] in _spec_lines(line), f"{name}: line {line}"
+
+
+def test_every_records_keys_are_its_identifying_fields_as_the_spec_labels_them():
+    """`keys` in the rule data are the canonical names of the spec's "Identifying Fields", in
+    order; a label left out is one a finding does not show (see the comment in its file)."""
+    left_out = {"DI": {"SIS As Of Date time"},
+                "TA": {"Course Title", "Course Record Id", "Grading Term"}}
+
+    def norm(text):
+        return re.sub(r"[^a-z0-9]", "", text.lower())
+
+    for record, book in rulebook().items():
+        spec = catalogue().records.get(record)
+        if spec is None:  # SL and L2 are not records of a file: their hits name their keys
+            assert book.keys == ()
+            continue
+        by_label = {}
+        for f in spec.fields:
+            for label in (f.name, f.spec_name or "", f.description):
+                by_label.setdefault(norm(label), f.name)
+        shown = [lbl for lbl in book.identifying if lbl not in left_out.get(record, ())]
+        assert book.keys == tuple(by_label[norm(lbl)] for lbl in shown), record
+        assert all(norm(lbl) not in by_label for lbl in left_out.get(record, ()))

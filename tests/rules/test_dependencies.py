@@ -4,10 +4,13 @@ uniqueness rows. Both are data-driven, so this test is parametrized over the row
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from utrex_sdk.validation import all_rules
-from utrex_sdk.validation.engine import PARENTS
+from utrex_sdk.validation.record_keys import parent_keys
+from utrex_sdk.validation.rulebook import read_type
 
 from .helpers import base, run
 
@@ -16,10 +19,17 @@ UNIQUE = sorted(r.id for r in all_rules().values() if r.check == "unique")
 
 
 def _parent_of(rule):
-    import re
+    return rule.parent, parent_keys()[rule.parent]
 
-    named = re.search(r"['‘’](\w\w)['‘’]", rule.rule).group(1)
-    return PARENTS[named]
+
+@pytest.mark.parametrize("rule_id", DEPS)
+def test_the_parent_of_a_dep_row_is_the_record_its_rule_text_names(rule_id):
+    """`parent` in the rule data says what the spec's rule text says: "Matching 'DI' record (on
+    LEA Number) must be valid" depends on the DI."""
+    rule = all_rules()[rule_id]
+    named = re.findall(r"['‘’](\w\w)['‘’]", rule.rule)
+    assert named == [rule.parent]
+    assert rule.parent in parent_keys()
 
 
 def _break(record, parent_rules):
@@ -41,12 +51,12 @@ def _break(record, parent_rules):
 def test_dependency_reports_children_of_an_invalid_parent(rule_id):
     rule = all_rules()[rule_id]
     parent_type, key = _parent_of(rule)
-    child_type = "S1" if rule.record == "SL" else rule.record
+    child_type = rule.record_type
     records = base()
     children = [r for r in records if r.record_type == child_type]
     assert children, f"base() has no {child_type} record"
     child = children[-1]
-    parent_record = "S1" if parent_type == "SL" else parent_type
+    parent_record = read_type(parent_type)
     parents = [r for r in records if r.record_type == parent_record
                and key(r.__dict__) == key(child.__dict__)]
     assert parents, f"base() has no {parent_type} parent for the {child_type} record"

@@ -5,6 +5,7 @@ parametrized over every generic row of the catalogue, so a new row is tested the
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -13,7 +14,9 @@ import pytest
 from utrex_sdk.catalogue import catalogue
 from utrex_sdk.models import code_set
 from utrex_sdk.validation import all_rules
-from utrex_sdk.validation.generic import compile_check
+from utrex_sdk.validation.check_kinds import KINDS, RuleDataError
+from utrex_sdk.validation.generic import BUILDERS, compile_check
+from utrex_sdk.validation.rulebook import _load as load_record_rules
 
 from .helpers import OPTIONS, base, run
 
@@ -22,7 +25,7 @@ IN_YEAR = dt.date(2012, 10, 1)
 
 
 def _spec(rule):
-    return catalogue().records["S1" if rule.record == "SL" else rule.record].field(rule.fields[0])
+    return catalogue().records[rule.record_type].field(rule.fields[0])
 
 
 def _valid(spec) -> Any:
@@ -118,7 +121,7 @@ def _with(records, target, values):
 def test_generic_rule_fires_and_keeps_quiet(rule_id):
     rule = all_rules()[rule_id]
     records = base()
-    record_type = "S1" if rule.record == "SL" else rule.record
+    record_type = rule.record_type
     targets = [r for r in records if r.record_type == record_type]
     assert targets, f"the base submission has no {record_type} record to test {rule_id} on"
     target = targets[0]
@@ -133,3 +136,64 @@ def test_generic_rule_fires_and_keeps_quiet(rule_id):
     result = run(_with(records, target, kept), **options)
     fired = [str(f) for f in result.findings if f.rule == rule_id]
     assert not fired, f"{rule_id} ({rule.rule}) fired on {kept}: {fired}"
+
+
+ROW = """
+[record]
+type = "S1"
+identifying = []
+
+[[rules]]
+spec_line = 1
+error_id = "005"
+level = "Err"
+field = "Student Number"
+rule = "Max length = 10"
+fields = [{fields}]
+{check}
+"""
+
+BAD_ROWS = [
+    ('check = "max_length"', "missing argument(s) n"),
+    ('check = "max_length"\nargs = { n = "ten" }', "n = 'ten' is not a positive integer"),
+    ('check = "max_length"\nargs = { n = 10, m = 2 }', "unknown argument(s) m"),
+    ('check = "number_range"', "needs at least one of min, max"),
+    ('check = "number_range"\nargs = { min = "zero" }', "min = 'zero' is not a number"),
+    ('check = "pattern"', "missing argument(s) regex"),
+    ('check = "valid_value"\nargs = { values = [] }', "is not a non-empty list of strings"),
+    ('check = "present_if"', "needs a second field of S1"),
+    ('check = "present_if"\nargs = { other_field = "no_such_field" }', "needs a second field"),
+    ('check = "no_such_kind"', "unknown check kind 'no_such_kind'"),
+    ('check = "dependency"', "names its `parent`"),
+    ('check = "present"\nparent = "DI"', "names its `parent`"),
+]
+
+
+@pytest.mark.parametrize(("check", "message"), BAD_ROWS)
+def test_a_rule_row_that_does_not_fit_its_check_kind_fails_when_the_catalogue_loads(check,
+                                                                                     message):
+    """Never a rule silently left unimplemented: the load stops and names the rule."""
+    with pytest.raises(RuleDataError, match=re.escape(message)) as caught:
+        load_record_rules(ROW.format(fields='"student_number"', check=check))
+    assert "005:S1.student_number" in str(caught.value)
+
+
+def test_a_generic_check_on_a_field_the_record_does_not_have_fails_when_the_catalogue_loads():
+    with pytest.raises(RuleDataError, match="S1 has no field 'no_such_field'"):
+        load_record_rules(ROW.format(fields='"no_such_field"', check='check = "present"'))
+
+
+def test_valid_value_on_a_field_without_a_code_table_needs_its_values():
+    with pytest.raises(RuleDataError, match="has no code table; list the valid values"):
+        load_record_rules(ROW.format(fields='"last_name"', check='check = "valid_value"'))
+
+
+def test_a_row_that_fits_its_kind_loads_and_compiles():
+    book = load_record_rules(ROW.format(fields='"student_number"',
+                                            check='check = "max_length"\nargs = { n = 10 }'))
+    (rule,) = book.rules
+    assert compile_check(rule) is not None
+
+
+def test_every_generic_kind_has_a_builder_and_every_builder_a_declared_kind():
+    assert set(BUILDERS) == {k for k, kind in KINDS.items() if not kind.engine}

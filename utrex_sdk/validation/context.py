@@ -112,9 +112,6 @@ class Context:
     def sept1(self) -> dt.date | None:
         return dt.date(self.school_year - 1, 9, 1) if self.school_year else None
 
-    def july1(self) -> dt.date | None:
-        return self.year_start
-
 
 def age_on(birth: dt.date, day: dt.date) -> int:
     """Whole years of age on `day`."""

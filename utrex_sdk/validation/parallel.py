@@ -88,7 +88,7 @@ def run_split(validator: Validator, items: Callable[[bool], Iterable[Item]]
     last_worker_peak = peak
     validator.result.findings = merge((findings, worker_marks),
                                       (validator.result.findings, marks))
-    validator._parent_invalid |= invalid
+    validator.emitter.parent_invalid |= invalid
     validator._finish()
     return validator.result
 
@@ -103,10 +103,13 @@ def _record_part(validator: Validator, items: Callable[[bool], Iterable[Item]],
         validator.keep_only("record")
         marks: list[tuple[int, int]] = []
         validator.second_pass(items, marks)
-        send.send(("ok", (validator.result.findings, marks, validator._parent_invalid,
+        send.send(("ok", (validator.result.findings, marks, validator.emitter.parent_invalid,
                           _peak_rss())))
+    except BrokenPipeError:
+        pass  # the parent stopped listening (Ctrl-C, an error): it reports, the worker is quiet
     except BaseException as err:
-        send.send(("error", f"{type(err).__name__}: {err}"))
+        with contextlib.suppress(OSError):
+            send.send(("error", f"{type(err).__name__}: {err}"))
     finally:
         send.close()
 

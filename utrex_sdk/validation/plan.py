@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from .context import Context
 from .reference import TABLES
 from .registry import IMPLEMENTED
-from .rulebook import RuleSpec, all_rules
+from .rulebook import RuleSpec
 
 CONTEXT_NEEDS = {
     "school_year": "the school year (give --school-year or a DI record)",
@@ -59,7 +59,7 @@ def why_not(rule: RuleSpec, ctx: Context, generic_ok: bool) -> str | None:
 def _layout_reason(rule: RuleSpec, ctx: Context) -> str | None:
     """Why the input cannot carry what the rule is about, if it cannot."""
     if ctx.laid_out is not None:
-        record = "S1" if rule.record == "SL" else rule.record
+        record = rule.record_type
         carried = ctx.laid_out.get(record)
         if carried is None and record != "L2":
             return (f"{record} records cannot be carried by this input: edition "
@@ -81,7 +81,3 @@ def status(rule: RuleSpec, generic_ok: bool) -> str:
     if any(n in TABLES for n in rule.needs):
         return "needs-reference-data"
     return "implemented"
-
-
-def rules_in_order() -> list[RuleSpec]:
-    return list(all_rules().values())

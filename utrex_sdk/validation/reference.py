@@ -5,15 +5,17 @@ ranges, educators, core codes, the SSID system, prior years. The SDK has none of
 fetches it (no network). A user who has an export of those tables puts them in one folder,
 one CSV per table named as below, and passes `--reference DIR`; rules that need a table that is
 not there are reported as "not checked", never passed silently. `docs/reference-data.md`
-documents the files (generated from `TABLES`).
+documents the files (generated from `TABLES`, read from `spec/reference_tables.toml`).
 """
 
 from __future__ import annotations
 
 import csv
 import re
+import tomllib
 from dataclasses import dataclass
 from functools import cached_property
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -27,43 +29,23 @@ class TableSpec:
     key: tuple[str, ...]
     columns: tuple[str, ...]
     about: str
+    lines: tuple[int, ...] = ()
+    """where the 2020-21 spec names the state's table"""
 
     @property
     def filename(self) -> str:
         return f"{self.name}.csv"
 
 
-TABLES: dict[str, TableSpec] = {t.name: t for t in (
-    TableSpec("leas", "CACTUS LEAs", ("lea_number",), ("name", "active", "charter"),
-              "Active LEAs (CACTUS REF_SCHOOL_LEA). `active` Y/N (blank = Y); `charter` Y/N."),
-    TableSpec("schools", "CACTUS schools", ("school_number",),
-              ("lea_number", "name", "grade_low", "grade_high", "closed_date", "active", "cbe",
-               "school_type"),
-              "Schools with their grade range (PK, 00-12), closure date (YYYY-MM-DD or blank), "
-              "`active` Y/N, `cbe` Y/N (a Competency Based Education provider) and "
-              "`school_type` (CACTUS SCHOOL_TYPE; 5 = a dedicated Youth in Custody facility)."),
-    TableSpec("educators", "CACTUS educators", ("cactus_id",), ("last_name", "first_name"),
-              "Valid CACTUS educator IDs."),
-    TableSpec("core_codes", "CACTUS core codes", ("core_code",),
-              ("effective_date", "retire_date", "valid_for", "grade_low", "grade_high",
-               "active"),
-              "Course core codes with effective and retire dates (YYYY-MM-DD), `valid_for` "
-              "(S, B, ...) and grade range."),
-    TableSpec("ssid", "SSID system", ("statewide_student_id",),
-              ("birth_date", "gender", "active", "last_name", "first_name", "middle_name"),
-              "Statewide Student IDs as the SSID system holds them: birth date YYYY-MM-DD, "
-              "gender, `active` Y/N (blank = Y; N = merged away), names; `middle_name` is "
-              "optional (the New SSID check compares it when the column is there)."),
-    TableSpec("prior_years", "Prior years' submissions", ("statewide_student_id", "school_year"),
-              ("grade_level", "exit_code", "hs_completion_status", "special_ed", "lea_number"),
-              "What earlier years' submissions said of each student (school_year = ending "
-              "year), for the Level 2 checks that compare with history."),
-    TableSpec("cohorts", "Graduation cohorts", ("statewide_student_id",), ("cohort_year",),
-              "Each student's graduation cohort as USBE assigns it: cohort_year = the ending "
-              "school year (e.g. 2021) the student's cohort graduates in. S1.397 ('RA' only "
-              "valid if school year equals cohort year) needs it; a submission does not carry "
-              "it."),
-)}
+def _tables() -> dict[str, TableSpec]:
+    path = resources.files("utrex_sdk") / "spec" / "reference_tables.toml"
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    return {t["name"]: TableSpec(t["name"], t["title"], tuple(t["key"]), tuple(t["columns"]),
+                                 t["about"], tuple(t["lines"])) for t in data["tables"]}
+
+
+TABLES: dict[str, TableSpec] = _tables()
+"""The reference tables (`spec/reference_tables.toml`), by name."""
 
 
 def _header(name: str) -> str:
@@ -80,9 +62,6 @@ class Reference:
 
     def has(self, table: str) -> bool:
         return (self.folder / TABLES[table].filename).is_file()
-
-    def missing(self, tables: tuple[str, ...]) -> list[str]:
-        return [t for t in tables if not self.has(t)]
 
     def rows(self, table: str) -> dict[Any, dict[str, str]]:
         """The table's rows keyed by its key column(s) (a tuple when there are several)."""

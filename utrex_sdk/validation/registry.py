@@ -79,8 +79,7 @@ def rule(*rule_ids: str, unless: tuple[str, Any] | None = None
         records = {all_rules()[r].record for r in rule_ids}
         if len(records) != 1:
             raise ValueError(f"{func.__name__}: rules of several record types {records}")
-        record = records.pop()
-        record = "S1" if record == "SL" else record
+        record = all_rules()[rule_ids[0]].record_type
         SINGLE.setdefault(record, []).append(
             SingleRegistration(rule_ids, record, func, unless))
         IMPLEMENTED.update(rule_ids)

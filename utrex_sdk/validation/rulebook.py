@@ -3,8 +3,14 @@
 Each row of `utrex_sdk/spec/rules/<RECORD>.toml` is one rule row of the spec, copied verbatim
 (Error ID, level, field, rule text, message and description templates, notes, spec line) and
 curated with what the code needs: the canonical fields it is about, the generic check and its
-parameter (`check = "max_length"`, `args = { n = 10 }`), the reference tables it needs, or why it
-cannot be checked here at all (`status = "not-applicable"`, `reason = ...`).
+parameter (`check = "max_length"`, `args = { n = 10 }`, held to the kind's declared arguments
+when the catalogue loads: `check_kinds.py`), the parent record a Dep row depends on (`parent`,
+the record its rule text names), the reference tables it needs, or why it cannot be checked here
+at all (`status = "not-applicable"`, `reason = ...`). A file's `[record]` table holds the spec's
+"Identifying Fields" (`identifying`, the spec's labels) and their canonical names (`keys`: the
+fields a finding shows to identify the record), the fields that name a record of that type in
+the records that depend on it (`parent_key`), and for the Student List, which is a view rather
+than a record of the file, the record type its rules read (`reads = "S1"`).
 
 Implementations register against a rule's `id` (see `registry.py`); a rule's status is derived,
 never declared: `implemented` when a check is registered and needs only the file,
@@ -24,6 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..catalogue import catalogue
 from ..findings import Level
+from .check_kinds import check_row
 
 Status = Literal["implemented", "needs-reference-data", "not-applicable", "not-implemented"]
 
@@ -50,6 +57,7 @@ class RuleSpec(BaseModel):
     check: str | None = None
     args: dict[str, Any] = Field(default_factory=dict)
     needs: tuple[str, ...] = ()
+    parent: str | None = None
     status: Literal["not-applicable"] | None = None
     reason: str | None = None
     curation: str | None = None
@@ -58,6 +66,11 @@ class RuleSpec(BaseModel):
     def section(self) -> str:
         title = "Level 2 Exceptions" if self.record == "L2" else f"{_title(self.record)}: Errors"
         return f"utrex-file-spec-2020-21, {title} (line {self.spec_line})"
+
+    @property
+    def record_type(self) -> str:
+        """The record type whose records carry the fields this row is about."""
+        return read_type(self.record)
 
     @property
     def labels(self) -> list[str]:
@@ -72,6 +85,9 @@ class RecordRules(BaseModel):
 
     type: str
     identifying: tuple[str, ...]
+    keys: tuple[str, ...] = ()
+    parent_key: tuple[str, ...] = ()
+    reads: str | None = None
     rules: tuple[RuleSpec, ...]
 
 
@@ -120,14 +136,21 @@ _LEVELS = {"Err": "Err", "Warn": "Warn", "Warning": "Warn", "": "Err"}
 
 
 def _load(text: str) -> RecordRules:
+    """One record type's rules; a row that does not fit its check kind raises `RuleDataError`."""
     data = tomllib.loads(text)
-    record = data["record"]["type"]
+    head = data["record"]
+    record = head["type"]
     rows = data.get("rules", [])
     rules = tuple(
         RuleSpec(id=rid, record=record, **{**row, "level": _LEVELS[row.get("level", "")]})
         for rid, row in zip(_rule_ids(record, rows), rows, strict=True)
     )
-    return RecordRules(type=record, identifying=tuple(data["record"].get("identifying", ())),
+    for rule in rules:
+        check_row(rule.id, rule.check, rule.args, rule.fields, head.get("reads", record),
+                  rule.parent)
+    return RecordRules(type=record, identifying=tuple(head.get("identifying", ())),
+                       keys=tuple(head.get("keys", ())),
+                       parent_key=tuple(head.get("parent_key", ())), reads=head.get("reads"),
                        rules=rules)
 
 
@@ -140,6 +163,17 @@ def rulebook() -> dict[str, RecordRules]:
     order = [*catalogue().records, "SL", "L2"]
     books.sort(key=lambda b: (order.index(b.type) if b.type in order else len(order), b.type))
     return {b.type: b for b in books}
+
+
+@cache
+def _views() -> dict[str, str]:
+    return {book.type: book.reads for book in rulebook().values() if book.reads}
+
+
+def read_type(record: str) -> str:
+    """The record type whose records a rule row of ``record`` reads: its own, except for a view
+    of other records — the Student List (SL) is the student-level view of the S1 records."""
+    return _views().get(record, record)
 
 
 @cache

@@ -2,9 +2,10 @@
 
 from importlib import import_module
 
-MODULES = ("district", "school", "student", "student_links", "student_list", "scram",
-           "youth_in_care", "section504", "course_master", "course_membership", "incident",
-           "transcript", "level2")
+MODULES = ("district", "school", "student", "student_enrollments", "student_programs",
+           "student_links", "student_list", "scram", "youth_in_care", "section504",
+           "course_master", "course_membership", "incident", "transcript", "level2")
+"""In registration order, which is the order a record's rules run and report in."""
 
 for _name in MODULES:
     try:

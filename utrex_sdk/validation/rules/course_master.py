@@ -18,24 +18,23 @@ from typing import Any
 
 from ...errors import UnusableInputError
 from ..registry import CrossCheck, Hit, rule
+from ..spec_lists import spec_table
 
 PRE_K_CORE = "22040000001"  # AC.820: the regular education Pre-K core code '22-04-00-00-001'
 GENERIC_TEACHER = "10"  # AC.824: the generic CACTUS teacher ID
 GENERIC_SCHOOLS = frozenset({"990", "995"})  # home school, private school (Teacher 1 ID note 4)
 SOEP_SETTING = "OP"  # Instruct Setting: Statewide Online Education Program
 
-# "AC Record Reference" table (spec lines 2118-2138): the Technical Colleges, the only
+# The Technical Colleges of the "AC Record Reference" table (spec/lists.toml): the only
 # where-taught districts, schools and teacher IDs allowed for a CTE UTech course ('11' in
 # core code positions 7-8).
-UTECH_DISTRICTS = frozenset({"44", "45", "47", "48", "61", "62", "64", "65"})
-UTECH_SCHOOLS = frozenset({"044", "045", "047", "048", "061", "062", "064", "065"})
-UTECH_TEACHERS = frozenset({"218965", "218966", "218967", "218968", "218972", "218976",
-                            "218978", "229659"})
+_TECHNICAL_COLLEGES = [row for row in spec_table("ac_reference").rows
+                       if row["college"].endswith("Technical College")]
+UTECH_DISTRICTS = frozenset(row["where_taught_district"] for row in _TECHNICAL_COLLEGES)
+UTECH_SCHOOLS = frozenset(row["where_taught_school"] for row in _TECHNICAL_COLLEGES)
+UTECH_TEACHERS = frozenset(row["teacher_id"] for row in _TECHNICAL_COLLEGES)
 UTECH = "11"  # core code positions 7-8: a CTE UTech course
 CONCURRENT = "13"  # core code positions 7-8: a concurrent enrollment course
-
-WHERE = {"where_taught_district": "Where Taught District",
-         "where_taught_school": "Where Taught School"}
 
 
 def kind(core_code: str | None) -> str | None:

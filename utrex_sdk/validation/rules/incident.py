@@ -15,6 +15,7 @@ from typing import Any
 
 from ...models import UtrexRecord
 from ..context import Context
+from ..record_keys import identifying_fields
 from ..registry import CrossCheck, Hit, rule
 
 GANG_RELATED = frozenset({"Y", "N"})
@@ -31,8 +32,6 @@ INFRACTION_FIELDS = {
 
 def record_keys(record: UtrexRecord) -> dict[str, Any]:
     """The identifying fields of a record, for a hit reported at the end of the run."""
-    from ..engine import identifying_fields  # the engine imports the rules: import late
-
     values = record.__dict__
     return {k: values[k] for k in identifying_fields(record.record_type)
             if values.get(k) is not None}

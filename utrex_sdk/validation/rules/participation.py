@@ -22,11 +22,6 @@ from ...models import UtrexRecord
 from ..context import Context, age_on
 from ..registry import Hit, rule
 
-PRE_K = frozenset({"PK", "-1"})
-"""Grade Level codes meaning Pre-Kindergarten ("-1 or PK", 2012-13 Grade Level; the 2020-21
-S1.394 expression tests "GradeLevel = 'PK' or GradeLevel = '-1'")."""
-NO_SCHOOL_DAYS = frozenset({"PVT", "HSC"})
-"""S1 School Membership values of private and home-school students (no membership days)."""
 EXIT_GRACE = dt.timedelta(days=3)
 """S2.627/S3.715/S4.715 notes: "Allow ... Exit Date to be up to 3 days after S1 Exit Date"."""
 DAY = dt.timedelta(days=1)

@@ -15,9 +15,9 @@ from ...errors import UnusableInputError
 from ...models import UtrexRecord
 from ..context import Context
 from ..registry import CrossCheck, Hit, rule
+from .student_view import PRE_K
 
 LAST_DAY_MONTHS = frozenset({"05", "06", "07"})
-PRE_K = frozenset({"PK", "-1"})  # both codes of the grade table mean Pre-Kindergarten
 OUT_OF_STATE = "C"  # Resident Status C: district resident enrolled in another state
 YIC_FACILITY = "5"  # CACTUS SCHOOL_TYPE of a dedicated Youth in Custody facility
 

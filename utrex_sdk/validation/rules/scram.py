@@ -18,6 +18,8 @@ from ...models import UtrexRecord
 from ..context import Context, age_on
 from ..registry import Hit, rule
 from . import participation as p
+from .student import MEMBERSHIP_CODES
+from .student_view import PRE_K
 
 SCRAM, YIC = p.SCRAM, p.YIC
 
@@ -74,7 +76,7 @@ def required_from_age_six_or_k(record: UtrexRecord, ctx: Context) -> list[Hit]:
     if not missing:
         return []
     age, grade = _student(record, ctx)
-    if (age is not None and age >= 6) or (grade is not None and grade not in p.PRE_K):
+    if (age is not None and age >= 6) or (grade is not None and grade not in PRE_K):
         return [Hit(field=f, value="", rule=r) for f, r in missing]
     return []
 
@@ -86,7 +88,7 @@ def time_for_pre_k(record: UtrexRecord, ctx: Context) -> Hit | None:
     if record.time_code is None:
         return None
     age, grade = _student(record, ctx)
-    if grade in p.PRE_K and not (age is not None and age >= 6):
+    if grade in PRE_K and not (age is not None and age >= 6):
         return Hit(field="time_code", value=record.time_code)
     return None
 
@@ -99,8 +101,8 @@ def environment_for_age(record: UtrexRecord, ctx: Context) -> Hit | None:
     age, grade = _student(record, ctx)
     if environment is None or age is None or grade is None:
         return None
-    early = 3 <= age <= 5 if grade in p.PRE_K else age <= 4
-    school_age = age >= 6 if grade in p.PRE_K else 5 <= age <= 21
+    early = 3 <= age <= 5 if grade in PRE_K else age <= 4
+    school_age = age >= 6 if grade in PRE_K else 5 <= age <= 21
     if early and environment not in EARLY_CHILDHOOD:
         return Hit(field="environment", value=environment, rule="S2.621")
     if school_age and environment not in SCHOOL_AGE:
@@ -123,7 +125,7 @@ def _private(ctx: Context, record: UtrexRecord) -> Any:
     """The matching S1's 'PVT'/'HSC' School Membership, else None (None also without an S1)."""
     s1 = p.enrollment(ctx, record)
     value = s1.school_membership if s1 is not None else None
-    return value if value in p.NO_SCHOOL_DAYS else None
+    return value if value in MEMBERSHIP_CODES else None
 
 
 @rule("S2.614")

@@ -19,26 +19,25 @@ from typing import Any
 from ...catalogue import catalogue
 from ..context import Context, age_on, weekdays_between
 from ..registry import Hit, rule
+from ..spec_lists import spec_lists, spec_values
+from .student_view import NOT_ENROLLED, enrolled
 
-GRADES = ("PK", "00", "01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12")
+# the spec's lists: spec/lists.toml, each with the spec lines it is copied from
+GRADES = spec_lists()["grades"].values
 RANK = {g: i for i, g in enumerate(GRADES)}
+DIPLOMAS = spec_values("diplomas")
+MEMBERSHIP_CODES = spec_values("membership_codes")
+MIGRANT_LEAS = spec_values("migrant_leas")
+SAN_JUAN_ZIPS = spec_values("san_juan_zips")
+SUPP_SERV_LEAS = {"S1.370": spec_values("supp_serv_language_leas"),
+                  "S1.371": spec_values("supp_serv_math_leas")}
+
 EARLY_GRADUATE = frozenset({"11", "Q1", "Q2", "Q3", "T1", "T2", "CB"})  # Exit Code table
 QUARTER_GRADUATE = frozenset({"Q1", "Q2", "Q3", "T1", "T2"})
-DIPLOMAS = frozenset({"GA", "GR", "GQ", "G3"})
-MEMBERSHIP_CODES = frozenset({"PVT", "HSC"})
 RACES = ("race_american_indian", "race_asian", "race_black", "race_pacific_islander",
          "race_white")
-# S1.381: "'02', '03', '04', '07', '12', '13', '14', '17', '19', '20', '23', '26', '27', '33',
-# '37', '38', '39', '42'. List can change annually." (2020-21)
-MIGRANT_LEAS = frozenset({"02", "03", "04", "07", "12", "13", "14", "17", "19", "20", "23", "26",
-                          "27", "33", "37", "38", "39", "42"})
-# S1.341: "must start with '84' or equal '86033', '86044', '86503', '86053', '86535', '86514'"
-SAN_JUAN_ZIPS = frozenset({"86033", "86044", "86503", "86053", "86535", "86514"})
 UTAH_RESIDENT = frozenset({"U", "B", "C"})
 LANGUAGES = frozenset(catalogue().codes["language"].codes())
-SUPP_SERV_LEAS = {"S1.370": frozenset({"JORDAN", "SALT LAKE", "SAN JUAN", "WASATCH",
-                                       "WASHINGTON"}),
-                  "S1.371": frozenset({"CANYONS", "PROVO", "SALT LAKE", "WASATCH"})}
 DAY = dt.timedelta(days=1)
 
 
@@ -47,13 +46,12 @@ def _date(value: Any) -> dt.date | None:
 
 
 def enrollment_rule(*rule_ids: str):
-    """Register a rule that reads enrollment data. An S1 with Resident Status 'X' is a change
-    record, not an enrollment: "Except for SSID, Student Name, LEA # and School #, Exit Code and
-    Graduation Completion status, all of the other data is ignored" (Resident Status, note 4),
-    so such rules skip it."""
+    """Register a rule that reads enrollment data: it skips an S1-X record, which is not an
+    enrollment (`student_view.enrolled`); the engine tests that once per record for all such
+    rules."""
 
     def register(func):
-        rule(*rule_ids, unless=("resident_status", "X"))(func)
+        rule(*rule_ids, unless=("resident_status", NOT_ENROLLED))(func)
         return func
 
     return register
@@ -332,9 +330,9 @@ def completion_status_for_exit_code(r, ctx: Context):
     if code in QUARTER_GRADUATE and status not in DIPLOMAS | {"GM"}:
         hits.append(_status_hit(r, "S1.361"))
     under_12 = grade in ("09", "10", "11")
-    enrolled = r.resident_status != "X"  # an S1-X carries no Grade Level (enrollment_rule)
-    if enrolled and ((code == "11" and (not under_12 or status not in DIPLOMAS))
-                     or (under_12 and status in DIPLOMAS and code != "11")):
+    is_enrollment = enrolled(r)  # an S1-X carries no Grade Level (enrollment_rule)
+    if is_enrollment and ((code == "11" and (not under_12 or status not in DIPLOMAS))
+                          or (under_12 and status in DIPLOMAS and code != "11")):
         hits.append(_status_hit(r, "S1.362", ColumnData3=r.grade_level or ""))
     if code == "OG" and status not in DIPLOMAS | {"CT", "GC", "AO"}:
         hits.append(_status_hit(r, "S1.363"))
@@ -342,6 +340,3 @@ def completion_status_for_exit_code(r, ctx: Context):
         hits.append(_status_hit(r, "S1.399"))
     return hits
 
-
-# The other S1 rules; imported last, as they use the names above.
-from . import student_enrollments, student_programs  # noqa: E402, F401

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..registry import CrossCheck, Hit
+from .student_view import enrolled
 
 DAY = dt.timedelta(days=1)
 SENIOR_GRADES = frozenset({"06", "07", "08", "09", "10", "11", "12"})  # S1.383w: grades 6-12
@@ -38,7 +39,7 @@ def _hit(fact: Any, rule: str, field: str, value: Any, **data: Any) -> Hit:
 def _dated(facts: list[Any]) -> list[Any]:
     """Enrollments with a usable Entry Date and a usable or blank Exit Date, by entry, then
     line; an S1-X (Resident Status 'X') is a change record, not an enrollment."""
-    usable = [f for f in facts if f.resident_status != "X" and isinstance(f.entry_date, dt.date)
+    usable = [f for f in facts if enrolled(f) and isinstance(f.entry_date, dt.date)
               and (f.exit_date is None or isinstance(f.exit_date, dt.date))]
     return sorted(usable, key=lambda f: (f.entry_date, f.line or 0))
 
@@ -117,7 +118,7 @@ class MembershipTotals(CrossCheck):
     def finish(self) -> Iterator[Hit]:
         index = self.context.index
         for student, all_facts in index.s1.items():
-            facts = [f for f in all_facts if f.resident_status != "X"]
+            facts = [f for f in all_facts if enrolled(f)]
             if not facts:
                 continue
             total = sum(_membership(f.school_membership) for f in facts) \

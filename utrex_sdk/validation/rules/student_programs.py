@@ -26,6 +26,7 @@ from .student import (
     _grade,
     enrollment_rule,
 )
+from .student_view import enrolled
 
 ELL = frozenset({"Y", "O", "F"})
 DISTRICT_SUFFIX = re.compile(r"\s+(SCHOOL\s+)?DISTRICT$")
@@ -87,7 +88,7 @@ def first_enroll_outside_life(r, ctx: Context):
         return None
     born = _date(r.birth_date)
     entries = [f.entry_date for f in ctx.index.s1.get(r.student_number, ())
-               if isinstance(f.entry_date, dt.date) and f.resident_status != "X"]
+               if isinstance(f.entry_date, dt.date) and enrolled(f)]
     if (born and first < born) or (entries and first > min(entries)):
         return Hit(field="first_enroll_us_date", value=first)
 
@@ -246,7 +247,7 @@ def special_ed_exit_after_school_exit(r, ctx: Context):
     if after_last or (exit_date and day > exit_date):
         hits.append(Hit(field="special_ed_exit_date", value=day, rule="S1.346"))
     exits = [f.exit_date for f in ctx.index.s1.get(r.student_number, ())
-             if f.resident_status != "X"]
+             if enrolled(f)]
     latest = max(exits) if exits and all(isinstance(e, dt.date) for e in exits) else None
     if after_last or (latest and day > latest):
         hits.append(Hit(field="special_ed_exit_date", value=day, rule="S1.346w"))

@@ -25,10 +25,12 @@ from typing import Any
 from ...fixedwidth.ascii import to_ascii
 from ..context import Context
 from ..index import Index
+from ..spec_lists import spec_values
 
-PRE_K = frozenset({"PK", "-1"})
+PRE_K = spec_values("pre_k")
 """Grade Level codes for Pre-Kindergarten (2020-21 uses PK; -1 is the older code)."""
 NOT_ENROLLED = "X"
+"""The Resident Status of an S1-X record (Resident Status note 4)."""
 SELF_CONTAINED = "C"
 _SPACES = re.compile(r"\s+")
 

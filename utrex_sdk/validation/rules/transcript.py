@@ -20,6 +20,7 @@ from ...models import UtrexRecord
 from ..context import Context
 from ..registry import CrossCheck, Hit, rule
 from .incident import record_keys
+from .student_view import enrolled
 
 GRADUATED = frozenset({"GR", "G3", "GM", "GC", "GG", "GQ"})
 HIGH_SCHOOL = frozenset({"09", "10", "11", "12"})
@@ -68,7 +69,7 @@ def _grade(ctx: Context, student: str | None) -> int | None:
 
 @rule("ST.1613")
 def historical_update(r: UtrexRecord, ctx: Context) -> Hit | None:
-    if any(f.resident_status == "X" for f in _enrollments(ctx, r.student_number)):
+    if any(not enrolled(f) for f in _enrollments(ctx, r.student_number)):
         return Hit(field="student_number", value=r.student_number)
     return None
 
