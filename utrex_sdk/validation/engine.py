@@ -17,7 +17,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from ..findings import Finding, Level, make_finding
+from ..findings import Finding, make_finding
 from ..models import UtrexRecord
 from . import rules as _rules  # noqa: F401 — importing registers the rule implementations
 from .context import Context, ValidationOptions
