@@ -10,7 +10,7 @@ import sys
 import tomllib
 
 import pytest
-from conftest import ROOT
+from helpers import ROOT
 
 from utrex_sdk.findings import (
     ENTRY_POINT_GROUP,

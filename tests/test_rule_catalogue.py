@@ -110,9 +110,15 @@ def test_scripts_are_in_the_repository():
     assert Path(ROOT / "scripts" / "extract_rules.py").is_file()
 
 
-def _spec_lines(first: int, last: int | None = None) -> str:
-    lines = SPEC_FILE.read_text(encoding="utf-8").splitlines()
-    return "\n".join(lines[first - 1:(last or first)])
+@pytest.fixture
+def _spec_lines(spec_document):
+    """``_spec_lines(first, last=None)``: lines of the 2020-21 spec, numbered from 1."""
+    lines = spec_document(SPEC_FILE).read_text(encoding="utf-8").splitlines()
+
+    def cut(first: int, last: int | None = None) -> str:
+        return "\n".join(lines[first - 1:(last or first)])
+
+    return cut
 
 
 def _mentioned(value: str, text: str) -> bool:
@@ -124,7 +130,7 @@ def _mentioned(value: str, text: str) -> bool:
 
 
 @pytest.mark.parametrize("name", sorted(spec_lists()))
-def test_every_spec_list_is_on_the_lines_it_cites(name):
+def test_every_spec_list_is_on_the_lines_it_cites(name, _spec_lines):
     listed = spec_lists()[name]
     text = _spec_lines(listed.lines[0], listed.lines[-1])
     assert listed.spec in text, f"{name}: {listed.spec!r} is not on lines {listed.lines}"
@@ -133,7 +139,7 @@ def test_every_spec_list_is_on_the_lines_it_cites(name):
     assert len(set(listed.values)) == len(listed.values)
 
 
-def test_the_ac_reference_table_is_the_spec_table_and_its_technical_colleges_its_lists():
+def test_the_ac_reference_table_is_the_spec_table_and_its_technical_colleges_its_lists(_spec_lines):
     table = spec_table("ac_reference")
     text = _spec_lines(*table.lines)
     assert text.startswith("AC Record Reference:")
@@ -147,7 +153,7 @@ def test_the_ac_reference_table_is_the_spec_table_and_its_technical_colleges_its
         assert sorted(re.findall(r"'(\d+)'", quoted)) == sorted(r[column] for r in colleges)
 
 
-def test_every_reference_table_cites_a_spec_line_that_names_the_states_data():
+def test_every_reference_table_cites_a_spec_line_that_names_the_states_data(_spec_lines):
     words = {"leas": "REF_SCHOOL_LEA", "schools": "REF_SCHOOL_LEA", "educators": "CACTUS",
              "core_codes": "CACTUS", "ssid": "SSID", "prior_years": "Level 2 Exceptions",
              "cohorts": "cohort"}
@@ -158,7 +164,7 @@ def test_every_reference_table_cites_a_spec_line_that_names_the_states_data():
             assert words[name] in _spec_lines(line), f"{name}: line {line}"
 
 
-def test_every_records_keys_are_its_identifying_fields_as_the_spec_labels_them():
+def test_every_records_keys_are_its_identifying_fields_as_the_spec_labels_them(_spec_lines):
     """`keys` in the rule data are the canonical names of the spec's "Identifying Fields", in
     order; a label left out is one a finding does not show (see the comment in its file)."""
     left_out = {"DI": {"SIS As Of Date time"},

@@ -52,12 +52,8 @@ def test_a_mistake_in_the_table_fails_at_load_not_silently(change, message):
         Submission.model_validate(data)
 
 
-def test_the_table_quotes_the_spec_at_the_lines_it_cites():
-    from conftest import SPEC
-
-    spec = SPEC / "clearinghouse-update-transactions-2012-13.txt"
-    if not spec.exists():
-        pytest.skip(f"{spec} is not in this checkout")
+def test_the_table_quotes_the_spec_at_the_lines_it_cites(spec_document):
+    spec = spec_document("clearinghouse-update-transactions-2012-13.txt")
     lines = spec.read_text(encoding="utf-8").split("\n")
     assert "The District record must always be the first record in the file" in lines[67]
     assert "All student and course records that follow a school record" in lines[67]
