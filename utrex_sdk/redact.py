@@ -32,7 +32,7 @@ from functools import cache
 from typing import Any
 
 from .catalogue import catalogue
-from .findings import Finding
+from .findings import Finding, Level
 from .fixedwidth.ascii import to_ascii
 
 KEY_VARIABLE = "UTREX_REDACT_KEY"
@@ -242,6 +242,20 @@ def redact_result(result: Any, redactor: Redactor) -> None:
         result.baseline = {id(n): result.baseline[id(o)] for o, n in zip(old, new, strict=True)
                            if id(o) in result.baseline}
     result.findings = new
-    for item in result.resolved:
-        if item.get("message"):
-            item["message"] = redactor.text(item["message"])
+    # a resolved finding comes from the --baseline file: its personal values are learnt and
+    # replaced like the run's own (value, identifying keys and the message quoting them)
+    resolved = [_as_finding(item) for item in result.resolved]
+    redactor.learn_from(resolved)
+    for item, finding in zip(result.resolved, resolved, strict=True):
+        clean = redactor.finding(finding)
+        item.update(value=clean.value, keys=dict(clean.keys), message=clean.message)
+
+
+def _as_finding(item: dict[str, Any]) -> Finding:
+    """A resolved baseline item (a dict from an earlier JSON report) as a Finding to redact."""
+    keys = item.get("keys") if isinstance(item.get("keys"), dict) else {}
+    return Finding(error_id=str(item.get("error_id") or ""), level=Level.ERROR,
+                   message=str(item.get("message") or ""), record=item.get("record"),
+                   field=item.get("field"),
+                   value=None if item.get("value") is None else str(item.get("value")),
+                   keys={str(k): str(v) for k, v in keys.items()})

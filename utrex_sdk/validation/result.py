@@ -102,9 +102,12 @@ class ValidationResult:
         try:
             previous = json.loads(read_limited(Path(path), BASELINE_LIMIT, "a baseline report"))
             old = previous["findings"]
-        except (OSError, ValueError, KeyError, TypeError) as err:
+            if not isinstance(old, list) or not all(isinstance(i, dict) for i in old):
+                raise TypeError("findings is not a list of objects")
+        except (OSError, ValueError, KeyError, TypeError, RecursionError) as err:
+            reason = getattr(err, "strerror", None) or type(err).__name__
             raise UnusableInputError(
-                f"baseline {path}: not a JSON report written by `utrex validate` ({err})"
+                f"baseline {path}: not a JSON report written by `utrex validate` ({reason})"
             ) from None
         old_keys = Counter(match_key(item) for item in old)
         self.baseline = {}
@@ -121,13 +124,13 @@ class ValidationResult:
             if resolved_keys[key] > 0:
                 resolved_keys[key] -= 1
                 self.resolved.append({k: item.get(k) for k in
-                                      ("error_id", "level", "record", "field", "keys",
-                                       "message")})
+                                      ("error_id", "level", "record", "field", "value",
+                                       "keys", "message")})
 
 
 # Identifying keys only: values such as membership and attendance change every day and would
 # make every finding look new.
 def match_key(item: dict[str, Any]) -> tuple:
-    keys = item.get("keys") or {}
+    keys = item.get("keys") if isinstance(item.get("keys"), dict) else {}
     return (item.get("rule") or item.get("error_id"), item.get("record"), item.get("field"),
             tuple(sorted((str(k), str(v)) for k, v in keys.items())))
