@@ -1,21 +1,18 @@
-"""Validation reports: a terminal table, JSON, CSV and an XLSX workbook like the state's.
+"""Validation reports: a terminal table, JSON, CSV, an XLSX workbook, HTML and JUnit XML.
 
-The XLSX report has a sheet per record type, as the state's Level 1 / Level 2 workbook does,
-with the state's column names where a finding has that datum (`ErrorCode`, `SeverityCode`,
-`ErrorMessage`, `ExtendedDescription`, `StudentNumber`, `LEANumber`, ...), so a district can put
-the two side by side. Every text cell written to CSV or XLSX is neutralised against spreadsheet
-formula injection: a value starting with `=`, `+`, `-`, `@`, a tab or a carriage return gets a
-leading apostrophe (OWASP's CSV-injection advice), because SIS values end up in these reports
-and the reports are opened in Excel. Files are written atomically.
+`ReportFormat` is the one list of formats (every command's ``--format``); `check_destination`
+the one check of where a report may go; `write_report` the one dispatch. The formats themselves
+live beside this module: `report_tables` (CSV and XLSX, with a fixed column set and the state's
+column names, so a district can put them beside the state's Level 1 / Level 2 workbook),
+`html_report` (one self-contained page), `report_junit` (CI servers) and `report_schema` (the
+JSON report's published schema). Every text cell written to CSV or XLSX is neutralised against
+spreadsheet formula injection (`spreadsheet_safety`). Files are written atomically.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-from collections import defaultdict
-from collections.abc import Iterable
+import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -25,6 +22,9 @@ from .errors import UtrexError
 from .findings import Finding
 from .spreadsheet_safety import neutralise
 
+__all__ = ["FORMATS", "ReportFormat", "check_destination", "neutralise", "print_table",
+           "write_report"]
+
 
 class ReportFormat(StrEnum):
     """The formats a report is written in: the ``--format`` of `validate` and `convert`."""
@@ -33,112 +33,27 @@ class ReportFormat(StrEnum):
     json = "json"
     csv = "csv"
     xlsx = "xlsx"
+    html = "html"
+    junit = "junit"
 
 
 FORMATS = tuple(f.value for f in ReportFormat)
-_TO_A_FILE = "|".join(f for f in FORMATS if f != ReportFormat.table)  # "json|csv|xlsx"
-
-# canonical key -> the state's report column
-STATE_KEYS = {
-    "lea_number": "LEANumber", "school_number": "SchoolNumber",
-    "student_number": "StudentNumber", "statewide_student_id": "StatewideStudentID",
-    "entry_date": "EntryDate", "incident_id": "IncidentID", "course_section": "CourseSection",
-    "period": "Period", "teacher1_id": "Teacher1ID", "scram_entry_date": "ScramEntryDate",
-    "yic_entry_date": "YICEntryDate", "section_504_entry_date": "Section504EntryDate",
-    "school_year": "SchoolYear", "sis_as_of": "SISAsOfDate",
-    "course_record_id": "CourseRecordID", "course_title": "CourseTitle",
-    "grading_term": "GradingTerm",
-}
-FIRST_COLUMNS = ["ErrorCode", "SeverityCode", "ErrorMessage", "ExtendedDescription"]
-LAST_COLUMNS = ["RecordType", "LineNumber", "FieldName", "FieldValue", "Rule", "Source"]
-def _row(finding: Finding, status: str | None) -> dict[str, Any]:
-    row: dict[str, Any] = {
-        "ErrorCode": finding.error_id, "SeverityCode": str(finding.level),
-        "ErrorMessage": finding.message, "ExtendedDescription": finding.description or "",
-    }
-    for key, value in finding.keys.items():
-        row[STATE_KEYS.get(key, key)] = value
-    row.update({"RecordType": finding.record or "", "LineNumber": finding.line,
-                "FieldName": finding.field or "", "FieldValue": finding.value or "",
-                "Rule": finding.rule or "", "Source": finding.source or ""})
-    if status is not None:
-        row["Baseline"] = status
-    return row
-
-
-def _columns(rows: Iterable[dict[str, Any]]) -> list[str]:
-    keys: list[str] = []
-    for row in rows:
-        keys.extend(k for k in row if k not in keys)
-    middle = [k for k in keys if k not in FIRST_COLUMNS and k not in LAST_COLUMNS
-              and k != "Baseline"]
-    tail = [k for k in LAST_COLUMNS if k in keys] + (["Baseline"] if "Baseline" in keys else [])
-    return FIRST_COLUMNS + sorted(middle, key=_key_order) + tail
-
-
-def _key_order(column: str) -> tuple[int, str]:
-    order = list(STATE_KEYS.values())
-    return (order.index(column) if column in order else len(order), column)
-
-
-def rows(result: Any) -> list[dict[str, Any]]:
-    return [_row(f, result.status_of(f)) for f in result.findings]
+_TO_A_FILE = "|".join(f for f in FORMATS if f != ReportFormat.table)  # "json|csv|xlsx|..."
+_NEEDS_A_FILE = (ReportFormat.xlsx, ReportFormat.html)  # binary, or too large for a terminal
 
 
 def render_json(result: Any) -> str:
     return json.dumps(result.to_dict(), indent=2, sort_keys=False, default=str) + "\n"
 
 
-def render_csv(result: Any) -> str:
-    table = rows(result)
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=_columns(table), lineterminator="\r\n")
-    writer.writeheader()
-    for row in table:
-        writer.writerow({k: neutralise(v) for k, v in row.items()})
-    if result.stopped:
-        writer.writerow({"ErrorCode": "REPORT-INCOMPLETE", "ErrorMessage": result.stopped})
-    return buffer.getvalue()
+def explain_finding(finding: Finding) -> str | None:
+    """The rule text behind a finding (`utrex explain`), for the HTML report; None if unknown."""
+    from .explain import explain
 
-
-def write_xlsx(result: Any, path: Path) -> None:
-    """One sheet per record type, a Summary sheet first and a Not checked sheet last."""
-    from openpyxl import Workbook
-
-    book = Workbook()
-    summary = book.active
-    summary.title = "Summary"
-    info = result.summary()
-    summary.append(["Source", neutralise(info.get("source") or "")])
-    summary.append(["Complete", "yes" if result.stopped is None else "NO"])
-    if result.stopped:
-        summary.append(["Stopped early", neutralise(result.stopped)])
-    summary.append(["Err findings", result.errors])
-    summary.append(["Warn findings", result.warnings])
-    summary.append(["Rules not checked", len(result.not_checked)])
-    for key, value in result.extra.items():
-        summary.append([key, neutralise(json.dumps(value, default=str))])
-    summary.append([])
-    summary.append(["ErrorCode", "SeverityCode", "Count"])
-    for item in info["by_error_id"]:
-        summary.append([neutralise(item["error_id"]), item["level"], item["count"]])
-    by_record: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in rows(result):
-        by_record[row["RecordType"] or "File"].append(row)
-    for record, record_rows in by_record.items():
-        sheet = book.create_sheet(title=record[:31])
-        columns = _columns(record_rows)
-        sheet.append(columns)
-        for row in record_rows:
-            sheet.append([neutralise(row.get(c, "")) for c in columns])
-        sheet.freeze_panes = "A2"
-    skipped = book.create_sheet(title="Not checked")
-    skipped.append(["ErrorCode", "Rule", "RecordType", "Reason"])
-    for item in result.not_checked:
-        skipped.append([neutralise(item.error_id), item.rule, item.record,
-                        neutralise(item.reason)])
-    with atomic_write(path) as handle:
-        book.save(handle)
+    try:
+        return explain(finding.rule or finding.error_id)
+    except UtrexError:
+        return None
 
 
 def check_destination(fmt: str, path: Path | None, *, option: str = "--output") -> None:
@@ -148,31 +63,55 @@ def check_destination(fmt: str, path: Path | None, *, option: str = "--output") 
     file option, named in the message (`validate --output`, `convert --report`)."""
     if fmt not in FORMATS:
         raise UtrexError(f"unknown report format {fmt!r}; one of {', '.join(FORMATS)}")
-    if fmt == ReportFormat.xlsx and path is None:
-        raise UtrexError(f"--format xlsx needs {option} PATH")
+    if fmt in _NEEDS_A_FILE and path is None:
+        raise UtrexError(f"--format {fmt} needs {option} PATH")
     if fmt == ReportFormat.table and path is not None:
         raise UtrexError(f"the table format prints to the terminal; use --format {_TO_A_FILE} "
                          f"with {option}")
 
 
 def write_report(result: Any, fmt: str, path: Path | None, *, extra: dict[str, Any] | None = None,
-                 console: Any = None, option: str = "--output") -> None:
+                 console: Any = None, option: str = "--output",
+                 rules: Any = None, rejected: Any = ()) -> None:
     """Write `result` as `fmt` to `path` (atomically), or to the console/stdout when None.
 
     ``option`` names the caller's file option in the message when `fmt` cannot go to `path`
-    (`check_destination`)."""
+    (`check_destination`); ``rules`` (rule id, Error ID, record type) of the registry, for the
+    JUnit report's test cases; ``rejected`` a conversion's rejected rows, for the workbook."""
     if extra:
         result.extra.update(extra)
     check_destination(fmt, path, option=option)
-    if fmt == ReportFormat.xlsx:
-        write_xlsx(result, Path(path))
-        return
     if fmt == ReportFormat.table:
         print_table(result, console, option=option)
         return
-    text = render_json(result) if fmt == "json" else render_csv(result)
+    if fmt == ReportFormat.xlsx:
+        from .report_tables import write_xlsx
+
+        write_xlsx(result, Path(path), rejected=rejected)
+        return
+    if fmt == ReportFormat.html:
+        from .html_report import write_html
+
+        write_html(result, Path(path), explain=explain_finding)
+        return
+    if fmt == ReportFormat.junit:
+        from .report_junit import write_junit
+
+        document = write_junit(result, None if path is None else Path(path), rules or ())
+        if path is None:
+            sys.stdout.buffer.write(document)
+        return
+    if fmt == ReportFormat.json:
+        text = render_json(result)
+    else:
+        import io
+
+        from .report_tables import write_csv
+
+        buffer = io.StringIO()
+        write_csv(result, buffer)
+        text = buffer.getvalue()
     if path is None:
-        import sys
         sys.stdout.write(text)
     else:
         with atomic_write(Path(path)) as handle:
