@@ -16,6 +16,7 @@ from importlib import resources
 from ..catalogue import FieldSpec, catalogue
 from .paths import Step, parse_path, plain
 
+NO_XPATH = "the 2020-21 spec gives it no SIF XPath"
 UT_EXTENSIONS = "SIF_ExtendedElements/SIF_ExtendedElement[@Name='UTExtensions']"
 
 
@@ -28,6 +29,8 @@ class Default:
     source: str | None
     value: str | None
     reason: str
+    within: tuple[Step, ...] = ()
+    refid: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +87,8 @@ class RecordSif:
     record: str
     objects: tuple[str, ...]
     fields: tuple[FieldMap, ...]
-    not_carried: tuple[str, ...]
+    not_carried: dict[str, str]
+    """field -> why SIF does not carry it"""
     group: tuple[Step, ...] = ()
     group_refs: dict[str, tuple[tuple[Step, ...], str]] = field(default_factory=dict)
     program_type: str | None = None
@@ -113,6 +117,15 @@ def _crosswalks(data: dict) -> dict[str, Crosswalk]:
     return walks
 
 
+def _default(d: dict) -> Default:
+    path = parse_path(d["path"])
+    within = parse_path(d["within"]) if "within" in d else path[:-1]
+    if path[:len(within)] != within:
+        raise ValueError(f"spec/sif: default {d['path']!r}: 'within' is not a prefix of it")
+    return Default(path, d["path"], d.get("from"), d.get("value"), d["reason"], within,
+                   tuple(d.get("refid", ())))
+
+
 def _refs(table: dict[str, str]) -> dict[str, tuple[tuple[Step, ...], str]]:
     return {text: (parse_path(text), target) for text, target in table.items()}
 
@@ -138,9 +151,7 @@ def sif_spec() -> SifSpec:
         objects[name] = ObjectSpec(
             name=name, key=tuple(body["key"]), refs=_refs(body.get("refs", {})),
             order={p: i for i, p in enumerate(body["order"])},
-            defaults=tuple(Default(parse_path(d["path"]), d["path"], d.get("from"),
-                                   d.get("value"), d["reason"])
-                           for d in body.get("defaults", [])),
+            defaults=tuple(_default(d) for d in body.get("defaults", [])),
             source=body["source"])
     by_record: dict[str, list[FieldMap]] = {}
     for row in _read("fields.toml")["fields"]:
@@ -165,7 +176,9 @@ def sif_spec() -> SifSpec:
         body = objects_data["records"].get(rt)
         maps = tuple(by_record.get(rt, ()))
         mapped = {m.field for m in maps if m.carried}
-        not_carried = tuple(f.name for f in rec.fields if f.name not in mapped)
+        reasons = {m.field: m.reason for m in maps if not m.carried}
+        not_carried = {f.name: reasons.get(f.name) or NO_XPATH
+                       for f in rec.fields if f.name not in mapped}
         if body is None:
             records[rt] = RecordSif(rt, (), (), not_carried)
             continue

@@ -1,0 +1,470 @@
+"""Canonical records -> one SIF 2.x document, streamed with ``lxml.etree.xmlfile``.
+
+The SIF writer is a second serializer of the same canonical records as the fixed-width codec,
+driven by the mapping data (`spec.sif_spec`). Every record given is written or accounted for:
+a record type or value SIF cannot carry, a reference to an object the document will not hold
+(a school with no SC record, a section with no AC record), a value that conflicts with the
+shared object it belongs to — each is a finding. Mandatory SIF content with no UTREx source
+gets its documented default, reported once per run per element (a Warn with the count).
+
+The container (see docs/sif.md) is ``<utrex:SIFObjects>`` in the SDK's own namespace, holding
+the objects, one per line, each declaring the SIF 2.x namespace: every object element is
+exactly what the XSD's global declaration of that object describes, and a SIF agent can serve
+it as is. The collection facts the spec keeps outside any object (DI School Year, Which
+Month, SIS As-Of: "Use manifest SchoolYear property") ride on the container's attributes.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from lxml import etree
+
+from ..atomic import atomic_write
+from ..catalogue import catalogue
+from ..findings import Finding, make_finding
+from ..models import UtrexRecord
+from . import findings as _findings  # noqa: F401 - registers the sif.* finding types
+from .graph import groups, handled, sort_key
+from .paths import SIF_NS, Step, ensure, plain, qname, sort_children
+from .refids import refid
+from .spec import FieldMap, ObjectSpec, RecordSif, SifSpec, sif_spec
+from .values import to_text
+
+CONTAINER_NS = "urn:utrex-sdk:sif-objects:1"
+CONTAINER = "{%s}SIFObjects" % CONTAINER_NS
+COLLECTION_ATTRIBUTES = {"school_year": "SchoolYear", "which_month": "WhichMonth",
+                         "sis_as_of": "SISAsOf"}
+"""DI fields with no XPath that the container carries (attribute names are the SDK's)."""
+
+
+@dataclass
+class SifWriteReport:
+    """What a SIF write did: records written and not written per type, objects per type,
+    and every finding."""
+
+    path: Path | None = None
+    written: Counter[str] = field(default_factory=Counter)
+    not_written: Counter[str] = field(default_factory=Counter)
+    objects: Counter[str] = field(default_factory=Counter)
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.is_error]
+
+
+class _Run:
+    """One write: the spec, the report, the default counts and the DI's collection facts."""
+
+    def __init__(self, spec: SifSpec) -> None:
+        self.spec = spec
+        self.report = SifWriteReport()
+        self.defaults: Counter[tuple[str, str, str, str]] = Counter()
+        self.school_year: int | None = None
+        self.collection: dict[str, str] = {}
+        self.schools: set[tuple[Any, Any]] = set()
+        self.sections: set[tuple[Any, ...]] = set()
+        self.leas: set[Any] = set()
+
+    def find(self, error_id: str, **params: Any) -> None:
+        self.report.findings.append(make_finding(error_id, **params))
+
+    # --- filling an object from a record ------------------------------------------------
+
+    def fill(self, elem: etree._Element, rs: RecordSif, values: dict[str, Any], obj: str,
+             instance: int | None = None, shared: bool = False) -> None:
+        for fm in rs.fields:
+            if fm.object != obj:
+                continue
+            value = values.get(fm.field)
+            text = self._text(fm, value, values)
+            if text is None:
+                continue
+            if fm.presence is not None:
+                ensure(elem, fm.path, instance)
+                continue
+            target, attr = ensure(elem, fm.path, instance)
+            held = target.get(attr) if attr else (target.text if len(target) == 0 else None)
+            if shared and held is not None and held != text:
+                self.find("sif.conflict", record=rs.record, field=fm.field, value=value,
+                          object=obj, key="/".join(str(values.get(k)) for k in
+                                                   self.spec.objects[obj].key), held=held,
+                          keys=_keys(values))
+                continue
+            if attr:
+                target.set(attr, text)
+            else:
+                target.text = text
+
+    def _text(self, fm: FieldMap, value: Any, values: dict[str, Any]) -> str | None:
+        """The element text of a field's value, None when nothing is written (a finding
+        says so when a value is lost)."""
+        if fm.presence is not None:
+            if value is None:
+                return None
+            if value == fm.presence:
+                return ""
+            self.find("sif.bad-value", record=fm.record, field=fm.field, value=value,
+                      problem=f"SIF records only {fm.presence!r} here", keys=_keys(values))
+            return None
+        if fm.crosswalk is not None:
+            if value is None and not fm.crosswalk.to_sif.get(""):
+                return None
+            sif = fm.crosswalk.sif(value)
+            if sif is None:
+                self.find("sif.bad-value", record=fm.record, field=fm.field, value=value,
+                          problem=f"no SIF code for it in crosswalk {fm.crosswalk.name!r}",
+                          keys=_keys(values))
+                return None
+            back = fm.crosswalk.utah(sif)
+            if value is not None and back != value:
+                self.find("sif.recoded", record=fm.record, field=fm.field, value=value, sif=sif,
+                          back=back, keys=_keys(values))
+            return sif
+        if value is None:
+            return None
+        try:
+            return to_text(fm.spec, value, self.school_year)
+        except ValueError as err:
+            self.find("sif.bad-value", record=fm.record, field=fm.field, value=value,
+                      problem=str(err), keys=_keys(values))
+            return None
+
+    def new(self, obj: str, values: dict[str, Any]) -> etree._Element:
+        """An object element with its RefId and its references, from the record's keys."""
+        spec = self.spec.objects[obj]
+        elem = etree.Element(qname(obj), nsmap={None: SIF_NS})
+        elem.set("RefId", refid(obj, (values.get(k) for k in spec.key)))
+        for text, (steps, target) in spec.refs.items():
+            if target == "LEAInfo" and values.get("lea_number") not in self.leas:
+                continue  # no DI record: SchoolInfo's LEAInfoRefId is optional
+            self.set_ref(elem, steps, target, values)
+        return elem
+
+    def set_ref(self, elem, steps: tuple[Step, ...], target: str, values: dict[str, Any],
+                instance: int | None = None) -> None:
+        ref = refid(target, (values.get(k) for k in self.spec.objects[target].key))
+        node, attr = ensure(elem, steps, instance)
+        if attr:
+            node.set(attr, ref)
+        else:
+            node.text = ref
+
+    def finish(self, elem: etree._Element, obj: str, values: dict[str, Any],
+               extra: dict[str, Any] | None = None) -> etree._Element:
+        spec = self.spec.objects[obj]
+        self._defaults(elem, spec, {**values, **(extra or {})})
+        sort_children(elem, spec.order)
+        self.report.objects[obj] += 1
+        return elem
+
+    def _defaults(self, elem: etree._Element, spec: ObjectSpec, values: dict[str, Any]) -> None:
+        for default in spec.defaults:
+            rest = default.path[len(default.within):]
+            for base in _all(elem, default.within):
+                found, attr = _find_plain(base, rest)
+                if found is not None and (attr is None or found.get(attr) is not None):
+                    continue
+                if default.refid:
+                    target, *fields = default.refid
+                    text = refid(target, (values.get(f) for f in fields))
+                else:
+                    text = self._default_text(default.source, default.value, values)
+                if text is None:
+                    continue
+                node, attr = ensure(base, rest)
+                if attr:
+                    node.set(attr, text)
+                else:
+                    node.text = text
+                shown = text if default.source is None and not default.refid else (
+                    f"<{default.source or 'RefId'}>")
+                self.defaults[(spec.name, default.text, shown, default.reason)] += 1
+
+    def _default_text(self, source: str | None, value: str | None, values: dict[str, Any]
+                      ) -> str | None:
+        if source is None:
+            return value
+        if source == "school_year":
+            return None if self.school_year is None else str(self.school_year)
+        got = values.get(source)
+        if got is None:
+            return value
+        if source in self._specs_by_name:
+            return to_text(self._specs_by_name[source], got, self.school_year)
+        return str(got)
+
+    _specs_by_name = {f.name: f for rec in catalogue().records.values() for f in rec.fields}
+
+
+def _all(elem: etree._Element, steps: tuple[Step, ...]) -> list[etree._Element]:
+    """Every element a path names, all instances of each step (predicates ignored)."""
+    found = [elem]
+    for step in steps:
+        found = [c for e in found for c in e.iterchildren(qname(step.name))]
+    return found
+
+
+def _find_plain(elem: etree._Element, steps: tuple[Step, ...]
+                ) -> tuple[etree._Element | None, str | None]:
+    """The first element of a path (predicates ignored) and its attribute name, if any."""
+    for step in steps:
+        if step.is_attribute:
+            return elem, step.name[1:]
+        elem = elem.find(qname(step.name))
+        if elem is None:
+            return None, None
+    return elem, None
+
+
+def _keys(values: dict[str, Any]) -> dict[str, str]:
+    return {k: str(values[k]) for k in ("lea_number", "school_number", "student_number")
+            if values.get(k) is not None}
+
+
+# --- the document ----------------------------------------------------------------------------
+
+
+def _collect(records: Iterable[UtrexRecord], run: _Run) -> list:
+    """Records as sortable entries; what SIF cannot carry is reported here."""
+    entries = []
+    spec = run.spec
+    names = {rt: tuple(rec.spec.fields[i].name for i in range(len(rec.spec.fields)))
+             for rt, rec in ((rt, _model(rt)) for rt in spec.records)}
+    for record in records:
+        rt = record.record_type
+        rs = spec.records[rt]
+        values = record.__dict__
+        if not rs.objects or not handled(rt):
+            run.report.not_written[rt] += 1
+            run.find("sif.record-not-carried", record=rt, keys=_keys(values),
+                     reason="no SIF object in this SDK holds it yet" if rs.fields or rt != "ES"
+                     else "the 2020-21 spec maps none of its fields to SIF")
+            continue
+        for name, reason in rs.not_carried.items():
+            value = values.get(name)
+            if value is not None and not (rt == "DI" and name in COLLECTION_ATTRIBUTES):
+                run.find("sif.not-carried", record=rt, field=name, value=value,
+                         keys=_keys(values), reason=reason)
+        if rt == "DI":
+            run.leas.add(values.get("lea_number"))
+            if run.school_year is None and values.get("school_year") is not None:
+                run.school_year = values["school_year"]
+                for name, attr in COLLECTION_ATTRIBUTES.items():
+                    if values.get(name) is not None:
+                        run.collection[attr] = to_text(
+                            run._specs_by_name[name], values[name], None)
+        elif rt == "SC":
+            run.schools.add((values.get("lea_number"), values.get("school_number")))
+        elif rt == "AC":
+            run.sections.add(_section_key(values))
+        entries.append((sort_key(rt, values), rt, tuple(values[n] for n in names[rt])))
+    return entries, names
+
+
+def _model(rt: str):
+    from ..models import model_for
+
+    return model_for(rt)
+
+
+def _section_key(values: dict[str, Any]) -> tuple[Any, ...]:
+    return tuple(values.get(k) for k in ("lea_number", "school_number", "course_section", "period"))
+
+
+def _objects(entries, names, run: _Run) -> Iterable[etree._Element]:
+    """The document's objects, in order (see graph.py)."""
+    spec = run.spec
+    for section, members in groups(entries):
+        recs = [(rt, dict(zip(names[rt], values, strict=True))) for rt, values in members]
+        if section == 0:
+            yield from _district(recs, run)
+        elif section == 1:
+            yield from _school(recs, run)
+        elif section == 2:
+            yield from _student(recs, run, spec)
+        else:
+            yield from _incident(recs, run, spec)
+
+
+def _district(recs, run: _Run):
+    rt, values = recs[0]
+    if run.report.written["DI"]:
+        run.report.not_written["DI"] += 1
+        run.find("fmt.extra-district", record="DI", value=values.get("lea_number"))
+        return
+    elem = run.new("LEAInfo", values)
+    run.fill(elem, run.spec.records["DI"], values, "LEAInfo")
+    run.report.written["DI"] += 1
+    yield run.finish(elem, "LEAInfo", values)
+
+
+def _school(recs, run: _Run):
+    spec = run.spec
+    scs = [v for rt, v in recs if rt == "SC"]
+    if not scs:
+        for rt, values in recs:
+            _no_school(rt, values, run)
+        return
+    values = scs[0]
+    for extra in scs[1:]:
+        run.report.not_written["SC"] += 1
+        run.find("fmt.duplicate-school", record="SC", value=extra.get("school_number"))
+    rs = spec.records["SC"]
+    for obj in ("SchoolInfo", "CalendarSummary"):
+        elem = run.new(obj, values)
+        run.fill(elem, rs, values, obj)
+        yield run.finish(elem, obj, values)
+    run.report.written["SC"] += 1
+    courses: dict[Any, list[dict[str, Any]]] = {}
+    for rt, v in recs:
+        if rt == "AC":
+            courses.setdefault(v.get("course_section"), []).append(v)
+    ac = spec.records["AC"]
+    for rows in courses.values():
+        course = run.new("SchoolCourseInfo", rows[0])
+        for i, v in enumerate(rows):
+            run.fill(course, ac, v, "SchoolCourseInfo", shared=i > 0)
+        yield run.finish(course, "SchoolCourseInfo", rows[0])
+        for v in rows:
+            elem = run.new("SectionInfo", v)
+            run.fill(elem, ac, v, "SectionInfo")
+            run.report.written["AC"] += 1
+            yield run.finish(elem, "SectionInfo", v)
+
+
+def _no_school(rt: str, values: dict[str, Any], run: _Run) -> None:
+    run.report.not_written[rt] += 1
+    run.find("sif.no-school", record=rt, field="school_number", value=values.get("school_number"),
+             keys=_keys(values))
+
+
+def _student(recs, run: _Run, spec: SifSpec):
+    placed = []
+    for rt, values in recs:
+        if (values.get("lea_number"), values.get("school_number")) not in run.schools:
+            _no_school(rt, values, run)
+        elif rt == "AM" and _section_key(values) not in run.sections:
+            run.report.not_written[rt] += 1
+            run.find("sif.no-section", record=rt, field="course_section",
+                     value=values.get("course_section"), school=values.get("school_number"),
+                     period=values.get("period"), keys=_keys(values))
+        else:
+            placed.append((rt, values))
+    if not placed:
+        return
+    first = placed[0][1]
+    person = run.new("StudentPersonal", first)
+    s1 = spec.records["S1"]
+    seen = False
+    for rt, values in placed:
+        if rt == "S1":
+            run.fill(person, s1, values, "StudentPersonal", shared=seen)
+            seen = True
+    yield run.finish(person, "StudentPersonal", first)
+    for rt, values in placed:
+        rs = spec.records[rt]
+        own = rs.objects[0]
+        elem = run.new(own, values)
+        run.fill(elem, rs, values, own)
+        extra = {"program_type": rs.program_type} if rs.program_type else None
+        if rt in ("S2", "S3", "S4"):
+            extra = {**(extra or {}), "entry_date": values.get(_entry(rt))}
+        run.report.written[rt] += 1
+        yield run.finish(elem, own, values, extra)
+        if rt == "S1" and _has_any(rs, values, "StudentAttendanceSummary"):
+            summary = run.new("StudentAttendanceSummary", values)
+            run.fill(summary, rs, values, "StudentAttendanceSummary")
+            yield run.finish(summary, "StudentAttendanceSummary", values)
+
+
+def _entry(rt: str) -> str:
+    from .graph import ENTRY_DATE
+
+    return ENTRY_DATE[rt]
+
+
+def _has_any(rs: RecordSif, values: dict[str, Any], obj: str) -> bool:
+    return any(values.get(fm.field) is not None for fm in rs.fields if fm.object == obj)
+
+
+def _incident(recs, run: _Run, spec: SifSpec):
+    first = recs[0][1]
+    if (first.get("lea_number"), first.get("school_number")) not in run.schools:
+        for rt, values in recs:
+            _no_school(rt, values, run)
+        return
+    participants = [v for rt, v in recs if rt == "I2"]
+    incidents = [v for rt, v in recs if rt == "I1"]
+    if not participants:
+        for values in incidents:
+            run.report.not_written["I1"] += 1
+            run.find("sif.no-participant", record="I1", value=values.get("incident_id"),
+                     keys=_keys(values))
+        return
+    head = incidents[0] if incidents else participants[0]
+    elem = run.new("DisciplineIncident", head)
+    i1, i2 = spec.records["I1"], spec.records["I2"]
+    for i, values in enumerate(incidents):
+        if i:
+            run.report.not_written["I1"] += 1
+            run.find("sif.conflict", record="I1", field="incident_id",
+                     value=values.get("incident_id"), object="DisciplineIncident",
+                     key=str(values.get("incident_id")), held="an earlier I1 record",
+                     keys=_keys(values))
+            continue
+        run.fill(elem, i1, values, "DisciplineIncident")
+        run.report.written["I1"] += 1
+    for n, values in enumerate(participants):
+        for steps, target in i2.group_refs.values():
+            run.set_ref(elem, steps, target, values, instance=n)
+        run.fill(elem, i2, values, "DisciplineIncident", instance=n)
+        run.report.written["I2"] += 1
+    yield run.finish(elem, "DisciplineIncident", head)
+
+
+def _write(records: Iterable[UtrexRecord], out: BinaryIO, spec: SifSpec) -> SifWriteReport:
+    run = _Run(spec)
+    entries, names = _collect(records, run)
+    with etree.xmlfile(out, encoding="utf-8") as xf:
+        xf.write_declaration()
+        attrs = dict(sorted(run.collection.items()))
+        with xf.element(CONTAINER, attrs, nsmap={"utrex": CONTAINER_NS}):
+            xf.write("\n")
+            for elem in _objects(entries, names, run):
+                xf.write(elem)
+                xf.write("\n")
+    for (obj, element, value, reason), count in sorted(run.defaults.items()):
+        run.find("sif.default", object=obj, element=element, default=value, count=count,
+                 reason=reason)
+    return run.report
+
+
+def write_sif(records: Iterable[UtrexRecord], path: str | os.PathLike[str]) -> SifWriteReport:
+    """Write ``records`` as one SIF document to ``path``, atomically (like `write_file`).
+
+    Records and values SIF cannot carry are reported in ``SifWriteReport.findings``; so is
+    each SIF default used (once per element).
+    """
+    with atomic_write(path) as out:
+        report = _write(records, out, sif_spec())
+    report.path = Path(path)
+    return report
+
+
+def sif_bytes(records: Iterable[UtrexRecord]) -> tuple[bytes, SifWriteReport]:
+    """The SIF document of ``records`` in memory (tests, small inputs)."""
+    import io
+
+    out = io.BytesIO()
+    report = _write(records, out, sif_spec())
+    return out.getvalue(), report
+
+
+__all__ = ["CONTAINER", "CONTAINER_NS", "SifWriteReport", "plain", "sif_bytes", "write_sif"]
