@@ -221,5 +221,5 @@ def _flatten(elem, key: str, path: str, predicates: dict[str, Step], out: dict[s
         if child_key not in seen:  # a repeated element the mapping does not select: the first
             seen.add(child_key)
             _flatten(child, child_key, child_path, predicates, out)
-    if not has_children and key:
-        out[key] = elem.text or ""
+    if key:  # an element with children is present, with no text of its own
+        out[key] = "" if has_children else (elem.text or "")

@@ -30,7 +30,7 @@ from ..catalogue import catalogue
 from ..findings import Finding, make_finding
 from ..models import UtrexRecord
 from . import findings as _findings  # noqa: F401 - registers the sif.* finding types
-from .graph import groups, handled, sort_key
+from .graph import ENTRY_DATE, groups, handled, sort_key
 from .paths import SIF_NS, Step, ensure, plain, qname, sort_children
 from .refids import refid
 from .spec import FieldMap, ObjectSpec, RecordSif, SifSpec, sif_spec
@@ -371,23 +371,20 @@ def _student(recs, run: _Run, spec: SifSpec):
     for rt, values in placed:
         rs = spec.records[rt]
         own = rs.objects[0]
+        extra = None
+        if rs.program_type:
+            extra = {"program_type": rs.program_type, "record_type": rt,
+                     "entry_date": values.get(ENTRY_DATE[rt]),
+                     "order_key": "|".join(sort_key(rt, values))}
+            values = {**values, **extra}
         elem = run.new(own, values)
         run.fill(elem, rs, values, own)
-        extra = {"program_type": rs.program_type} if rs.program_type else None
-        if rt in ("S2", "S3", "S4"):
-            extra = {**(extra or {}), "entry_date": values.get(_entry(rt))}
         run.report.written[rt] += 1
         yield run.finish(elem, own, values, extra)
         if rt == "S1" and _has_any(rs, values, "StudentAttendanceSummary"):
             summary = run.new("StudentAttendanceSummary", values)
             run.fill(summary, rs, values, "StudentAttendanceSummary")
             yield run.finish(summary, "StudentAttendanceSummary", values)
-
-
-def _entry(rt: str) -> str:
-    from .graph import ENTRY_DATE
-
-    return ENTRY_DATE[rt]
 
 
 def _has_any(rs: RecordSif, values: dict[str, Any], obj: str) -> bool:
