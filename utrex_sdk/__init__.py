@@ -6,7 +6,9 @@ The public API:
 - one line: ``parse(line)`` and ``serialize(record)`` (``utrex_sdk.fixedwidth.codec``);
 - whole files: ``read_file(path)`` streams ``ParsedLine`` items; ``write_file(records, path)``
   assembles a submission in a deterministic order and writes it atomically;
-- layouts and the field catalogue as data: ``edition_layout("2012-13")``, ``catalogue()``.
+- layouts and the field catalogue as data: ``edition_layout("2012-13")``, ``catalogue()``;
+- SIF 2.x objects: ``write_sif(records, path)``; ``read_file`` reads a SIF document too
+  (detected by content, ``utrex_sdk.sif.is_sif``).
 """
 
 from .catalogue import catalogue
@@ -40,4 +42,14 @@ __all__ = [
     "read_file",
     "serialize",
     "write_file",
+    "write_sif",
 ]
+
+
+def __getattr__(name: str):
+    """``write_sif`` is imported on first use: lxml loads only for SIF work."""
+    if name == "write_sif":
+        from .sif.writer import write_sif
+
+        return write_sif
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

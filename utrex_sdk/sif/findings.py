@@ -35,10 +35,21 @@ SIF_FINDINGS = (
     FindingType("sif.no-participant", E, "Incident with no participant",
                 "{record} incident {value!r} not written: SIF requires at least one Offender "
                 "and the incident has no I2 record"),
+    FindingType("sif.no-school-year", E, "No School Year",
+                "no DI record with a School Year: the objects' mandatory @SchoolYear is left "
+                "out, so they do not validate"),
+    FindingType("sif.missing-mandatory", E, "Mandatory SIF content with no value",
+                "{object} {element} is mandatory and neither the record nor a default gives "
+                "it a value: the object does not validate"),
     FindingType("sif.bad-value", E, "Value SIF cannot hold",
                 "{record} {field} = {value!r} is not written: {problem}"),
     # reading
-    FindingType("sif.malformed", E, "Malformed XML", "the document is not well-formed XML: {problem}"),
+    FindingType("sif.malformed", E, "Malformed XML",
+                "the document is not well-formed XML: {problem}"),
+    FindingType("sif.bad-collection", E, "Collection attribute unreadable",
+                "the container's {attribute} = {value!r} is not read: {problem}"),
+    FindingType("sif.schema", E, "Object not valid against the schema",
+                "{value} {refid}: {problem}"),
     FindingType("sif.unknown-object", W, "Object the SDK does not read",
                 "{value} object skipped: it holds no UTREx record"),
     FindingType("sif.duplicate-refid", E, "RefId repeated",

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from itertools import pairwise
 from typing import NamedTuple
 
 from lxml import etree
@@ -173,7 +174,7 @@ def sort_children(elem: etree._Element, order: dict[str, int], prefix: str = "")
         return
     paths = [prefix + etree.QName(c).localname for c in children]
     ranks = [order.get(p, len(order)) for p in paths]
-    if any(a > b for a, b in zip(ranks, ranks[1:], strict=False)):
+    if any(a > b for a, b in pairwise(ranks)):
         elem[:] = [c for _, c in sorted(zip(ranks, children, strict=True), key=lambda t: t[0])]
         paths = [prefix + etree.QName(c).localname for c in elem]
     for child, path in zip(elem, paths, strict=True):

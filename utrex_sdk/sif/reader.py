@@ -269,17 +269,21 @@ def _instances(values: dict[str, str], group: tuple[Step, ...]) -> int:
     return len(numbers)
 
 
-def _collection(root: etree._Element, reader: _Reader) -> None:
+def _collection(root: etree._Element, reader: _Reader) -> Iterator[ParsedLine]:
+    """The DI facts the container carries (School Year, Which Month, SIS As-Of)."""
     from ..catalogue import catalogue
 
     di = catalogue().records["DI"]
     for name, attr in COLLECTION_ATTRIBUTES.items():
         text = root.get(attr)
-        if text is not None:
-            try:
-                reader.collection[name] = from_text(di.field(name), text)
-            except ValueError:
-                pass
+        if text is None:
+            continue
+        try:
+            reader.collection[name] = from_text(di.field(name), text)
+        except ValueError as err:
+            line = root.sourceline or 0
+            yield ParsedLine(line, attr, None, [reader.finding(
+                "sif.bad-collection", line, attribute=attr, value=text, problem=str(err))])
 
 
 def parse_sif(handle: BinaryIO, source: str | None = None) -> Iterator[ParsedLine]:
@@ -297,7 +301,7 @@ def parse_sif(handle: BinaryIO, source: str | None = None) -> Iterator[ParsedLin
                 if depth == 1:
                     root = elem
                     if elem.tag == CONTAINER:
-                        _collection(elem, reader)
+                        yield from _collection(elem, reader)
                 continue
             depth -= 1
             contained = root.tag == CONTAINER

@@ -69,6 +69,11 @@ class FieldMap:
     reason: str | None = None
     note: str | None = None
 
+    @property
+    def extension(self) -> bool:
+        """In UTExtensions (Utah's own element), not a SIF-typed element."""
+        return plain(self.path).startswith(EXTENSION)
+
 
 @dataclass(frozen=True, slots=True)
 class ObjectSpec:
@@ -140,6 +145,24 @@ def _check_order(obj: ObjectSpec, path: tuple[Step, ...], where: str) -> None:
             raise ValueError(f"spec/sif: {where}: {prefix!r} is not in objects.{obj.name}.order")
 
 
+EXTENSION = "SIF_ExtendedElements/SIF_ExtendedElement/"
+
+
+def _extension_order(objects: dict[str, ObjectSpec], by_record: dict[str, list[FieldMap]],
+                     records: dict[str, dict]) -> None:
+    """Extension elements are ordered as the mapping rows list them (the spec's field order,
+    which the extensions schema follows too): appended to each object's order."""
+    paths = [(fm.object, fm.path) for maps in by_record.values() for fm in maps if fm.carried]
+    for body in records.values():
+        paths += [(body["objects"][0], parse_path(p)) for p in body.get("group_refs", {})]
+    for obj, steps in paths:
+        order = objects[obj].order
+        for depth in range(1, len(steps) + 1):
+            prefix = plain(steps[:depth])
+            if prefix.startswith(EXTENSION) and prefix not in order:
+                order[prefix] = len(order)
+
+
 @cache
 def sif_spec() -> SifSpec:
     """The SIF mapping shipped with the SDK."""
@@ -171,6 +194,7 @@ def sif_spec() -> SifSpec:
                 raise ValueError(f"spec/sif: {where}: unknown object {fm.object!r}")
             _check_order(objects[fm.object], fm.path, where)
         by_record.setdefault(rt, []).append(fm)
+    _extension_order(objects, by_record, objects_data["records"])
     records: dict[str, RecordSif] = {}
     for rt, rec in cat.records.items():
         body = objects_data["records"].get(rt)

@@ -28,7 +28,7 @@ from lxml import etree
 from ..atomic import atomic_write
 from ..catalogue import catalogue
 from ..findings import Finding, make_finding
-from ..models import UtrexRecord
+from ..models import UtrexRecord, model_for
 from . import findings as _findings  # noqa: F401 - registers the sif.* finding types
 from .graph import ENTRY_DATE, groups, handled, sort_key
 from .paths import SIF_NS, Step, ensure, plain, qname, sort_children
@@ -37,7 +37,7 @@ from .spec import FieldMap, ObjectSpec, RecordSif, SifSpec, sif_spec
 from .values import to_text
 
 CONTAINER_NS = "urn:utrex-sdk:sif-objects:1"
-CONTAINER = "{%s}SIFObjects" % CONTAINER_NS
+CONTAINER = "{" + CONTAINER_NS + "}SIFObjects"
 COLLECTION_ATTRIBUTES = {"school_year": "SchoolYear", "which_month": "WhichMonth",
                          "sis_as_of": "SISAsOf"}
 """DI fields with no XPath that the container carries (attribute names are the SDK's)."""
@@ -59,6 +59,11 @@ class SifWriteReport:
         return [f for f in self.findings if f.is_error]
 
 
+_NUMBERS = ("integer", "decimal")
+_FIELD_SPECS = {f.name: f for rec in catalogue().records.values() for f in rec.fields}
+"""Field name -> its spec, for a default taken from a field (names mean the same everywhere)."""
+
+
 class _Run:
     """One write: the spec, the report, the default counts and the DI's collection facts."""
 
@@ -67,6 +72,8 @@ class _Run:
         self.report = SifWriteReport()
         self.defaults: Counter[tuple[str, str, str, str]] = Counter()
         self.school_year: int | None = None
+        self.as_of: Any = None
+        self.missing_year = False
         self.collection: dict[str, str] = {}
         self.schools: set[tuple[Any, Any]] = set()
         self.sections: set[tuple[Any, ...]] = set()
@@ -129,6 +136,11 @@ class _Run:
             return sif
         if value is None:
             return None
+        if value.__class__ is str and fm.spec.type in _NUMBERS and not fm.extension:
+            self.find("sif.bad-value", record=fm.record, field=fm.field, value=value,
+                      problem="the SIF element holds a number, not the special value",
+                      keys=_keys(values))
+            return None
         try:
             return to_text(fm.spec, value, self.school_year)
         except ValueError as err:
@@ -141,7 +153,7 @@ class _Run:
         spec = self.spec.objects[obj]
         elem = etree.Element(qname(obj), nsmap={None: SIF_NS})
         elem.set("RefId", refid(obj, (values.get(k) for k in spec.key)))
-        for text, (steps, target) in spec.refs.items():
+        for steps, target in spec.refs.values():
             if target == "LEAInfo" and values.get("lea_number") not in self.leas:
                 continue  # no DI record: SchoolInfo's LEAInfoRefId is optional
             self.set_ref(elem, steps, target, values)
@@ -165,6 +177,7 @@ class _Run:
         return elem
 
     def _defaults(self, elem: etree._Element, spec: ObjectSpec, values: dict[str, Any]) -> None:
+        unfilled: set[str] = set()
         for default in spec.defaults:
             rest = default.path[len(default.within):]
             for base in _all(elem, default.within):
@@ -177,7 +190,9 @@ class _Run:
                 else:
                     text = self._default_text(default.source, default.value, values)
                 if text is None:
+                    unfilled.add(default.text)
                     continue
+                unfilled.discard(default.text)
                 node, attr = ensure(base, rest)
                 if attr:
                     node.set(attr, text)
@@ -186,21 +201,29 @@ class _Run:
                 shown = text if default.source is None and not default.refid else (
                     f"<{default.source or 'RefId'}>")
                 self.defaults[(spec.name, default.text, shown, default.reason)] += 1
+        for element in sorted(unfilled):
+            if not (element.endswith("@SchoolYear") and self.missing_year):
+                self.find("sif.missing-mandatory", object=spec.name, element=element,
+                          keys=_keys(values))
 
     def _default_text(self, source: str | None, value: str | None, values: dict[str, Any]
                       ) -> str | None:
         if source is None:
             return value
         if source == "school_year":
-            return None if self.school_year is None else str(self.school_year)
+            if self.school_year is None:
+                self.missing_year = True
+                return None
+            return str(self.school_year)
+        if source == "sis_as_of":
+            return None if self.as_of is None else self.as_of.date().isoformat()
         got = values.get(source)
-        if got is None:
-            return value
-        if source in self._specs_by_name:
-            return to_text(self._specs_by_name[source], got, self.school_year)
-        return str(got)
+        if got is None or (got.__class__ is str and source in _FIELD_SPECS
+                           and _FIELD_SPECS[source].type in _NUMBERS):
+            return value  # blank, or a special value (PVT) where SIF needs a number
+        spec = _FIELD_SPECS.get(source)
+        return str(got) if spec is None else to_text(spec, got, self.school_year)
 
-    _specs_by_name = {f.name: f for rec in catalogue().records.values() for f in rec.fields}
 
 
 def _all(elem: etree._Element, steps: tuple[Step, ...]) -> list[etree._Element]:
@@ -235,8 +258,7 @@ def _collect(records: Iterable[UtrexRecord], run: _Run) -> list:
     """Records as sortable entries; what SIF cannot carry is reported here."""
     entries = []
     spec = run.spec
-    names = {rt: tuple(rec.spec.fields[i].name for i in range(len(rec.spec.fields)))
-             for rt, rec in ((rt, _model(rt)) for rt in spec.records)}
+    names = {rt: tuple(model_for(rt).model_fields) for rt in spec.records}
     for record in records:
         rt = record.record_type
         rs = spec.records[rt]
@@ -256,22 +278,16 @@ def _collect(records: Iterable[UtrexRecord], run: _Run) -> list:
             run.leas.add(values.get("lea_number"))
             if run.school_year is None and values.get("school_year") is not None:
                 run.school_year = values["school_year"]
+                run.as_of = values.get("sis_as_of")
                 for name, attr in COLLECTION_ATTRIBUTES.items():
                     if values.get(name) is not None:
-                        run.collection[attr] = to_text(
-                            run._specs_by_name[name], values[name], None)
+                        run.collection[attr] = to_text(_FIELD_SPECS[name], values[name], None)
         elif rt == "SC":
             run.schools.add((values.get("lea_number"), values.get("school_number")))
         elif rt == "AC":
             run.sections.add(_section_key(values))
         entries.append((sort_key(rt, values), rt, tuple(values[n] for n in names[rt])))
     return entries, names
-
-
-def _model(rt: str):
-    from ..models import model_for
-
-    return model_for(rt)
 
 
 def _section_key(values: dict[str, Any]) -> tuple[Any, ...]:
@@ -294,7 +310,7 @@ def _objects(entries, names, run: _Run) -> Iterable[etree._Element]:
 
 
 def _district(recs, run: _Run):
-    rt, values = recs[0]
+    values = recs[0][1]
     if run.report.written["DI"]:
         run.report.not_written["DI"] += 1
         run.find("fmt.extra-district", record="DI", value=values.get("lea_number"))
@@ -437,6 +453,8 @@ def _write(records: Iterable[UtrexRecord], out: BinaryIO, spec: SifSpec) -> SifW
             for elem in _objects(entries, names, run):
                 xf.write(elem)
                 xf.write("\n")
+    if run.missing_year:
+        run.find("sif.no-school-year")
     for (obj, element, value, reason), count in sorted(run.defaults.items()):
         run.find("sif.default", object=obj, element=element, default=value, count=count,
                  reason=reason)
