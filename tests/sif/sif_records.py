@@ -38,6 +38,8 @@ def value_strategy(spec):
         case "text" | "code" if spec.pattern:
             return st.from_regex(spec.pattern, fullmatch=True).filter(
                 lambda s: s.isprintable() and s == s.strip() and s)
+        case "text" if spec.name.startswith("ell_") and spec.name.endswith("_language"):
+            return st.sampled_from(catalogue().codes["language"].codes())
         case "text":
             return TEXT
         case "code":
@@ -72,6 +74,8 @@ def record(draw, rt):
         if name not in REQUIRED.get(rt, ()):
             strategy = st.none() | strategy
         values[name] = draw(strategy)
+    if rt == "S1" and values["tribal_affiliation"] is not None:
+        values["race_american_indian"] = "Y"  # SIF holds it in the American Indian race entry
     if rt == "DI":
         values.update(school_year=2013, which_month="OCT",
                       sis_as_of=dt.datetime(2012, 10, 1, 17, 30))

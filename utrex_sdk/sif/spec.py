@@ -41,8 +41,10 @@ class Crosswalk:
     case: str | None = None
 
     def sif(self, code: str | None) -> str | None:
-        if self.case:
-            return None if code is None else code.lower()
+        if self.case:  # only a code that reads back the same: the spec's are upper-case
+            if code is None or code.lower().upper() != code:
+                return None
+            return code.lower()
         return self.to_sif.get("" if code is None else code)
 
     def utah(self, code: str) -> str | None:
@@ -68,6 +70,7 @@ class FieldMap:
     carried: bool = True
     reason: str | None = None
     note: str | None = None
+    requires: str | None = None
 
     @property
     def extension(self) -> bool:
@@ -188,7 +191,7 @@ def sif_spec() -> SifSpec:
             path=parse_path(row.get("path", "")), text=row.get("path", ""),
             key=row.get("key", False), presence=row.get("presence"),
             crosswalk=walks.get(row.get("crosswalk", "")), carried=row.get("carried", True),
-            reason=row.get("reason"), note=row.get("note"))
+            reason=row.get("reason"), note=row.get("note"), requires=row.get("requires"))
         if fm.carried:
             if fm.object not in objects:
                 raise ValueError(f"spec/sif: {where}: unknown object {fm.object!r}")

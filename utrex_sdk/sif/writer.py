@@ -136,6 +136,11 @@ class _Run:
             return sif
         if value is None:
             return None
+        if fm.requires and values.get(fm.requires) is None:
+            self.find("sif.bad-value", record=fm.record, field=fm.field, value=value,
+                      problem=f"SIF holds it in the element of {fm.requires}, which is blank",
+                      keys=_keys(values))
+            return None
         if value.__class__ is str and fm.spec.type in _NUMBERS and not fm.extension:
             self.find("sif.bad-value", record=fm.record, field=fm.field, value=value,
                       problem="the SIF element holds a number, not the special value",
