@@ -30,10 +30,7 @@ TEXT = st.text(st.characters(min_codepoint=0x20, max_codepoint=0x2FF,
 
 
 def value_strategy(spec):
-    if spec.specials:
-        special = st.sampled_from(spec.specials)
-    else:
-        special = st.nothing()
+    special = st.sampled_from(spec.specials) if spec.specials else st.nothing()
     match spec.type:
         case "text" | "code" if spec.pattern:
             return st.from_regex(spec.pattern, fullmatch=True).filter(

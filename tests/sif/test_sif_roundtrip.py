@@ -104,6 +104,6 @@ def test_a_record_type_sif_does_not_carry_yet_is_a_finding():
     from utrex_sdk.models import model_for
 
     ta = model_for("TA")(student_number="1", test_name="ACT")
-    data, report = sif_bytes([ta])
+    _, report = sif_bytes([ta])
     assert report.not_written["TA"] == 1
     assert [f.error_id for f in report.findings] == ["sif.record-not-carried"]

@@ -16,7 +16,7 @@ WRITTEN_OBJECTS = {
     "StudentPersonal", "StudentSchoolEnrollment", "StudentAttendanceSummary",
     "StudentParticipation", "StudentSectionEnrollment", "DisciplineIncident",
 }
-UT = "{%s}SIF_ExtendedElement" % SIF_NS
+UT = "{" + SIF_NS + "}SIF_ExtendedElement"
 
 
 def problems(data: bytes, schema: etree.XMLSchema) -> list[str]:
@@ -65,8 +65,9 @@ def test_blank_mandatory_content_gets_defaults_that_validate(sif_schema):
         return model_for(rt)(**{k: v for k, v in KEYS.items() if k in fields}, **extra)
 
     import datetime as dt
-    records = [bare("DI", school_year=2013, sis_as_of=dt.datetime(2012, 10, 1)), bare("SC"), bare("AC"), bare("S1", entry_date=dt.date(2012, 9, 1),
-               days_attended=3), bare("S2"), bare("AM"), bare("I1"), bare("I2")]
+    records = [bare("DI", school_year=2013, sis_as_of=dt.datetime(2012, 10, 1)), bare("SC"),
+               bare("AC"), bare("S1", entry_date=dt.date(2012, 9, 1), days_attended=3),
+               bare("S2"), bare("AM"), bare("I1"), bare("I2")]
     data, report = sif_bytes(records)
     assert problems(data, sif_schema) == []
     assert {"LEAInfo", "DisciplineIncident", "StudentAttendanceSummary"} <= object_types(data)
