@@ -187,40 +187,54 @@ def sort_children(elem: etree._Element, order: dict[str, int], prefix: str = "")
 def flatten(elem: etree._Element, predicates: dict[str, Step]) -> dict[str, str]:
     """Every text and attribute under ``elem`` as ``{key: text}``, keys as `key_of` makes
     them; ``predicates`` (plain path -> the step of the mapping that selects an instance)
-    say how a repeated element's instance is named."""
+    say how a repeated element's instance is named. An element with children is present as
+    ``""``; of a repeated element no predicate selects, the first instance is kept."""
     out: dict[str, str] = {}
+    for name, value in elem.items():
+        if "}" not in name:
+            out["@" + name] = value
     _flatten(elem, "", "", predicates, out)
     return out
 
 
-def _flatten(elem, key: str, path: str, predicates: dict[str, Step], out: dict[str, str]):
-    for name, value in elem.attrib.items():
-        if "}" not in name:
-            out[f"{key}@{name}" if not key else f"{key}/@{name}"] = value
-    counts: dict[str, int] = {}
-    seen: set[str] = set()
-    has_children = False
+_LOCAL: dict[str, str] = {}
+
+
+def _flatten(elem, key: str, path: str, predicates: dict[str, Step], out: dict[str, str]
+             ) -> None:
+    counts: dict[str, int] | None = None
     for child in elem:
-        if not isinstance(child.tag, str):
+        tag = child.tag
+        if tag.__class__ is not str:  # an entity reference left unexpanded, and the like
             continue
-        has_children = True
-        name = child.tag.rpartition("}")[2]
-        child_path = f"{path}/{name}" if path else name
-        n = counts[name] = counts.get(name, 0) + 1
+        name = _LOCAL.get(tag)
+        if name is None:
+            name = _LOCAL[tag] = tag.rpartition("}")[2]
+        child_path = path + "/" + name if path else name
         step = predicates.get(child_path)
         if step is None:
             part = name
-        elif step.kind == "attr":
-            part = f"{name}[@{step.key}='{child.get(step.key)}']"
-        elif step.kind == "child":
-            part = f"{name}[{step.key}='{child.findtext(_Q + step.key)}']"
-        elif step.kind == "each":
-            part = f"{name}[#{n - 1}]"
         else:
-            part = f"{name}[{n}]"
-        child_key = f"{key}/{part}" if key else part
-        if child_key not in seen:  # a repeated element the mapping does not select: the first
-            seen.add(child_key)
+            if counts is None:
+                counts = {}
+            n = counts[name] = counts.get(name, 0) + 1
+            if step.kind == "attr":
+                part = f"{name}[@{step.key}='{child.get(step.key)}']"
+            elif step.kind == "child":
+                part = f"{name}[{step.key}='{child.findtext(_Q + step.key)}']"
+            elif step.kind == "each":
+                part = f"{name}[#{n - 1}]"
+            else:
+                part = f"{name}[{n}]"
+        child_key = key + "/" + part if key else part
+        if child_key in out:  # a repeated element the mapping does not select: the first
+            continue
+        if len(child):
+            out[child_key] = ""
             _flatten(child, child_key, child_path, predicates, out)
-    if key:  # an element with children is present, with no text of its own
-        out[key] = "" if has_children else (elem.text or "")
+        else:
+            out[child_key] = child.text or ""
+        if child.attrib:
+            for attr, value in child.items():
+                if "}" not in attr:
+                    out[child_key + "/@" + attr] = value

@@ -106,6 +106,9 @@ class _Reader:
         self.companion = {"StudentSchoolEnrollment": "StudentAttendanceSummary",
                           "SchoolInfo": "CalendarSummary"}
         self.pending: tuple[str, str, int, dict[str, str]] | None = None
+        self.plans = {rt: [(fm, fm.object, key_of(fm.path), fm.spec.type in ("text", "code")
+                            and fm.presence is None and fm.crosswalk is None)
+                           for fm in rs.fields] for rt, rs in spec.records.items()}
 
     def finding(self, error_id: str, line: int | None, **params: Any) -> Finding:
         return make_finding(error_id, line=line, source=self.source, **params)
@@ -207,22 +210,25 @@ class _Reader:
 
     def record(self, rt: str, line: int, text: str, joined: dict[str, dict[str, str]],
                instance: int | None, problems: list[Finding]) -> ParsedLine:
-        rs = self.spec.records[rt]
         values: dict[str, Any] = {}
         found = list(problems)
-        for fm in rs.fields:
-            got = self.value(fm, joined, instance, line, found)
+        for fm, obj_name, key, plain_text in self.plans[rt]:
+            obj = joined.get(obj_name)
+            if obj is None:
+                continue
+            got = obj.get(key if instance is None else key_of(fm.path, instance))
+            if plain_text:  # the common case: text as it is, an empty element is no value
+                if got:
+                    values[fm.field] = got
+                continue
+            got = self.value(fm, got, line, found)
             if got is not None:
                 values[fm.field] = got
         if rt == "DI":
             values.update(self.collection)
         return ParsedLine(line, text, self.model(rt, values, line, found), found)
 
-    def value(self, fm: FieldMap, joined, instance, line, found) -> Any:
-        obj = joined.get(fm.object)
-        if obj is None:
-            return None
-        text = obj.get(key_of(fm.path, instance))
+    def value(self, fm: FieldMap, text: str | None, line: int, found: list[Finding]) -> Any:
         if fm.presence is not None:
             return fm.presence if text is not None else None
         if text is None:
