@@ -5,7 +5,9 @@ import datetime as dt
 import re
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 from lxml import etree
+from sif_records import submission
 
 from utrex_sdk import write_sif
 from utrex_sdk.models import (
@@ -112,3 +114,28 @@ def test_write_sif_is_atomic(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["out.xml"]
     report = write_sif([DI, SC], target)
     assert report.path == target and target.read_bytes().startswith(b"<?xml")
+
+
+def same_either_way(records, monkeypatch):
+    from utrex_sdk.sif import writer
+
+    fast, fast_report = sif_bytes(records)
+    monkeypatch.setattr(writer, "COMPILED", False)
+    general, general_report = sif_bytes(records)
+    monkeypatch.setattr(writer, "COMPILED", True)
+    assert fast == general
+    assert fast_report.findings == general_report.findings
+
+
+def test_the_compiled_plans_write_what_the_general_path_writes(monkeypatch):
+    """The fast path (compiled.py) is a cache of the general one: same bytes, same findings."""
+    same_either_way(list(district_records(30, seed=4)), monkeypatch)
+    same_either_way([DI, SC, s1(last_name="SMITH", race_white="Y"), s1(
+        last_name="SMYTH", race_asian="Y", entry_date=dt.date(2012, 9, 3))], monkeypatch)
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(submission())
+def test_the_compiled_plans_agree_on_any_submission(monkeypatch, records):
+    same_either_way(records, monkeypatch)

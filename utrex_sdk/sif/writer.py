@@ -30,10 +30,11 @@ from ..catalogue import catalogue
 from ..findings import Finding, make_finding
 from ..models import UtrexRecord, model_for
 from . import findings as _findings  # noqa: F401 - registers the sif.* finding types
+from .compiled import Plan, object_refs
 from .graph import ENTRY_DATE, groups, handled, sort_key
 from .paths import SIF_NS, Step, ensure, plain, qname, sort_children
 from .refids import refid
-from .spec import FieldMap, ObjectSpec, RecordSif, SifSpec, sif_spec
+from .spec import Default, FieldMap, ObjectSpec, RecordSif, SifSpec, sif_spec
 from .values import to_text
 
 CONTAINER_NS = "urn:utrex-sdk:sif-objects:1"
@@ -41,6 +42,9 @@ CONTAINER = "{" + CONTAINER_NS + "}SIFObjects"
 COLLECTION_ATTRIBUTES = {"school_year": "SchoolYear", "which_month": "WhichMonth",
                          "sis_as_of": "SISAsOf"}
 """DI fields with no XPath that the container carries (attribute names are the SDK's)."""
+COMPILED = True
+"""Build objects with their compiled plans (compiled.py); False: the general path, which the
+tests compare with it."""
 
 
 @dataclass
@@ -78,6 +82,7 @@ class _Run:
         self.schools: set[tuple[Any, Any]] = set()
         self.sections: set[tuple[Any, ...]] = set()
         self.leas: set[Any] = set()
+        self.plans: dict[tuple[str, str], Plan] = {}
 
     def find(self, error_id: str, **params: Any) -> None:
         self.report.findings.append(make_finding(error_id, **params))
@@ -152,6 +157,69 @@ class _Run:
             self.find("sif.bad-value", record=fm.record, field=fm.field, value=value,
                       problem=str(err), keys=_keys(values))
             return None
+
+    def build(self, obj: str, rs: RecordSif, rows: list[dict[str, Any]],
+              extra: dict[str, Any] | None = None) -> etree._Element:
+        """The object ``obj`` from the record(s) of type ``rs`` that feed it (the first
+        wins where they disagree, reported): the compiled plan, or the general path."""
+        first = {**rows[0], **(extra or {})}
+        if not COMPILED:
+            elem = self.new(obj, first)
+            for i, values in enumerate(rows):
+                self.fill(elem, rs, values if i else first, obj, shared=i > 0)
+            return self.finish(elem, obj, first)
+        plan = self.plans.get((obj, rs.record))
+        if plan is None:
+            plan = self.plans[(obj, rs.record)] = Plan(self.spec, self.spec.objects[obj], rs)
+        texts = plan.texts(self._text, first)
+        present = [False] * len(plan.nodes)
+        for i, values in enumerate(rows):
+            for fm, index in plan.presence:
+                if values.get(fm.field) is not None and self._text(fm, values[fm.field],
+                                                                    values) is not None:
+                    present[index] = True
+            if i:
+                self._merge(plan, texts, plan.texts(self._text, values), obj, values)
+        refs = object_refs(self.spec, plan.obj, first)
+        if first.get("lea_number") not in self.leas:
+            refs.pop("LEAInfo", None)  # no DI record: SchoolInfo's LEAInfoRefId is optional
+        spec = plan.obj
+
+        def used(default: Default, text: str) -> None:
+            shown = text if default.source is None and not default.refid else (
+                f"<{default.source or 'RefId'}>")
+            self.defaults[(spec.name, default.text, shown, default.reason)] += 1
+
+        def unfilled(default: Default) -> None:
+            if not (default.text.endswith("@SchoolYear") and self.missing_year):
+                self.find("sif.missing-mandatory", object=spec.name, element=default.text,
+                          keys=_keys(first))
+
+        elem = plan.build(texts, present, refs, first, self._default_value, used, unfilled)
+        self.report.objects[obj] += 1
+        return elem
+
+    def _merge(self, plan: Plan, texts: list[str | None], more: list[str | None], obj: str,
+               values: dict[str, Any]) -> None:
+        """A later record's values into a shared object: new ones added, different ones
+        reported (sif.conflict) and left out."""
+        for fm, slot in plan.fields:
+            text = more[slot]
+            if text is None or texts[slot] == text:
+                continue
+            if texts[slot] is None:
+                texts[slot] = text
+                continue
+            self.find("sif.conflict", record=fm.record, field=fm.field,
+                      value=values.get(fm.field), object=obj,
+                      key="/".join(str(values.get(k)) for k in plan.obj.key),
+                      held=texts[slot], keys=_keys(values))
+
+    def _default_value(self, default: Default, values: dict[str, Any]) -> str | None:
+        if default.refid:
+            target, *fields = default.refid
+            return refid(target, (values.get(f) for f in fields))
+        return self._default_text(default.source, default.value, values)
 
     def new(self, obj: str, values: dict[str, Any]) -> etree._Element:
         """An object element with its RefId and its references, from the record's keys."""
@@ -320,10 +388,8 @@ def _district(recs, run: _Run):
         run.report.not_written["DI"] += 1
         run.find("fmt.extra-district", record="DI", value=values.get("lea_number"))
         return
-    elem = run.new("LEAInfo", values)
-    run.fill(elem, run.spec.records["DI"], values, "LEAInfo")
     run.report.written["DI"] += 1
-    yield run.finish(elem, "LEAInfo", values)
+    yield run.build("LEAInfo", run.spec.records["DI"], [values])
 
 
 def _school(recs, run: _Run):
@@ -339,9 +405,7 @@ def _school(recs, run: _Run):
         run.find("fmt.duplicate-school", record="SC", value=extra.get("school_number"))
     rs = spec.records["SC"]
     for obj in ("SchoolInfo", "CalendarSummary"):
-        elem = run.new(obj, values)
-        run.fill(elem, rs, values, obj)
-        yield run.finish(elem, obj, values)
+        yield run.build(obj, rs, [values])
     run.report.written["SC"] += 1
     courses: dict[Any, list[dict[str, Any]]] = {}
     for rt, v in recs:
@@ -349,15 +413,10 @@ def _school(recs, run: _Run):
             courses.setdefault(v.get("course_section"), []).append(v)
     ac = spec.records["AC"]
     for rows in courses.values():
-        course = run.new("SchoolCourseInfo", rows[0])
-        for i, v in enumerate(rows):
-            run.fill(course, ac, v, "SchoolCourseInfo", shared=i > 0)
-        yield run.finish(course, "SchoolCourseInfo", rows[0])
+        yield run.build("SchoolCourseInfo", ac, rows)
         for v in rows:
-            elem = run.new("SectionInfo", v)
-            run.fill(elem, ac, v, "SectionInfo")
             run.report.written["AC"] += 1
-            yield run.finish(elem, "SectionInfo", v)
+            yield run.build("SectionInfo", ac, [v])
 
 
 def _no_school(rt: str, values: dict[str, Any], run: _Run) -> None:
@@ -380,32 +439,20 @@ def _student(recs, run: _Run, spec: SifSpec):
             placed.append((rt, values))
     if not placed:
         return
-    first = placed[0][1]
-    person = run.new("StudentPersonal", first)
     s1 = spec.records["S1"]
-    seen = False
-    for rt, values in placed:
-        if rt == "S1":
-            run.fill(person, s1, values, "StudentPersonal", shared=seen)
-            seen = True
-    yield run.finish(person, "StudentPersonal", first)
+    people = [values for rt, values in placed if rt == "S1"] or [placed[0][1]]
+    yield run.build("StudentPersonal", s1, people)
     for rt, values in placed:
         rs = spec.records[rt]
         own = rs.objects[0]
-        extra = None
         if rs.program_type:
-            extra = {"program_type": rs.program_type, "record_type": rt,
-                     "entry_date": values.get(ENTRY_DATE[rt]),
-                     "order_key": "|".join(sort_key(rt, values))}
-            values = {**values, **extra}
-        elem = run.new(own, values)
-        run.fill(elem, rs, values, own)
+            values = {**values, "program_type": rs.program_type, "record_type": rt,
+                      "entry_date": values.get(ENTRY_DATE[rt]),
+                      "order_key": "|".join(sort_key(rt, values))}
         run.report.written[rt] += 1
-        yield run.finish(elem, own, values, extra)
+        yield run.build(own, rs, [values])
         if rt == "S1" and _has_any(rs, values, "StudentAttendanceSummary"):
-            summary = run.new("StudentAttendanceSummary", values)
-            run.fill(summary, rs, values, "StudentAttendanceSummary")
-            yield run.finish(summary, "StudentAttendanceSummary", values)
+            yield run.build("StudentAttendanceSummary", rs, [values])
 
 
 def _has_any(rs: RecordSif, values: dict[str, Any], obj: str) -> bool:
