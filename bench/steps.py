@@ -179,7 +179,7 @@ def warm_up(step: str) -> None:
         import pandas  # noqa: F401
     elif step in ("parse+sif", "sif-read", "sif-validate"):
         import utrex_sdk.sif
-        import utrex_sdk.validation  # noqa: F401
+        import utrex_sdk.validation
     elif step in ("validate", "convert"):
         import utrex_sdk.conversion
         import utrex_sdk.mapping

@@ -12,9 +12,9 @@ from typing import Any
 from ..errors import UnusableInputError
 from ..fixedwidth.codec import codec_for
 from ..fixedwidth.reader import read_file, split_lines
-from ..sif.detect import is_sif
 from ..layouts import DEFAULT_EDITION, edition_layout
 from ..models import UtrexRecord
+from ..sif.detect import is_sif
 from .context import ValidationOptions
 from .engine import Item, Validator
 from .index import INDEXED
