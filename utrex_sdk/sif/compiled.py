@@ -12,6 +12,7 @@ DisciplineIncident, whose participants repeat; tests check both give the same by
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -44,6 +45,14 @@ class _DefaultSlot:
     default: Default
     slot: int
     within: int | None  # node index, None: the object itself
+    key: tuple[str, str, str, str] = ("", "", "", "")  # how the run reports its use
+
+
+def default_key(obj: str, default: Default) -> tuple[str, str, str, str]:
+    """(object, element, value shown, reason): one `sif.default` finding per key and run."""
+    shown = default.value if default.source is None and not default.refid else (
+        f"<{default.source or 'RefId'}>")
+    return obj, default.text, shown or "", default.reason
 
 
 class Plan:
@@ -77,8 +86,12 @@ class Plan:
             for base in self._all(default.within):
                 within = None if base is self.root else base.index
                 slot = self._slot(rest, base)
-                self.defaults.append(_DefaultSlot(default, slot, within))
+                self.defaults.append(_DefaultSlot(default, slot, within,
+                                                  default_key(obj.name, default)))
         self._order(self.root)
+        self.node_marks = [self._ancestors(n.index) for n in self.nodes]
+        self.marks = [self.node_marks[owner] for owner in self.slot_owner]
+        self._fill: Callable[[etree._Element, list, list], None] | None = None
 
     # --- building the plan ----------------------------------------------------------------
 
@@ -156,72 +169,104 @@ class Plan:
                 texts[slot] = text_of(fm, value, values)
         return texts
 
-    def build(self, texts: list[str | None], present: list[bool], refs: dict[str, str],
+    def build(self, texts: list[str | None], present: list[int], refs: dict[str, str],
               values: dict[str, Any], default_text: Callable[[Default, dict[str, Any]],
                                                              str | None],
-              used: Callable[[Default, str], None], unfilled: Callable[[Default], None],
-              ) -> etree._Element:
-        """The object element: references and defaults applied, content only."""
-        nodes = self.nodes
-        content = [False] * len(nodes)
+              used: Counter, unfilled: Callable[[Default], None]) -> etree._Element:
+        """The object element: references and defaults applied, content only. ``present``:
+        the elements a presence field makes exist; ``used`` counts each default used."""
+        content = [False] * len(self.nodes)
         content[0] = True
-        owner = self.slot_owner
-        for index in (i for i, on in enumerate(present) if on):
-            self._mark(content, index)
+        marks = self.marks
+        for index in present:
+            for i in self.node_marks[index]:
+                content[i] = True
         for target, slot in self.refs:
             ref = refs.get(target)
             if ref is not None:
                 texts[slot] = ref
         texts[self.id_slot] = refs["self"]
         for slot, text in enumerate(texts):
-            if text is not None and not content[owner[slot]]:
-                self._mark(content, owner[slot])
+            if text is not None:
+                for i in marks[slot]:
+                    content[i] = True
         missing: dict[int, Default] = {}
         for d in self.defaults:
-            if texts[d.slot] is not None or (d.within is not None and not content[d.within]):
-                if texts[d.slot] is not None:
-                    missing.pop(d.slot, None)
+            slot = d.slot
+            if texts[slot] is not None:
+                missing.pop(slot, None)
+                continue
+            if d.within is not None and not content[d.within]:
                 continue
             text = default_text(d.default, values)
             if text is None:
-                missing[d.slot] = d.default
+                missing[slot] = d.default
                 continue
-            missing.pop(d.slot, None)
-            texts[d.slot] = text
-            used(d.default, text)
-            self._mark(content, owner[d.slot])
+            missing.pop(slot, None)
+            texts[slot] = text
+            used[d.key] += 1
+            for i in marks[slot]:
+                content[i] = True
         for default in missing.values():
             unfilled(default)
         root = etree.Element(self.root.tag, nsmap={None: SIF_NS})
-        self._fill(root, self.root, texts, content)
+        self.fill(root, texts, content)
         return root
 
-    def _mark(self, content: list[bool], index: int | None) -> None:
-        nodes = self.nodes
-        while index is not None and not content[index]:
-            content[index] = True
-            index = nodes[index].parent
+    @property
+    def fill(self) -> Callable[[etree._Element, list, list], None]:
+        """The element builder, generated once as straight-line code (see `_source`)."""
+        if self._fill is None:
+            names: dict[str, Any] = {"SE": etree.SubElement}
+            exec(compile(self._source(names), f"<sif plan {self.obj.name}>", "exec"), names)
+            self._fill = names["fill"]
+        return self._fill
 
-    def _fill(self, elem: etree._Element, node: _Node, texts: list[str | None],
-              content: list[bool]) -> None:
+    def _source(self, names: dict[str, Any]) -> str:
+        lines = ["def fill(e0, t, c):"]
+        self._emit(self.root, "e0", 1, lines, names)
+        return "\n".join(lines)
+
+    def _emit(self, node: _Node, var: str, depth: int, lines: list[str],
+              names: dict[str, Any]) -> None:
+        pad = "    " * depth
         for name, value in node.const_attrs.items():
-            elem.set(name, value)
+            lines.append(f"{pad}{var}.set({name!r}, {value!r})")
         for name, slot in node.attrs.items():
-            text = texts[slot]
-            if text is not None:
-                elem.set(name, text)
-        if node.text is not None and texts[node.text] is not None:
-            elem.text = texts[node.text]
+            lines.append(f"{pad}if t[{slot}] is not None: {var}.set({name!r}, t[{slot}])")
+        if node.text is not None:
+            lines.append(f"{pad}if t[{node.text}] is not None: {var}.text = t[{node.text}]")
         for child in node.children:
+            tag = f"T{child.index}"
+            names[tag] = child.tag
             if child.const_text is not None:
-                etree.SubElement(elem, child.tag).text = child.const_text
-            elif content[child.index]:
-                self._fill(etree.SubElement(elem, child.tag), child, texts, content)
+                lines.append(f"{pad}SE({var}, {tag}).text = {child.const_text!r}")
+                continue
+            lines.append(f"{pad}if c[{child.index}]:")
+            sub = f"e{child.index}"
+            lines.append(f"{pad}    {sub} = SE({var}, {tag})")
+            self._emit(child, sub, depth + 1, lines, names)
+
+    def _ancestors(self, index: int | None) -> tuple[int, ...]:
+        """A node and its ancestors: what a value in it makes exist."""
+        found = []
+        while index is not None:
+            found.append(index)
+            index = self.nodes[index].parent
+        return tuple(found)
 
 
-def object_refs(spec: SifSpec, obj: ObjectSpec, values: dict[str, Any]) -> dict[str, str]:
-    """The object's own RefId ("self") and the RefIds it references, from a record's keys."""
-    refs = {"self": refid(obj.name, (values.get(k) for k in obj.key))}
+def object_refs(spec: SifSpec, obj: ObjectSpec, values: dict[str, Any],
+                cache: dict[tuple[Any, ...], str]) -> dict[str, str]:
+    """The object's own RefId ("self") and the RefIds it references, from a record's keys;
+    ``cache`` keeps the RefIds of the objects many records reference (students, schools)."""
+    refs = {"self": refid(obj.name, [values.get(k) for k in obj.key])}
     for _, target in obj.refs.values():
-        refs[target] = refid(target, (values.get(k) for k in spec.objects[target].key))
+        key = (target, *[values.get(k) for k in spec.objects[target].key])
+        ref = cache.get(key)
+        if ref is None:
+            if len(cache) > 100_000:
+                cache.clear()
+            ref = cache[key] = refid(target, key[1:])
+        refs[target] = ref
     return refs

@@ -295,27 +295,29 @@ def _collection(root: etree._Element, reader: _Reader) -> Iterator[ParsedLine]:
 def parse_sif(handle: BinaryIO, source: str | None = None) -> Iterator[ParsedLine]:
     """Stream the records of a SIF document read from ``handle``."""
     reader = _Reader(source, sif_spec())
-    events = etree.iterparse(handle, events=("start", "end"), resolve_entities=False,
+    events = etree.iterparse(handle, events=("end",), resolve_entities=False,
                              no_network=True, load_dtd=False, huge_tree=False,
                              remove_comments=True, remove_pis=True)
-    depth = 0
     root = None
     try:
-        for event, elem in events:
-            if event == "start":
-                depth += 1
-                if depth == 1:
-                    root = elem
-                    if elem.tag == CONTAINER:
-                        yield from _collection(elem, reader)
+        for _, elem in events:  # ends only: the objects are the root's children
+            parent = elem.getparent()
+            if parent is None:
+                if elem.tag != CONTAINER:  # a document that is one object
+                    yield from reader.object(elem)
                 continue
-            depth -= 1
-            contained = root.tag == CONTAINER
-            if (depth == 1 and contained) or (depth == 0 and not contained):
-                yield from reader.object(elem)
-                elem.clear()
-                while depth == 1 and elem.getprevious() is not None:
-                    del root[0]
+            if parent.getparent() is not None:
+                continue
+            if root is None:
+                root = parent
+                if root.tag == CONTAINER:
+                    yield from _collection(root, reader)
+            if root.tag != CONTAINER:
+                continue
+            yield from reader.object(elem)
+            elem.clear()
+            while elem.getprevious() is not None:
+                del parent[0]
     except etree.XMLSyntaxError as err:
         yield from reader.flush()
         line = err.lineno or None

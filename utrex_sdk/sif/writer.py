@@ -30,7 +30,7 @@ from ..catalogue import catalogue
 from ..findings import Finding, make_finding
 from ..models import UtrexRecord, model_for
 from . import findings as _findings  # noqa: F401 - registers the sif.* finding types
-from .compiled import Plan, object_refs
+from .compiled import Plan, default_key, object_refs
 from .graph import ENTRY_DATE, groups, handled, sort_key
 from .paths import SIF_NS, Step, ensure, plain, qname, sort_children
 from .refids import refid
@@ -83,6 +83,7 @@ class _Run:
         self.sections: set[tuple[Any, ...]] = set()
         self.leas: set[Any] = set()
         self.plans: dict[tuple[str, str], Plan] = {}
+        self.refid_cache: dict[tuple[Any, ...], str] = {}
 
     def find(self, error_id: str, **params: Any) -> None:
         self.report.findings.append(make_finding(error_id, **params))
@@ -172,30 +173,26 @@ class _Run:
         if plan is None:
             plan = self.plans[(obj, rs.record)] = Plan(self.spec, self.spec.objects[obj], rs)
         texts = plan.texts(self._text, first)
-        present = [False] * len(plan.nodes)
+        present = []
         for i, values in enumerate(rows):
             for fm, index in plan.presence:
                 if values.get(fm.field) is not None and self._text(fm, values[fm.field],
                                                                     values) is not None:
-                    present[index] = True
+                    present.append(index)
             if i:
                 self._merge(plan, texts, plan.texts(self._text, values), obj, values)
-        refs = object_refs(self.spec, plan.obj, first)
+        refs = object_refs(self.spec, plan.obj, first, self.refid_cache)
         if first.get("lea_number") not in self.leas:
             refs.pop("LEAInfo", None)  # no DI record: SchoolInfo's LEAInfoRefId is optional
         spec = plan.obj
-
-        def used(default: Default, text: str) -> None:
-            shown = text if default.source is None and not default.refid else (
-                f"<{default.source or 'RefId'}>")
-            self.defaults[(spec.name, default.text, shown, default.reason)] += 1
 
         def unfilled(default: Default) -> None:
             if not (default.text.endswith("@SchoolYear") and self.missing_year):
                 self.find("sif.missing-mandatory", object=spec.name, element=default.text,
                           keys=_keys(first))
 
-        elem = plan.build(texts, present, refs, first, self._default_value, used, unfilled)
+        elem = plan.build(texts, present, refs, first, self._default_value, self.defaults,
+                          unfilled)
         self.report.objects[obj] += 1
         return elem
 
@@ -271,9 +268,7 @@ class _Run:
                     node.set(attr, text)
                 else:
                     node.text = text
-                shown = text if default.source is None and not default.refid else (
-                    f"<{default.source or 'RefId'}>")
-                self.defaults[(spec.name, default.text, shown, default.reason)] += 1
+                self.defaults[default_key(spec.name, default)] += 1
         for element in sorted(unfilled):
             if not (element.endswith("@SchoolYear") and self.missing_year):
                 self.find("sif.missing-mandatory", object=spec.name, element=element,
