@@ -5,6 +5,7 @@ extensions schema the SDK writes from the spec."""
 from hypothesis import HealthCheck, given, settings
 from lxml import etree
 from sif_records import submission
+from sif_reference import retargeted_schema_text, sif_schema, sif_xsd_path  # noqa: F401
 
 from utrex_sdk.sif import extensions_schema, sif_bytes
 from utrex_sdk.sif.commands import check_against_xsd
@@ -39,14 +40,14 @@ def object_types(data: bytes) -> set[str]:
     return {etree.QName(obj).localname for obj in etree.fromstring(data)}
 
 
-def test_every_object_of_a_synthetic_district_validates(sif_schema):
+def test_every_object_of_a_synthetic_district_validates(sif_schema):  # noqa: F811 (a fixture)
     data, _ = sif_bytes(district_records(120, seed=3))
     assert problems(data, sif_schema) == []
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(submission())
-def test_every_object_type_the_writer_produces_validates(sif_schema, records):
+def test_every_object_type_the_writer_produces_validates(sif_schema, records):  # noqa: F811 (a fixture)
     data, report = sif_bytes(records)
     assert object_types(data) == WRITTEN_OBJECTS
     assert problems(data, sif_schema) == []
@@ -54,7 +55,7 @@ def test_every_object_type_the_writer_produces_validates(sif_schema, records):
         assert finding.error_id == "sif.bad-value" and "special value" in finding.message
 
 
-def test_blank_mandatory_content_gets_defaults_that_validate(sif_schema):
+def test_blank_mandatory_content_gets_defaults_that_validate(sif_schema):  # noqa: F811 (a fixture)
     """The records with only their keys: every mandatory element comes from a default."""
     from sif_records import KEYS
 
@@ -101,9 +102,7 @@ def test_the_extensions_schema_rejects_a_code_the_spec_does_not_list():
     assert not ext.validate(bad)
 
 
-def test_a_user_supplied_xsd_checks_each_object_with_its_line(sif_xsd_path, tmp_path):
-    from conftest import retargeted_schema_text
-
+def test_a_user_supplied_xsd_checks_each_object_with_its_line(sif_xsd_path, tmp_path):  # noqa: F811 (a fixture)
     xsd = tmp_path / "sif2x.xsd"
     xsd.write_bytes(retargeted_schema_text(sif_xsd_path))
     data, _ = sif_bytes(district_records(10, seed=1))

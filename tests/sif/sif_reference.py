@@ -1,4 +1,7 @@
-"""Fixtures of the SIF tests: the shared reference folder, the schemas built from it."""
+"""Fixtures of the SIF tests: the shared reference folder, the schemas built from it.
+
+A plain module the SIF test modules import, not a conftest.py: the suite's modules import
+helpers with ``from conftest import ...``, which a second conftest.py would shadow."""
 
 import os
 from pathlib import Path
