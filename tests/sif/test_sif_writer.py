@@ -117,12 +117,12 @@ def test_write_sif_is_atomic(tmp_path):
 
 
 def same_either_way(records, monkeypatch):
-    from utrex_sdk.sif import writer
+    from utrex_sdk.sif import objects
 
     fast, fast_report = sif_bytes(records)
-    monkeypatch.setattr(writer, "COMPILED", False)
+    monkeypatch.setattr(objects, "COMPILED", False)
     general, general_report = sif_bytes(records)
-    monkeypatch.setattr(writer, "COMPILED", True)
+    monkeypatch.setattr(objects, "COMPILED", True)
     assert fast == general
     assert fast_report.findings == general_report.findings
 

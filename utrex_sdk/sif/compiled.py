@@ -6,7 +6,7 @@ resolves all of that when the SDK first writes an object type: every element and
 mapping, the references, the predicates and the defaults can produce, as slots in schema order.
 Per record the writer fills the slots (the same `_Run._text` and default rules the general
 path uses), marks which elements have content, and builds the element in one pass with no
-searching and no sorting. The general path (`writer._Run.fill` / `finish`) stays for the
+searching and no sorting. The general path (`objects._Run.fill` / `finish`) stays for the
 DisciplineIncident, whose participants repeat; tests check both give the same bytes.
 """
 
