@@ -57,3 +57,13 @@ def test_every_mapped_path_is_in_its_object_element_order():
     for rs in spec.records.values():
         for fm in rs.fields:
             assert plain(fm.path) in spec.objects[fm.object].order, (fm.record, fm.field)
+
+
+def test_carriers_say_which_inputs_hold_what_a_rule_needs():
+    import doctest
+
+    from utrex_sdk.sif import commands
+
+    assert doctest.testmod(commands).failed == 0
+    assert commands.carriers("S1", ["hispanic_or_latino"]) == ("fixed-width",)
+    assert commands.carriers("S4", ["autism"]) == ("sif",)

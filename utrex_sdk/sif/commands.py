@@ -4,7 +4,8 @@
   reads: a fixed-width file or a SIF document), then `check_against_xsd` when ``--xsd`` given;
 - ``utrex convert ... --to sif --output OUT.xml``: `utrex_sdk.write_sif(records, output)` on the
   records the conversion produced (its report's findings join the conversion's);
-- ``utrex validate`` / ``utrex inspect``: nothing to call, `read_file` detects SIF by content.
+- ``utrex validate`` / ``utrex inspect``: nothing to call, `read_file` detects SIF by content;
+- ``utrex rules``: `carriers(record_type, fields)` says which inputs carry what a rule needs.
 
 Every function raises only `UnusableInputError` (a one-line message) for input it cannot use;
 everything else is a finding.
@@ -13,7 +14,7 @@ everything else is a finding.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -102,6 +103,26 @@ def _check(schema: etree.XMLSchema, elem: etree._Element, source: str) -> list[F
     return [make_finding("sif.schema", line=e.line or elem.sourceline, source=source,
                          value=name, refid=elem.get("RefId", ""), problem=e.message)
             for e in schema.error_log]
+
+
+def carriers(record_type: str, fields: Iterable[str]) -> tuple[str, ...]:
+    """The inputs that can carry all of ``fields`` of ``record_type``: "fixed-width" (the
+    2012-13 layout has a column for each), "sif" (the SIF mapping carries each), both or none.
+
+    >>> carriers("S1", ["entry_date"])
+    ('fixed-width', 'sif')
+    >>> carriers("TA", ["test_name"])
+    ()
+    """
+    from ..layouts import edition_layout
+    from .spec import sif_spec
+
+    wanted = set(fields)
+    layout = edition_layout().records.get(record_type)
+    columns = {f.name for f in layout.fields} if layout is not None else set()
+    sif = {fm.field for fm in sif_spec().records[record_type].fields}
+    return tuple(name for name, held in (("fixed-width", columns), ("sif", sif))
+                 if wanted <= held)
 
 
 def _first(err: Exception) -> str:
