@@ -174,11 +174,12 @@ def measure(step: str, path: Path, work: Path, size: int, repeat: int, trace: bo
     return Result(size, step, best, peak, rss or None, rss_start, worker)
 
 
-def derive_serialize(results: list[Result]) -> Result:
+def derive_serialize(results: list[Result], step: str = "parse+serialize",
+                     name: str = "serialize") -> Result:
     by = {r.step: r for r in results}
-    both, parse = by["parse+serialize"], by["parse"]
-    return Result(both.size, "serialize", both.seconds - parse.seconds, both.traced_peak,
-                  both.rss_peak, both.rss_start, note="parse+serialize minus parse")
+    both, parse = by[step], by["parse"]
+    return Result(both.size, name, both.seconds - parse.seconds, both.traced_peak,
+                  both.rss_peak, both.rss_start, note=f"{step} minus parse")
 
 
 def run_size(size: int, args: argparse.Namespace, folder: Path) -> list[Result]:
@@ -200,9 +201,12 @@ def run_size(size: int, args: argparse.Namespace, folder: Path) -> list[Result]:
     done = {r.step for r in results if r.seconds is not None}
     if {"parse", "parse+serialize"} <= done:
         results.append(derive_serialize(results))
+    if {"parse", "parse+sif"} <= done:
+        results.append(derive_serialize(results, "parse+sif", "sif-write"))
     if not args.keep:
         path.unlink()
         shutil.rmtree(steps.export_folder(path), ignore_errors=True)
+        steps.sif_path(folder).unlink(missing_ok=True)
     return results
 
 
@@ -216,7 +220,8 @@ def table(results: list[Result]) -> str:
             "pandas ÷ step | tracemalloc peak MB | RSS peak (at start) MB |")
     rows = [head, "|" + "---|" * 9]
     by = {(r.size, r.step): r for r in results}
-    order = ["slice", "pandas", "parse", "serialize", "validate", "convert"]
+    order = ["slice", "pandas", "parse", "serialize", "validate", "convert", "sif-write",
+             "sif-read", "sif-validate"]
     for size in sorted({r.size for r in results}):
         base, pandas = by.get((size, "slice")), by.get((size, "pandas"))
         for step in order:
@@ -258,6 +263,7 @@ def targets(results: list[Result]) -> list[str]:
             x = parse.seconds / base.seconds
             lines.append(f"{size:,} records: parse takes {x:.2f}× the bare slicing loop "
                          f"(target ≤ 5×): {'met' if x <= 5 else 'NOT met'}")
+        lines += sif_targets(size, by)
         conv = by.get((size, "convert"))
         if conv and conv.seconds and size >= 900_000:  # the target is the 1M-record district
             # both processes' peaks added: an upper bound (pages they share count twice)
@@ -268,6 +274,32 @@ def targets(results: list[Result]) -> list[str]:
                          f"{'unknown' if rss is None else f'{rss:.0f} MB'} (both processes "
                          f"of the validator added; target < 1 GB): "
                          f"{'met' if met else 'NOT met'}")
+    return lines
+
+
+def sif_targets(size: int, by: dict[tuple[int, str], Result]) -> list[str]:
+    """Issue 14's targets: writing SIF ≤ 4× serialize, reading it ≥ 50,000 records/s, its
+    validation ≤ 1.5× the fixed-width file's, peak RSS < 1 GB."""
+    lines = []
+    write, serialize, read = (by.get((size, s)) for s in ("sif-write", "serialize", "sif-read"))
+    check, validate = by.get((size, "sif-validate")), by.get((size, "validate"))
+    if write and serialize and write.seconds and serialize.seconds:
+        x = write.seconds / serialize.seconds
+        lines.append(f"{size:,} records: writing SIF takes {x:.2f}× the fixed-width serialize "
+                     f"(target ≤ 4×): {'met' if x <= 4 else 'NOT met'}")
+    if read and read.seconds:
+        rate = read.per_second or 0
+        lines.append(f"{size:,} records: reading SIF back runs at {rate:,.0f} records/s "
+                     f"(target ≥ 50,000): {'met' if rate >= 50_000 else 'NOT met'}")
+    if check and validate and check.seconds and validate.seconds:
+        x = check.seconds / validate.seconds
+        lines.append(f"{size:,} records: validating the SIF file takes {x:.2f}× the "
+                     f"fixed-width file's (target ≤ 1.5×): {'met' if x <= 1.5 else 'NOT met'}")
+    for r in (by.get((size, "parse+sif")), read):
+        if r and r.rss_peak:
+            mb = r.rss_peak / MB
+            lines.append(f"{size:,} records: {r.step} peak RSS {mb:.0f} MB (target < 1 GB): "
+                         f"{'met' if mb < 1024 else 'NOT met'}")
     return lines
 
 

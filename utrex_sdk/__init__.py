@@ -6,7 +6,9 @@ The public API:
 - one line: ``parse(line)`` and ``serialize(record)`` (``utrex_sdk.fixedwidth.codec``);
 - whole files: ``read_file(path)`` streams ``ParsedLine`` items; ``write_file(records, path)``
   assembles a submission in a deterministic order and writes it atomically;
-- layouts and the field catalogue as data: ``edition_layout("2012-13")``, ``catalogue()``.
+- layouts and the field catalogue as data: ``edition_layout("2012-13")``, ``catalogue()``;
+- SIF 2.x objects: ``write_sif(records, path)``; ``read_file`` reads a SIF document too
+  (detected by content, ``utrex_sdk.sif.is_sif``).
 
 The names are imported on first use (PEP 562 ``__getattr__``), not with the package: building
 every record model takes a few tenths of a second, which ``utrex --help`` and a program that
@@ -41,6 +43,7 @@ _EXPORTS: dict[str, str] = {
     "MODELS": "models",
     "UtrexRecord": "models",
     "model_for": "models",
+    "write_sif": "sif.writer",  # lxml loads only for SIF work
 }
 """Each public name and the module (under ``utrex_sdk``) that defines it."""
 

@@ -52,6 +52,9 @@ def read_file(path: str | os.PathLike[str], *, edition: str = DEFAULT_EDITION
               ) -> Iterator[ParsedLine]:
     """Stream a UTREx file as `ParsedLine` items, in file order.
 
+    A SIF document (content starting with ``<``, `utrex_sdk.sif.is_sif`) is read by the SIF
+    reader instead, which yields the same items, one per record, ``line`` the XML line.
+
     Raises `UnusableInputError` (a one-line message) when the file cannot be opened at all.
     """
     path = Path(path)
@@ -65,10 +68,16 @@ def read_file(path: str | os.PathLike[str], *, edition: str = DEFAULT_EDITION
     except OSError as err:
         raise UnusableInputError(f"{path}: cannot be read ({err.strerror})") from None
     with _closed_on_error(handle):
-        if _looks_utf16(handle.read(4096)):
+        head = handle.read(4096)
+        if _looks_utf16(head):
             raise UnusableInputError(f"{path}: is UTF-16 text, not ASCII; save it as plain "
                                      "ASCII text")
         handle.seek(0)
+    from ..sif.detect import is_sif  # a SIF document (detected by content): the SIF reader
+    if is_sif(head):
+        handle.close()
+        from ..sif.reader import read_sif
+        return read_sif(path)
     return _parse(lines_of(handle), edition, str(path), handle)
 
 

@@ -14,6 +14,7 @@ from ..fixedwidth.codec import codec_for
 from ..fixedwidth.reader import lines_of, read_file, split_lines
 from ..layouts import DEFAULT_EDITION, edition_layout
 from ..models import UtrexRecord
+from ..sif.detect import is_sif
 from .context import ValidationOptions
 from .engine import Item, Validator
 from .index import INDEXED
@@ -38,6 +39,14 @@ def validate_file(path: str | Path, options: ValidationOptions | None = None
     if not path.is_file():
         raise UnusableInputError(f"{path}: no such file")
 
+    if is_sif(path):  # a SIF document (by content): no fixed-width lines, order or layout
+        def sif_items(_indexing: bool) -> Iterator[Item]:
+            for parsed in read_file(path):
+                yield parsed.line, parsed.record, parsed.findings, str(path)
+
+        result = Validator(options, None).run(sif_items)
+        result.source = str(path)
+        return result
     codec = codec_for(edition)
     prefixes = tuple(f"{rt}=".encode() for rt in INDEXED)
 

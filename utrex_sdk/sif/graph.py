@@ -1,0 +1,91 @@
+"""The SIF document's object graph: which records go together and in what order.
+
+The writer streams objects in an order that lets the reader join them back with small state:
+
+1. the LEAInfo (DI);
+2. per school (LEA, School Number): its SchoolInfo and CalendarSummary (SC), then per Course &
+   Section its SchoolCourseInfo and the SectionInfo of each Period (AC);
+3. per student (LEA, Student Number): the StudentPersonal, then per S1 (by Entry Date) its
+   StudentSchoolEnrollment and StudentAttendanceSummary, the StudentParticipation of each S2,
+   S3 and S4, and the StudentSectionEnrollment of each AM;
+4. per incident (LEA, School Number, Incident ID): one DisciplineIncident (I1 and its I2s).
+
+Records are kept until writing as (sort key, record type, values) tuples, not models: a
+million-record district must not hold a million pydantic objects. The submission's structure is
+being made into data (``[submission]``, fixed-width writer); this module's ``_ORDER`` is the
+place that would read it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from itertools import groupby
+from operator import itemgetter
+from typing import Any
+
+# record type -> (section, rank in its group, the fields that order records within the group)
+_ORDER: dict[str, tuple[int, int, tuple[str, ...]]] = {
+    "DI": (0, 0, ()),
+    "SC": (1, 0, ()),
+    "AC": (1, 1, ("course_section", "period")),
+    "S1": (2, 0, ("entry_date", "school_number")),
+    "S2": (2, 1, ("scram_entry_date", "school_number", "disability_type", "time_code")),
+    "S3": (2, 2, ("yic_entry_date", "school_number", "custody_type", "time_code")),
+    "S4": (2, 3, ("section_504_entry_date", "school_number")),
+    "AM": (2, 4, ("school_number", "course_section", "period", "course_entry_date")),
+    "I1": (3, 0, ()),
+    "I2": (3, 1, ("student_number",)),
+}
+_GROUP: dict[int, tuple[str, ...]] = {
+    0: ("lea_number",),
+    1: ("lea_number", "school_number"),
+    2: ("lea_number", "student_number"),
+    3: ("lea_number", "school_number", "incident_id"),
+}
+ENTRY_DATE = {"S2": "scram_entry_date", "S3": "yic_entry_date", "S4": "section_504_entry_date",
+              "S1": "entry_date"}
+"""The field each record type's own object is dated by (its natural key's date)."""
+
+
+def sort_text(value: Any) -> str:
+    """A sortable text for a key value (None first, numbers by magnitude, dates ISO)."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int):
+        return f"{value:020d}"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def sort_key(rt: str, values: dict[str, Any]) -> tuple[str, ...]:
+    section, rank, fields = _ORDER[rt]
+    group = tuple(sort_text(values.get(f)) for f in _GROUP[section])
+    if section == 1 and rt == "AC":  # a school's courses, grouped by Course & Section
+        return (str(section), *group, str(rank), *(sort_text(values.get(f)) for f in fields))
+    return (str(section), *group, str(rank), *(sort_text(values.get(f)) for f in fields))
+
+
+def groups(entries: list[tuple[tuple[str, ...], str, tuple[Any, ...]]]
+           ) -> Iterator[tuple[int, list[tuple[str, tuple[Any, ...]]]]]:
+    """Sorted entries as (section, [(record type, values), ...]) per group of section 1-3,
+    and one group per DI record (section 0)."""
+    entries.sort(key=itemgetter(0))
+    width = {s: 1 + len(g) for s, g in _GROUP.items()}
+    for head, items in groupby(entries, key=lambda e: e[0][:width[int(e[0][0])]]):
+        section = int(head[0])
+        members = [(rt, values) for _, rt, values in items]
+        if section == 0:
+            for member in members:
+                yield 0, [member]
+        else:
+            yield section, members
+
+
+def handled(rt: str) -> bool:
+    return rt in _ORDER

@@ -1,0 +1,303 @@
+"""Building one SIF object from the record(s) that feed it, and the run's account of it.
+
+`_Run.build` is the one entry point: the object's compiled plan (compiled.py) fills it, or,
+for the DisciplineIncident (its participants repeat) and when ``COMPILED`` is off, the general
+path here — each field's path walked (`paths.ensure`), the defaults applied where their parent
+exists, the children put in schema order. Both report what they cannot write the same way:
+a value SIF cannot hold, a conflict in a shared object, mandatory content with no value; and
+count each default used, which the writer reports once per run.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+from ..catalogue import catalogue
+from ..findings import Finding, make_finding
+from . import findings as _findings  # noqa: F401 - registers the sif.* finding types
+from .compiled import Plan, default_key, object_refs
+from .paths import SIF_NS, Step, ensure, qname, sort_children
+from .refids import refid
+from .spec import Default, FieldMap, ObjectSpec, RecordSif, SifSpec
+from .values import to_text
+
+COMPILED = True
+"""Build objects with their compiled plans (compiled.py); False: the general path, which the
+tests compare with it."""
+
+
+@dataclass
+class SifWriteReport:
+    """What a SIF write did: records written and not written per type, objects per type,
+    and every finding."""
+
+    path: Path | None = None
+    written: Counter[str] = field(default_factory=Counter)
+    not_written: Counter[str] = field(default_factory=Counter)
+    objects: Counter[str] = field(default_factory=Counter)
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.is_error]
+
+
+_NUMBERS = ("integer", "decimal")
+_FIELD_SPECS = {f.name: f for rec in catalogue().records.values() for f in rec.fields}
+"""Field name -> its spec, for a default taken from a field (names mean the same everywhere)."""
+
+
+class _Run:
+    """One write: the spec, the report, the default counts and the DI's collection facts."""
+
+    def __init__(self, spec: SifSpec) -> None:
+        self.spec = spec
+        self.report = SifWriteReport()
+        self.defaults: Counter[tuple[str, str, str, str]] = Counter()
+        self.school_year: int | None = None
+        self.as_of: Any = None
+        self.missing_year = False
+        self.collection: dict[str, str] = {}
+        self.schools: set[tuple[Any, Any]] = set()
+        self.sections: set[tuple[Any, ...]] = set()
+        self.leas: set[Any] = set()
+        self.plans: dict[tuple[str, str], Plan] = {}
+        self.refid_cache: dict[tuple[Any, ...], str] = {}
+
+    def find(self, error_id: str, **params: Any) -> None:
+        self.report.findings.append(make_finding(error_id, **params))
+
+    # --- filling an object from a record ------------------------------------------------
+
+    def fill(self, elem: etree._Element, rs: RecordSif, values: dict[str, Any], obj: str,
+             instance: int | None = None, shared: bool = False) -> None:
+        for fm in rs.fields:
+            if fm.object != obj:
+                continue
+            value = values.get(fm.field)
+            text = self._text(fm, value, values)
+            if text is None:
+                continue
+            if fm.presence is not None:
+                ensure(elem, fm.path, instance)
+                continue
+            target, attr = ensure(elem, fm.path, instance)
+            held = target.get(attr) if attr else (target.text if len(target) == 0 else None)
+            if shared and held is not None and held != text:
+                self.find("sif.conflict", record=rs.record, field=fm.field, value=value,
+                          object=obj, key="/".join(str(values.get(k)) for k in
+                                                   self.spec.objects[obj].key), held=held,
+                          keys=_keys(values))
+                continue
+            if attr:
+                target.set(attr, text)
+            else:
+                target.text = text
+
+    def _text(self, fm: FieldMap, value: Any, values: dict[str, Any]) -> str | None:
+        """The element text of a field's value, None when nothing is written (a finding
+        says so when a value is lost)."""
+        if fm.presence is not None:
+            if value is None:
+                return None
+            if value == fm.presence:
+                return ""
+            self.find("sif.bad-value", record=fm.record, field=fm.field, value=value,
+                      problem=f"SIF records only {fm.presence!r} here", keys=_keys(values))
+            return None
+        if fm.crosswalk is not None:
+            if value is None and not fm.crosswalk.to_sif.get(""):
+                return None
+            sif = fm.crosswalk.sif(value)
+            if sif is None:
+                self.find("sif.bad-value", record=fm.record, field=fm.field, value=value,
+                          problem=f"no SIF code for it in crosswalk {fm.crosswalk.name!r}",
+                          keys=_keys(values))
+                return None
+            back = fm.crosswalk.utah(sif)
+            if value is not None and back != value:
+                self.find("sif.recoded", record=fm.record, field=fm.field, value=value, sif=sif,
+                          back=back, keys=_keys(values))
+            return sif
+        if value is None:
+            return None
+        if fm.requires and values.get(fm.requires) is None:
+            self.find("sif.bad-value", record=fm.record, field=fm.field, value=value,
+                      problem=f"SIF holds it in the element of {fm.requires}, which is blank",
+                      keys=_keys(values))
+            return None
+        if value.__class__ is str and fm.spec.type in _NUMBERS and not fm.extension:
+            self.find("sif.bad-value", record=fm.record, field=fm.field, value=value,
+                      problem="the SIF element holds a number, not the special value",
+                      keys=_keys(values))
+            return None
+        try:
+            return to_text(fm.spec, value, self.school_year)
+        except ValueError as err:
+            self.find("sif.bad-value", record=fm.record, field=fm.field, value=value,
+                      problem=str(err), keys=_keys(values))
+            return None
+
+    def build(self, obj: str, rs: RecordSif, rows: list[dict[str, Any]],
+              extra: dict[str, Any] | None = None) -> etree._Element:
+        """The object ``obj`` from the record(s) of type ``rs`` that feed it (the first
+        wins where they disagree, reported): the compiled plan, or the general path."""
+        first = {**rows[0], **(extra or {})}
+        if not COMPILED:
+            elem = self.new(obj, first)
+            for i, values in enumerate(rows):
+                self.fill(elem, rs, values if i else first, obj, shared=i > 0)
+            return self.finish(elem, obj, first)
+        plan = self.plans.get((obj, rs.record))
+        if plan is None:
+            plan = self.plans[(obj, rs.record)] = Plan(self.spec, self.spec.objects[obj], rs)
+        texts = plan.texts(self._text, first)
+        present = []
+        for i, values in enumerate(rows):
+            for fm, index in plan.presence:
+                if values.get(fm.field) is not None and self._text(fm, values[fm.field],
+                                                                    values) is not None:
+                    present.append(index)
+            if i:
+                self._merge(plan, texts, plan.texts(self._text, values), obj, values)
+        refs = object_refs(self.spec, plan.obj, first, self.refid_cache)
+        if first.get("lea_number") not in self.leas:
+            refs.pop("LEAInfo", None)  # no DI record: SchoolInfo's LEAInfoRefId is optional
+        spec = plan.obj
+
+        def unfilled(default: Default) -> None:
+            if not (default.text.endswith("@SchoolYear") and self.missing_year):
+                self.find("sif.missing-mandatory", object=spec.name, element=default.text,
+                          keys=_keys(first))
+
+        elem = plan.build(texts, present, refs, first, self._default_value, self.defaults,
+                          unfilled)
+        self.report.objects[obj] += 1
+        return elem
+
+    def _merge(self, plan: Plan, texts: list[str | None], more: list[str | None], obj: str,
+               values: dict[str, Any]) -> None:
+        """A later record's values into a shared object: new ones added, different ones
+        reported (sif.conflict) and left out."""
+        for fm, slot in plan.fields:
+            text = more[slot]
+            if text is None or texts[slot] == text:
+                continue
+            if texts[slot] is None:
+                texts[slot] = text
+                continue
+            self.find("sif.conflict", record=fm.record, field=fm.field,
+                      value=values.get(fm.field), object=obj,
+                      key="/".join(str(values.get(k)) for k in plan.obj.key),
+                      held=texts[slot], keys=_keys(values))
+
+    def _default_value(self, default: Default, values: dict[str, Any]) -> str | None:
+        if default.refid:
+            target, *fields = default.refid
+            return refid(target, (values.get(f) for f in fields))
+        return self._default_text(default.source, default.value, values)
+
+    def new(self, obj: str, values: dict[str, Any]) -> etree._Element:
+        """An object element with its RefId and its references, from the record's keys."""
+        spec = self.spec.objects[obj]
+        elem = etree.Element(qname(obj), nsmap={None: SIF_NS})
+        elem.set("RefId", refid(obj, (values.get(k) for k in spec.key)))
+        for steps, target in spec.refs.values():
+            if target == "LEAInfo" and values.get("lea_number") not in self.leas:
+                continue  # no DI record: SchoolInfo's LEAInfoRefId is optional
+            self.set_ref(elem, steps, target, values)
+        return elem
+
+    def set_ref(self, elem, steps: tuple[Step, ...], target: str, values: dict[str, Any],
+                instance: int | None = None) -> None:
+        ref = refid(target, (values.get(k) for k in self.spec.objects[target].key))
+        node, attr = ensure(elem, steps, instance)
+        if attr:
+            node.set(attr, ref)
+        else:
+            node.text = ref
+
+    def finish(self, elem: etree._Element, obj: str, values: dict[str, Any],
+               extra: dict[str, Any] | None = None) -> etree._Element:
+        spec = self.spec.objects[obj]
+        self._defaults(elem, spec, {**values, **(extra or {})})
+        sort_children(elem, spec.order)
+        self.report.objects[obj] += 1
+        return elem
+
+    def _defaults(self, elem: etree._Element, spec: ObjectSpec, values: dict[str, Any]) -> None:
+        unfilled: set[str] = set()
+        for default in spec.defaults:
+            rest = default.path[len(default.within):]
+            for base in _all(elem, default.within):
+                found, attr = _find_plain(base, rest)
+                if found is not None and (attr is None or found.get(attr) is not None):
+                    continue
+                if default.refid:
+                    target, *fields = default.refid
+                    text = refid(target, (values.get(f) for f in fields))
+                else:
+                    text = self._default_text(default.source, default.value, values)
+                if text is None:
+                    unfilled.add(default.text)
+                    continue
+                unfilled.discard(default.text)
+                node, attr = ensure(base, rest)
+                if attr:
+                    node.set(attr, text)
+                else:
+                    node.text = text
+                self.defaults[default_key(spec.name, default)] += 1
+        for element in sorted(unfilled):
+            if not (element.endswith("@SchoolYear") and self.missing_year):
+                self.find("sif.missing-mandatory", object=spec.name, element=element,
+                          keys=_keys(values))
+
+    def _default_text(self, source: str | None, value: str | None, values: dict[str, Any]
+                      ) -> str | None:
+        if source is None:
+            return value
+        if source == "school_year":
+            if self.school_year is None:
+                self.missing_year = True
+                return None
+            return str(self.school_year)
+        if source == "sis_as_of":
+            return None if self.as_of is None else self.as_of.date().isoformat()
+        got = values.get(source)
+        if got is None or (got.__class__ is str and source in _FIELD_SPECS
+                           and _FIELD_SPECS[source].type in _NUMBERS):
+            return value  # blank, or a special value (PVT) where SIF needs a number
+        spec = _FIELD_SPECS.get(source)
+        return str(got) if spec is None else to_text(spec, got, self.school_year)
+
+
+
+def _all(elem: etree._Element, steps: tuple[Step, ...]) -> list[etree._Element]:
+    """Every element a path names, all instances of each step (predicates ignored)."""
+    found = [elem]
+    for step in steps:
+        found = [c for e in found for c in e.iterchildren(qname(step.name))]
+    return found
+
+
+def _find_plain(elem: etree._Element, steps: tuple[Step, ...]
+                ) -> tuple[etree._Element | None, str | None]:
+    """The first element of a path (predicates ignored) and its attribute name, if any."""
+    for step in steps:
+        if step.is_attribute:
+            return elem, step.name[1:]
+        elem = elem.find(qname(step.name))
+        if elem is None:
+            return None, None
+    return elem, None
+
+
+def _keys(values: dict[str, Any]) -> dict[str, str]:
+    return {k: str(values[k]) for k in ("lea_number", "school_number", "student_number")
+            if values.get(k) is not None}

@@ -1,0 +1,351 @@
+"""A SIF document -> canonical records, streamed with ``lxml.etree.iterparse``.
+
+The inverse of the writer: one DI per LEAInfo, one SC per SchoolInfo (with its CalendarSummary),
+one AC per SectionInfo (joined with its SchoolCourseInfo), one S1 per StudentSchoolEnrollment
+(joined with its StudentPersonal and the StudentAttendanceSummary after it), one S2/S3/S4 per
+StudentParticipation (by ProgramType), one AM per StudentSectionEnrollment, and per
+DisciplineIncident one I1 and one I2 per participant. Items are `ParsedLine`s, as the
+fixed-width reader yields, with the object's XML line for ``line``.
+
+Parsing is safe: no entity expansion, no DTD, no network, no huge-tree mode. Malformed XML, an
+object the SDK does not read, a RefId repeated or pointing at nothing, a value of the wrong
+kind: each is a finding with its line, never a traceback. Memory stays bounded: each object is
+dropped once read; the small objects (LEA, schools, courses, sections) are kept by RefId, the
+StudentPersonal objects in a bounded cache (the writer puts each right before its student's
+objects) plus a RefId -> Student Number map for incidents.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import OrderedDict
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from lxml import etree
+from pydantic import ValidationError
+
+from ..errors import UnusableInputError
+from ..findings import Finding, make_finding
+from ..fixedwidth.reader import ParsedLine
+from ..models import model_for
+from . import findings as _findings  # noqa: F401 - registers the sif.* finding types
+from .paths import Step, flatten, key_of, plain
+from .spec import FieldMap, SifSpec, sif_spec
+from .values import from_text
+from .writer import COLLECTION_ATTRIBUTES, CONTAINER
+
+_PERSON_CACHE = 4096
+
+
+class _Index:
+    """What the reader knows of the document's objects, for the joins."""
+
+    def __init__(self, spec: SifSpec) -> None:
+        self.spec = spec
+        self.predicates = _predicates(spec)
+        self.flat: dict[str, tuple[str, dict[str, str]]] = {}  # RefId -> (object, values)
+        self.people: OrderedDict[str, dict[str, str]] = OrderedDict()
+        self.person_ids: dict[str, str] = {}  # StudentPersonal RefId -> LocalId
+        self.seen: set[str] = set()
+
+    def keep(self, obj: str, ref: str, values: dict[str, str]) -> None:
+        if obj == "StudentPersonal":
+            self.people[ref] = values
+            if len(self.people) > _PERSON_CACHE:
+                self.people.popitem(last=False)
+            self.person_ids[ref] = values.get("LocalId", "")
+        else:
+            self.flat[ref] = (obj, values)
+
+    def lookup(self, obj: str, ref: str) -> dict[str, str] | None:
+        if obj == "StudentPersonal":
+            found = self.people.get(ref)
+            if found is None and ref in self.person_ids:
+                return {"LocalId": self.person_ids[ref]}
+            return found
+        got = self.flat.get(ref)
+        return got[1] if got is not None and got[0] == obj else None
+
+
+def _predicates(spec: SifSpec) -> dict[str, dict[str, Step]]:
+    """Per object: plain path -> the step that names a repeated element's instance."""
+    out: dict[str, dict[str, Step]] = {name: {} for name in spec.objects}
+    for rs in spec.records.values():
+        paths = [(fm.object, fm.path) for fm in rs.fields]
+        paths += [(rs.objects[0], steps) for steps, _ in rs.group_refs.values()]
+        for obj, steps in paths:
+            for i, step in enumerate(steps):
+                if step.kind is not None:
+                    out[obj][plain(steps[:i + 1])] = step
+    for obj in spec.objects.values():
+        for steps, _ in obj.refs.values():
+            for i, step in enumerate(steps):
+                if step.kind is not None:
+                    out[obj.name][plain(steps[:i + 1])] = step
+    return out
+
+
+def _flat(elem: etree._Element, obj: str, index: _Index) -> dict[str, str]:
+    return flatten(elem, index.predicates.get(obj, {}))
+
+
+class _Reader:
+    def __init__(self, source: str | None, spec: SifSpec) -> None:
+        self.source = source
+        self.spec = spec
+        self.index = _Index(spec)
+        self.collection: dict[str, Any] = {}
+        self.primary_of: dict[str, str] = {}
+        for rt, rs in spec.records.items():  # I1 before I2: an incident is read as its I1
+            if rs.objects and not rs.group:
+                self.primary_of.setdefault(rs.objects[0], rt)
+        self.program = {rs.program_type: rt for rt, rs in spec.records.items()
+                        if rs.program_type}
+        self.companion = {"StudentSchoolEnrollment": "StudentAttendanceSummary",
+                          "SchoolInfo": "CalendarSummary"}
+        self.pending: tuple[str, str, int, dict[str, str]] | None = None
+        self.plans = {rt: [(fm, fm.object, key_of(fm.path), fm.spec.type in ("text", "code")
+                            and fm.presence is None and fm.crosswalk is None)
+                           for fm in rs.fields] for rt, rs in spec.records.items()}
+
+    def finding(self, error_id: str, line: int | None, **params: Any) -> Finding:
+        return make_finding(error_id, line=line, source=self.source, **params)
+
+    # --- one object -------------------------------------------------------------------
+
+    def object(self, elem: etree._Element) -> Iterator[ParsedLine]:
+        obj = etree.QName(elem).localname
+        line = elem.sourceline or 0
+        ref = elem.get("RefId") or ""
+        if obj not in self.spec.objects:
+            yield from self.flush()
+            yield ParsedLine(line, obj, None, [self.finding("sif.unknown-object", line,
+                                                           value=obj)])
+            return
+        if ref in self.index.seen:
+            yield ParsedLine(line, f"{obj} {ref}", None, [self.finding(
+                "sif.duplicate-refid", line, value=obj, refid=ref)])
+            return
+        self.index.seen.add(ref)
+        values = _flat(elem, obj, self.index)
+        if self.pending is not None and self.companion.get(self.pending[0]) == obj:
+            yield from self.flush(values)
+            return
+        yield from self.flush()
+        if obj in ("LEAInfo", "SchoolInfo", "SchoolCourseInfo", "SectionInfo",
+                   "StudentPersonal"):
+            self.index.keep(obj, ref, values)
+        if obj in self.companion:
+            self.pending = (obj, ref, line, values)
+        elif obj in self.primary_of or obj == "StudentParticipation":
+            yield from self.records(obj, ref, line, values, None)
+
+    def flush(self, companion: dict[str, str] | None = None) -> Iterator[ParsedLine]:
+        if self.pending is None:
+            return
+        obj, ref, line, values = self.pending
+        self.pending = None
+        yield from self.records(obj, ref, line, values, companion)
+
+    def records(self, obj: str, ref: str, line: int, values: dict[str, str],
+                companion: dict[str, str] | None) -> Iterator[ParsedLine]:
+        if obj == "StudentParticipation":
+            rt = self.program.get(values.get("ProgramType/Code", ""))
+            if rt is None:
+                yield ParsedLine(line, f"{obj} {ref}", None, [self.finding(
+                    "sif.unknown-object", line, value=f"{obj} with ProgramType "
+                    f"{values.get('ProgramType/Code')!r}")])
+                return
+        else:
+            rt = self.primary_of[obj]
+        joined, problems = self.join(obj, ref, line, values)
+        if companion is not None:
+            joined[self.companion[obj]] = companion
+        yield self.record(rt, line, f"{obj} {ref}", joined, None, problems)
+        if rt == "I1":
+            rs = self.spec.records["I2"]
+            for n in range(_instances(values, rs.group)):
+                people, more = self.group_people(rs, values, n, line, ref)
+                yield self.record("I2", line, f"{obj} {ref} #{n + 1}", {**joined, **people},
+                                  n, problems + more)
+
+    def join(self, obj: str, ref: str, line: int, values: dict[str, str]
+             ) -> tuple[dict[str, dict[str, str]], list[Finding]]:
+        """The object and every object its references reach, by object name."""
+        joined = {obj: values}
+        problems: list[Finding] = []
+        todo = [(obj, values)]
+        while todo:
+            name, vals = todo.pop()
+            for steps, target in self.spec.objects[name].refs.values():
+                target_ref = vals.get(key_of(steps))
+                if target_ref is None or target in joined:
+                    continue
+                found = self.index.lookup(target, target_ref)
+                if found is None:
+                    problems.append(self.finding(
+                        "sif.dangling-refid", line, value=obj, refid=ref,
+                        reference=plain(steps), target=target))
+                    continue
+                joined[target] = found
+                todo.append((target, found))
+        return joined, problems
+
+    def group_people(self, rs, values, n: int, line: int, ref: str):
+        people: dict[str, dict[str, str]] = {}
+        problems = []
+        for steps, target in rs.group_refs.values():
+            target_ref = values.get(key_of(steps, n))
+            if target_ref is None or target in people:
+                continue
+            found = self.index.lookup(target, target_ref)
+            if found is None:
+                problems.append(self.finding("sif.dangling-refid", line, value=rs.objects[0],
+                                             refid=ref, reference=plain(steps), target=target))
+            else:
+                people[target] = found
+        return people, problems
+
+    def record(self, rt: str, line: int, text: str, joined: dict[str, dict[str, str]],
+               instance: int | None, problems: list[Finding]) -> ParsedLine:
+        values: dict[str, Any] = {}
+        found = list(problems)
+        for fm, obj_name, key, plain_text in self.plans[rt]:
+            obj = joined.get(obj_name)
+            if obj is None:
+                continue
+            got = obj.get(key if instance is None else key_of(fm.path, instance))
+            if plain_text:  # the common case: text as it is, an empty element is no value
+                if got:
+                    values[fm.field] = got
+                continue
+            got = self.value(fm, got, line, found)
+            if got is not None:
+                values[fm.field] = got
+        if rt == "DI":
+            values.update(self.collection)
+        return ParsedLine(line, text, self.model(rt, values, line, found), found)
+
+    def value(self, fm: FieldMap, text: str | None, line: int, found: list[Finding]) -> Any:
+        if fm.presence is not None:
+            return fm.presence if text is not None else None
+        if text is None:
+            return None
+        if fm.crosswalk is not None:
+            utah = fm.crosswalk.utah(text)
+            if utah is None and text not in fm.crosswalk.to_utah:
+                found.append(self.finding("sif.unreadable", line, record=fm.record,
+                                          field=fm.field, value=text,
+                                          problem=f"{text!r} is not in crosswalk "
+                                          f"{fm.crosswalk.name!r}"))
+            return utah
+        if text == "":
+            return None
+        try:
+            return from_text(fm.spec, text)
+        except ValueError as err:
+            found.append(self.finding("sif.unreadable", line, record=fm.record, field=fm.field,
+                                      value=text, problem=str(err)))
+            return None
+
+    def model(self, rt: str, values: dict[str, Any], line: int, found: list[Finding]):
+        model = model_for(rt)
+        for _ in range(len(values) + 1):
+            try:
+                return model.model_validate(values)
+            except ValidationError as err:
+                bad = {str(e["loc"][0]) for e in err.errors() if e["loc"]}
+                if not bad:
+                    break
+                for name in sorted(bad):
+                    found.append(self.finding("sif.unreadable", line, record=rt, field=name,
+                                              value=values.get(name),
+                                              problem="not a valid value for the field"))
+                    values.pop(name, None)
+        return None
+
+
+def _instances(values: dict[str, str], group: tuple[Step, ...]) -> int:
+    """How many instances of a ``[#]`` group element the flattened object holds."""
+    prefix = key_of(group[:-1])
+    head = (prefix + "/" if prefix else "") + group[-1].name + "[#"
+    numbers = {k[len(head):].split("]", 1)[0] for k in values if k.startswith(head)}
+    return len(numbers)
+
+
+def _collection(root: etree._Element, reader: _Reader) -> Iterator[ParsedLine]:
+    """The DI facts the container carries (School Year, Which Month, SIS As-Of)."""
+    from ..catalogue import catalogue
+
+    di = catalogue().records["DI"]
+    for name, attr in COLLECTION_ATTRIBUTES.items():
+        text = root.get(attr)
+        if text is None:
+            continue
+        try:
+            reader.collection[name] = from_text(di.field(name), text)
+        except ValueError as err:
+            line = root.sourceline or 0
+            yield ParsedLine(line, attr, None, [reader.finding(
+                "sif.bad-collection", line, attribute=attr, value=text, problem=str(err))])
+
+
+def parse_sif(handle: BinaryIO, source: str | None = None) -> Iterator[ParsedLine]:
+    """Stream the records of a SIF document read from ``handle``."""
+    reader = _Reader(source, sif_spec())
+    events = etree.iterparse(handle, events=("end",), resolve_entities=False,
+                             no_network=True, load_dtd=False, huge_tree=False,
+                             remove_comments=True, remove_pis=True)
+    root = None
+    try:
+        for _, elem in events:  # ends only: the objects are the root's children
+            parent = elem.getparent()
+            if parent is None:
+                if elem.tag != CONTAINER:  # a document that is one object
+                    yield from reader.object(elem)
+                continue
+            if parent.getparent() is not None:
+                continue
+            if root is None:
+                root = parent
+                if root.tag == CONTAINER:
+                    yield from _collection(root, reader)
+            if root.tag != CONTAINER:
+                continue
+            yield from reader.object(elem)
+            elem.clear()
+            while elem.getprevious() is not None:
+                del parent[0]
+    except etree.XMLSyntaxError as err:
+        yield from reader.flush()
+        line = err.lineno or None
+        yield ParsedLine(line or 0, "", None, [make_finding(
+            "sif.malformed", line=line, source=source, problem=_short(err))])
+        return
+    yield from reader.flush()
+
+
+def _short(err: etree.XMLSyntaxError) -> str:
+    message = str(err.msg or err).strip()
+    return message.split(" (line ")[0].split(", line ")[0]
+
+
+def read_sif(path: str | os.PathLike[str]) -> Iterator[ParsedLine]:
+    """Stream a SIF document's records as `ParsedLine` items (see the module doc)."""
+    path = Path(path)
+    try:
+        handle = path.open("rb")
+    except FileNotFoundError:
+        raise UnusableInputError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise UnusableInputError(f"{path}: is a directory, not a SIF document") from None
+    except OSError as err:
+        raise UnusableInputError(f"{path}: cannot be read ({err.strerror})") from None
+    return _closing(handle, str(path))
+
+
+def _closing(handle: BinaryIO, source: str) -> Iterator[ParsedLine]:
+    with handle:
+        yield from parse_sif(handle, source)

@@ -1,0 +1,22 @@
+"""RefIds: 32 upper-case hex characters (SIF 2.x ``RefIdType``), derived from natural keys.
+
+The same object (its type and the record fields that identify it) always gets the same RefId,
+so the same records give the same bytes, and a reference is computed from the referencing
+record's own fields, with no lookup table of the objects written so far.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from typing import Any
+
+
+def refid(object_name: str, key: Iterable[Any]) -> str:
+    """The RefId of the ``object_name`` instance whose natural key is ``key``.
+
+    >>> refid("SchoolInfo", ("14", "104"))
+    '50BBB584C008B1DB446AA814867485BD'
+    """
+    text = "\x1f".join([object_name, *("" if v is None else str(v) for v in key)])
+    return hashlib.md5(text.encode("utf-8"), usedforsecurity=False).hexdigest().upper()

@@ -1,0 +1,248 @@
+"""Canonical records -> one SIF 2.x document, streamed with ``lxml.etree.xmlfile``.
+
+The SIF writer is a second serializer of the same canonical records as the fixed-width codec,
+driven by the mapping data (`spec.sif_spec`). Every record given is written or accounted for:
+a record type or value SIF cannot carry, a reference to an object the document will not hold
+(a school with no SC record, a section with no AC record), a value that conflicts with the
+shared object it belongs to — each is a finding. Mandatory SIF content with no UTREx source
+gets its documented default, reported once per run per element (a Warn with the count).
+
+The container (see docs/sif.md) is ``<utrex:SIFObjects>`` in the SDK's own namespace, holding
+the objects, one per line, each declaring the SIF 2.x namespace: every object element is
+exactly what the XSD's global declaration of that object describes, and a SIF agent can serve
+it as is. The collection facts the spec keeps outside any object (DI School Year, Which
+Month, SIS As-Of: "Use manifest SchoolYear property") ride on the container's attributes.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from lxml import etree
+
+from ..atomic import atomic_write
+from ..models import UtrexRecord, model_for
+from .graph import ENTRY_DATE, groups, handled, sort_key
+from .objects import _FIELD_SPECS, SifWriteReport, _keys, _Run
+from .spec import RecordSif, SifSpec, sif_spec
+from .values import to_text
+
+CONTAINER_NS = "urn:utrex-sdk:sif-objects:1"
+CONTAINER = "{" + CONTAINER_NS + "}SIFObjects"
+COLLECTION_ATTRIBUTES = {"school_year": "SchoolYear", "which_month": "WhichMonth",
+                         "sis_as_of": "SISAsOf"}
+"""DI fields with no XPath that the container carries (attribute names are the SDK's)."""
+# --- the document ----------------------------------------------------------------------------
+
+
+def _collect(records: Iterable[UtrexRecord], run: _Run) -> list:
+    """Records as sortable entries; what SIF cannot carry is reported here."""
+    entries = []
+    spec = run.spec
+    names = {rt: tuple(model_for(rt).model_fields) for rt in spec.records}
+    for record in records:
+        rt = record.record_type
+        rs = spec.records[rt]
+        values = record.__dict__
+        if not rs.objects or not handled(rt):
+            run.report.not_written[rt] += 1
+            run.find("sif.record-not-carried", record=rt, keys=_keys(values),
+                     reason="no SIF object in this SDK holds it yet" if rs.fields or rt != "ES"
+                     else "the 2020-21 spec maps none of its fields to SIF")
+            continue
+        for name, reason in rs.not_carried.items():
+            value = values.get(name)
+            if value is not None and not (rt == "DI" and name in COLLECTION_ATTRIBUTES):
+                run.find("sif.not-carried", record=rt, field=name, value=value,
+                         keys=_keys(values), reason=reason)
+        if rt == "DI":
+            run.leas.add(values.get("lea_number"))
+            if run.school_year is None and values.get("school_year") is not None:
+                run.school_year = values["school_year"]
+                run.as_of = values.get("sis_as_of")
+                for name, attr in COLLECTION_ATTRIBUTES.items():
+                    if values.get(name) is not None:
+                        run.collection[attr] = to_text(_FIELD_SPECS[name], values[name], None)
+        elif rt == "SC":
+            run.schools.add((values.get("lea_number"), values.get("school_number")))
+        elif rt == "AC":
+            run.sections.add(_section_key(values))
+        entries.append((sort_key(rt, values), rt, tuple(values[n] for n in names[rt])))
+    return entries, names
+
+
+def _section_key(values: dict[str, Any]) -> tuple[Any, ...]:
+    return tuple(values.get(k) for k in ("lea_number", "school_number", "course_section", "period"))
+
+
+def _objects(entries, names, run: _Run) -> Iterable[etree._Element]:
+    """The document's objects, in order (see graph.py)."""
+    spec = run.spec
+    for section, members in groups(entries):
+        recs = [(rt, dict(zip(names[rt], values, strict=True))) for rt, values in members]
+        if section == 0:
+            yield from _district(recs, run)
+        elif section == 1:
+            yield from _school(recs, run)
+        elif section == 2:
+            yield from _student(recs, run, spec)
+        else:
+            yield from _incident(recs, run, spec)
+
+
+def _district(recs, run: _Run):
+    values = recs[0][1]
+    if run.report.written["DI"]:
+        run.report.not_written["DI"] += 1
+        run.find("fmt.extra-district", record="DI", value=values.get("lea_number"))
+        return
+    run.report.written["DI"] += 1
+    yield run.build("LEAInfo", run.spec.records["DI"], [values])
+
+
+def _school(recs, run: _Run):
+    spec = run.spec
+    scs = [v for rt, v in recs if rt == "SC"]
+    if not scs:
+        for rt, values in recs:
+            _no_school(rt, values, run)
+        return
+    values = scs[0]
+    for extra in scs[1:]:
+        run.report.not_written["SC"] += 1
+        run.find("fmt.duplicate-school", record="SC", value=extra.get("school_number"))
+    rs = spec.records["SC"]
+    for obj in ("SchoolInfo", "CalendarSummary"):
+        yield run.build(obj, rs, [values])
+    run.report.written["SC"] += 1
+    courses: dict[Any, list[dict[str, Any]]] = {}
+    for rt, v in recs:
+        if rt == "AC":
+            courses.setdefault(v.get("course_section"), []).append(v)
+    ac = spec.records["AC"]
+    for rows in courses.values():
+        yield run.build("SchoolCourseInfo", ac, rows)
+        for v in rows:
+            run.report.written["AC"] += 1
+            yield run.build("SectionInfo", ac, [v])
+
+
+def _no_school(rt: str, values: dict[str, Any], run: _Run) -> None:
+    run.report.not_written[rt] += 1
+    run.find("sif.no-school", record=rt, field="school_number", value=values.get("school_number"),
+             keys=_keys(values))
+
+
+def _student(recs, run: _Run, spec: SifSpec):
+    placed = []
+    for rt, values in recs:
+        if (values.get("lea_number"), values.get("school_number")) not in run.schools:
+            _no_school(rt, values, run)
+        elif rt == "AM" and _section_key(values) not in run.sections:
+            run.report.not_written[rt] += 1
+            run.find("sif.no-section", record=rt, field="course_section",
+                     value=values.get("course_section"), school=values.get("school_number"),
+                     period=values.get("period"), keys=_keys(values))
+        else:
+            placed.append((rt, values))
+    if not placed:
+        return
+    s1 = spec.records["S1"]
+    people = [values for rt, values in placed if rt == "S1"] or [placed[0][1]]
+    yield run.build("StudentPersonal", s1, people)
+    for rt, values in placed:
+        rs = spec.records[rt]
+        own = rs.objects[0]
+        if rs.program_type:
+            values = {**values, "program_type": rs.program_type, "record_type": rt,
+                      "entry_date": values.get(ENTRY_DATE[rt]),
+                      "order_key": "|".join(sort_key(rt, values))}
+        run.report.written[rt] += 1
+        yield run.build(own, rs, [values])
+        if rt == "S1" and _has_any(rs, values, "StudentAttendanceSummary"):
+            yield run.build("StudentAttendanceSummary", rs, [values])
+
+
+def _has_any(rs: RecordSif, values: dict[str, Any], obj: str) -> bool:
+    return any(values.get(fm.field) is not None for fm in rs.fields if fm.object == obj)
+
+
+def _incident(recs, run: _Run, spec: SifSpec):
+    first = recs[0][1]
+    if (first.get("lea_number"), first.get("school_number")) not in run.schools:
+        for rt, values in recs:
+            _no_school(rt, values, run)
+        return
+    participants = [v for rt, v in recs if rt == "I2"]
+    incidents = [v for rt, v in recs if rt == "I1"]
+    if not participants:
+        for values in incidents:
+            run.report.not_written["I1"] += 1
+            run.find("sif.no-participant", record="I1", value=values.get("incident_id"),
+                     keys=_keys(values))
+        return
+    head = incidents[0] if incidents else participants[0]
+    elem = run.new("DisciplineIncident", head)
+    i1, i2 = spec.records["I1"], spec.records["I2"]
+    for i, values in enumerate(incidents):
+        if i:
+            run.report.not_written["I1"] += 1
+            run.find("sif.conflict", record="I1", field="incident_id",
+                     value=values.get("incident_id"), object="DisciplineIncident",
+                     key=str(values.get("incident_id")), held="an earlier I1 record",
+                     keys=_keys(values))
+            continue
+        run.fill(elem, i1, values, "DisciplineIncident")
+        run.report.written["I1"] += 1
+    for n, values in enumerate(participants):
+        for steps, target in i2.group_refs.values():
+            run.set_ref(elem, steps, target, values, instance=n)
+        run.fill(elem, i2, values, "DisciplineIncident", instance=n)
+        run.report.written["I2"] += 1
+    yield run.finish(elem, "DisciplineIncident", head)
+
+
+def _write(records: Iterable[UtrexRecord], out: BinaryIO, spec: SifSpec) -> SifWriteReport:
+    run = _Run(spec)
+    entries, names = _collect(records, run)
+    with etree.xmlfile(out, encoding="utf-8") as xf:
+        xf.write_declaration()
+        attrs = dict(sorted(run.collection.items()))
+        with xf.element(CONTAINER, attrs, nsmap={"utrex": CONTAINER_NS}):
+            xf.write("\n")
+            for elem in _objects(entries, names, run):
+                xf.write(elem)
+                xf.write("\n")
+    if run.missing_year:
+        run.find("sif.no-school-year")
+    for (obj, element, value, reason), count in sorted(run.defaults.items()):
+        run.find("sif.default", object=obj, element=element, default=value, count=count,
+                 reason=reason)
+    return run.report
+
+
+def write_sif(records: Iterable[UtrexRecord], path: str | os.PathLike[str]) -> SifWriteReport:
+    """Write ``records`` as one SIF document to ``path``, atomically (like `write_file`).
+
+    Records and values SIF cannot carry are reported in ``SifWriteReport.findings``; so is
+    each SIF default used (once per element).
+    """
+    with atomic_write(path) as out:
+        report = _write(records, out, sif_spec())
+    report.path = Path(path)
+    return report
+
+
+def sif_bytes(records: Iterable[UtrexRecord]) -> tuple[bytes, SifWriteReport]:
+    """The SIF document of ``records`` in memory (tests, small inputs)."""
+    import io
+
+    out = io.BytesIO()
+    report = _write(records, out, sif_spec())
+    return out.getvalue(), report
+
+
+__all__ = ["CONTAINER", "CONTAINER_NS", "SifWriteReport", "sif_bytes", "write_sif"]
