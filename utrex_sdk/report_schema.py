@@ -2,8 +2,7 @@
 
 The models here describe what `ValidationResult.to_dict()` writes (and `convert` adds under
 `summary.conversion`); a test validates real reports against the generated schema, so the two
-cannot drift apart. `SCHEMA_VERSION` changes when a field is removed or changes meaning (major)
-or is added (minor); scripts can check it before reading.
+cannot drift apart. Scripts check `schema_version` before reading.
 """
 
 from __future__ import annotations
@@ -12,7 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.0"
+from .validation.result import SCHEMA_VERSION
 
 
 class _Strict(BaseModel):
@@ -84,7 +83,7 @@ class ResolvedItem(_Strict):
 class Report(_Strict):
     """A `utrex validate --format json` / `utrex convert --format json` report."""
 
-    schema_version: str = Field(SCHEMA_VERSION, pattern=r"^\d+\.\d+$")
+    schema_version: Literal[SCHEMA_VERSION]  # type: ignore[valid-type]
     summary: Summary
     findings: list[FindingItem]
     not_checked: list[NotCheckedItem]
@@ -95,5 +94,4 @@ class Report(_Strict):
 def report_schema() -> dict[str, Any]:
     schema = Report.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["$id"] = f"utrex-sdk/report/{SCHEMA_VERSION}"
     return schema

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from .commands import convert, fields, inspect, mapping, synth, validate
+from .commands import convert, fields, inspect, mapping, sif, synth, validate
 from .errors import PREFIX, OneLineUsageErrors
 
 DISTRIBUTION = "utrex-sdk"
@@ -47,7 +47,7 @@ def _global_options(
     """Options before the command: ``utrex --version``."""
 
 
-for _commands in (fields, inspect, validate, convert, mapping, synth):
+for _commands in (fields, inspect, validate, convert, mapping, sif, synth):
     _commands.register(app)
 
 

@@ -34,3 +34,32 @@ def redact(where: str) -> object:
     return Annotated[bool, typer.Option(
         "--redact", help=f"Replace names, birth dates and other personal data in {where} by "
                          "placeholders (SECURITY.md).")]
+
+
+class FailOn(StrEnum):
+    """Which findings make `validate` and `convert` exit 1 (for CI pipelines)."""
+
+    err = "err"
+    warn = "warn"
+    never = "never"
+
+
+FailOnOpt = Annotated[FailOn, typer.Option(
+    "--fail-on", help="Exit 1 when there is an Err finding (err, the default), any finding "
+                      "(warn), or never (the report still says what was found).")]
+
+
+def exit_status(result: object, fail_on: FailOn) -> int:
+    """0, or 1 when the findings reach ``--fail-on``; unusable input is 2 before this."""
+    if fail_on is FailOn.never:
+        return 0
+    if fail_on is FailOn.warn:
+        return 1 if result.findings else 0  # type: ignore[attr-defined]
+    return result.exit_code  # type: ignore[attr-defined]
+
+
+def registry_cases() -> list[tuple[str, str, str]]:
+    """(rule id, Error ID, record type) of every rule: the JUnit report's test cases."""
+    from ..validation.rulebook import all_rules
+
+    return [(r.id, r.error_id or "", r.record) for r in all_rules().values()]

@@ -99,6 +99,9 @@ class Validator:
         ctx.school_year = self.options.school_year or (di.school_year if di else None)
         sis = di.sis_as_of if di else None
         ctx.as_of = self.options.as_of or (sis.date() if isinstance(sis, dt.datetime) else sis)
+        self.result.extra["run"] = {  # the run's facts, for the reports' headers
+            "school_year": ctx.school_year, "as_of": ctx.as_of and ctx.as_of.isoformat(),
+            "collection": self.options.collection, "edition": self.options.edition}
 
     def _one(self, line: int | None, record: UtrexRecord | None, findings: list[Finding],
              source: str | None) -> None:

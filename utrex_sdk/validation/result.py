@@ -20,6 +20,10 @@ from ..findings import Finding, Level
 from ..input_files import MIB, read_limited
 from .plan import NotChecked
 
+SCHEMA_VERSION = "1.0"
+"""The JSON report's version (`utrex report schema`, `report_schema.Report`): the major part
+changes when a field is removed or changes meaning, the minor when one is added."""
+
 # A baseline is read whole and held as Python objects (about 3 times its size, measured): 128 MB
 # of JSON (some 400,000 findings) stays under 1 GB; a bigger one is not a report to compare with.
 BASELINE_LIMIT = 128 * MIB
@@ -89,6 +93,7 @@ class ValidationResult:
                 item["baseline"] = self.status_of(f)
             findings.append(item)
         data: dict[str, Any] = {
+            "schema_version": SCHEMA_VERSION,
             "summary": self.summary(),
             "findings": findings,
             "not_checked": [n.to_dict() for n in self.not_checked],

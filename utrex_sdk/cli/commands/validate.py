@@ -21,7 +21,16 @@ from ...layouts import EDITIONS
 from ...report import ReportFormat, check_destination, write_report
 from ..console import make_console
 from ..errors import user_errors
-from ..options import FileEdition, Jobs, ReportFormatOpt, redact
+from ..options import (
+    FailOn,
+    FailOnOpt,
+    FileEdition,
+    Jobs,
+    ReportFormatOpt,
+    exit_status,
+    redact,
+    registry_cases,
+)
 
 
 class RulesFormat(StrEnum):
@@ -40,7 +49,7 @@ def _date(text: str | None) -> dt.date | None:
 
 
 def validate(
-    file: Annotated[Path, typer.Argument(help="A UTREx fixed-width file.")],
+    file: Annotated[Path, typer.Argument(help="A UTREx file: fixed-width, or a SIF document.")],
     reference: Annotated[Path | None, typer.Option(
         "--reference", help="Folder of reference-data CSV files (docs/reference-data.md).")] = None,
     school_year: Annotated[int | None, typer.Option(
@@ -61,8 +70,10 @@ def validate(
         "--max-findings", help="Stop after this many findings (the report says so).")] = None,
     jobs: Jobs = None,
     redact: redact("the report") = False,  # type: ignore[valid-type]
+    fail_on: FailOnOpt = FailOn.err,
 ) -> None:
-    """Check a UTREx file against the spec's rules; exit 1 if there is an Err finding."""
+    """Check a UTREx file (fixed-width or SIF) against the spec's rules; exit 1 if there is an
+    Err finding (see --fail-on)."""
     with user_errors():
         if edition is not None and edition not in EDITIONS:
             raise UtrexError(f"unknown edition {edition!r}; known: {', '.join(EDITIONS)}")
@@ -80,8 +91,9 @@ def validate(
 
             redact_result(result, Redactor())
             result.extra["redacted"] = True
-        write_report(result, fmt.value, output, console=make_console(), option="--output")
-    raise typer.Exit(code=result.exit_code)
+        write_report(result, fmt.value, output, console=make_console(), option="--output",
+                     rules=registry_cases() if fmt is ReportFormat.junit else None)
+    raise typer.Exit(code=exit_status(result, fail_on))
 
 
 def explain(error_id: Annotated[str, typer.Argument(
