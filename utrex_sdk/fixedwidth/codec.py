@@ -232,6 +232,25 @@ def _writer(fl: FieldLayout) -> Writer:
 # --- one record type -----------------------------------------------------------------------
 
 
+def fit_problem(fl: FieldLayout) -> Callable[[Any], tuple[str, dict[str, Any]] | None]:
+    """Why a typed value cannot be written in ``fl``'s columns — the writer's own tests (too
+    wide, too many decimals, negative, no ASCII equivalent) as (finding id, parameters) — or
+    None when it can: so a mapping can blank such a value of an optional field instead of
+    losing the row when the record is written."""
+    write = _writer(fl)
+    where = {"start": fl.start, "end": fl.end, "width": fl.width, "kind": fl.kind,
+             "scale": fl.scale}
+
+    def problem(value: Any) -> tuple[str, dict[str, Any]] | None:
+        try:
+            write(value, [])
+        except _Invalid as p:
+            return p.error_id, {**where, **p.params}
+        return None
+
+    return problem
+
+
 class RecordCodec:
     """Reads and writes one record type in one edition, compiled from its layout."""
 

@@ -26,8 +26,18 @@ from ..fixedwidth.compiled import constructor
 from ..models import MODELS, UtrexRecord
 from ..sources import SourceTable, normalise_header
 from . import problems as _problems  # noqa: F401 - registers the map.* finding types
-from .fields import converter, text_converter, trusted
-from .getters import Getter, compute_180, concat, const, default_match, describe, where_test
+from .fields import blanks_on_invalid, converter, layout_field, text_converter, trusted
+from .getters import (
+    Getter,
+    compute_180,
+    compute_tenths,
+    concat,
+    const,
+    default_match,
+    describe,
+    when_getter,
+    where_test,
+)
 from .load import LoadedMapping, MappingError, load_mapping
 from .lookups import Index, LookupSource
 from .model import FieldRule, RecordBlock
@@ -123,10 +133,13 @@ class MappingEngine:
         for name, rule in block.fields.items():
             spec = MODELS[block.type].spec.field(name)
             get = self._getter(f"{where}.fields.{name}", rule, scope)
+            layout = layout_field(self.loaded.edition, block.type, name)
+            blank = blanks_on_invalid(rule, block, self.loaded.mapping, layout)
             fields.append(FieldPlan(name, get, converter(
-                spec, rule, self.loaded.mapping.date_formats, self._crosswalk(rule)),
+                spec, rule, self.loaded.mapping.date_formats, self._crosswalk(rule),
+                layout if blank else None),
                 describe(rule), plain_position(rule, scope), rule.default is None,
-                tidy=may_end_in_blanks(rule)))
+                tidy=may_end_in_blanks(rule), blank=blank))
         layout_fields = {f for f in MODELS[block.type].model_fields}
         mapped = set(block.fields)
         for name, value in self.loaded.mapping.constants.items():
@@ -188,10 +201,21 @@ class MappingEngine:
 
     def _getter(self, at: str, rule: FieldRule, scope: Scope) -> Getter:
         """The raw value a rule points at, for a row context ``[row, joined rows...]``."""
+        if rule.when is not None:
+            inner = self._getter(at, rule.model_copy(update={"when": None}), scope)
+            found = scope.find(rule.when.column, rule.when.source)
+            if found is None:
+                slots = [s for s in scope.slots if rule.when.source in (None, s[0])] \
+                    or scope.slots[:1]
+                self._missing(f"{at}.when.column", rule.when.column, slots[0][1], slots[0][2])
+                return inner
+            return when_getter(rule.when, found, inner)
         if rule.value is not None:
             return const(rule.value)
         if rule.lookup is not None:
             return self._lookup(at, rule, scope)
+        if rule.compute == "tenths-of-days":
+            return compute_tenths(self._nested(f"{at}.days", rule.days, scope))
         if rule.compute is not None:
             days = self._nested(f"{at}.days", rule.days, scope)
             session = self._nested(f"{at}.session_days", rule.session_days, scope)
@@ -288,7 +312,7 @@ class MappingEngine:
 
     def _rows(self, block: BlockPlan, compiled: FilePlan) -> Iterator[Item]:
         rt, model = block.block.type, block.model
-        on_invalid = block.block.on_invalid
+        on_invalid = block.block.on_invalid or self.loaded.mapping.on_invalid or "reject"
         if compiled.table is None:
             yield self._record(rt, model, on_invalid, compiled, [()],
                                Origin(compiled.file, None))
@@ -325,7 +349,8 @@ class MappingEngine:
                 compiled: FilePlan, ctx: list, origin: Origin) -> Item:
         where = {"record": rt, "line": origin.row, "source": origin.file}
         cells = ctx[0]
-        errors: list[Finding] = []
+        errors: list[Finding] = []  # they reject the row
+        blanked: list[Finding] = []  # they blank their field (`FieldPlan.blank`, on_invalid)
         warnings: list[Finding] = []
         for join in compiled.joins:
             value = join.key(ctx)
@@ -339,7 +364,7 @@ class MappingEngine:
                                                  f"{join.index.source}",
                                                  problem=problem.message, **where))
                 else:
-                    errors.append(problem)
+                    (errors if on_invalid == "reject" else blanked).append(problem)
             ctx.append(row)
         if compiled.where_slot and (joined := ctx[compiled.where_slot]) is not None \
                 and not compiled.where(joined):  # a filter on a joined file's column
@@ -365,7 +390,7 @@ class MappingEngine:
                     warnings.append(make_finding("map.blanked", field=f.name, value=shown,
                                                  problem=finding.message, **where))
                 else:
-                    errors.append(finding)
+                    (blanked if f.blank else errors).append(finding)
                 continue
             if typed_value is not None:
                 if f.tidy and typed_value.__class__ is str:  # as the model's validation does
@@ -374,10 +399,10 @@ class MappingEngine:
                         continue
                 values[f.name] = typed_value
                 raw[f.name] = value
-        if errors and on_invalid == "reject":
-            return _reject(origin, rt, errors)
+        if errors:
+            return _reject(origin, rt, errors + blanked)
         if compiled.build is not None:  # every value is what validating it would keep
-            return Mapped(compiled.build(values), origin, _blanked(errors, where) + warnings)
+            return Mapped(compiled.build(values), origin, _blanked(blanked, where) + warnings)
         try:
             record = model.model_validate(values)
         except ValidationError as err:
@@ -385,18 +410,20 @@ class MappingEngine:
             for e in err.errors():
                 bad.setdefault(str(e["loc"][0]), []).append(e["msg"])
             origins = {f.name: f.origin for f in compiled.fields}
+            blanks = {f.name: f.blank for f in compiled.fields}
             for name, messages in bad.items():
-                errors.append(make_finding(
-                    "map.invalid", field=name, value=raw.get(name, values.get(name)),
-                    origin=origins.get(name, name), expected=" or ".join(messages), **where))
-            if on_invalid == "reject":
-                return _reject(origin, rt, errors)
+                (blanked if blanks.get(name, on_invalid == "blank") else errors).append(
+                    make_finding("map.invalid", field=name, value=raw.get(name, values.get(name)),
+                                 origin=origins.get(name, name), expected=" or ".join(messages),
+                                 **where))
+            if errors:
+                return _reject(origin, rt, errors + blanked)
             record = model.model_validate({k: v for k, v in values.items() if k not in bad})
-        return Mapped(record, origin, _blanked(errors, where) + warnings)
+        return Mapped(record, origin, _blanked(blanked, where) + warnings)
 
 
 def _blanked(errors: list[Finding], where: dict[str, Any]) -> list[Finding]:
-    """With on_invalid = "blank", the fields at fault are left out, each with a warning."""
+    """Fields that blank on invalid (`FieldPlan.blank`) are left out, each with a warning."""
     return [make_finding("map.blanked", field=e.field, value=e.value, problem=e.message,
                          **where) for e in errors]
 

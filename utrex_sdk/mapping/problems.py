@@ -36,6 +36,9 @@ MAPPING_FINDINGS: tuple[FindingType, ...] = (
     FindingType("map.bad-compute", E, "Computed value has bad inputs",
                 "{field} = ROUND(days * 180 / session days) from {origin}: needs {expected}; "
                 "got {value!r}"),
+    FindingType("map.not-tenths", E, "Days not in one-tenth increments",
+                "{field} from {origin}: {value!r} is not {expected} (2020-21 I2 Number of "
+                "Days; never rounded)"),
     FindingType("map.blanked", W, "Value left blank",
                 "{field} left blank: {problem}"),
     FindingType("map.duplicate-key", W, "Key repeated in a lookup file",
@@ -61,6 +64,7 @@ REJECT_REASONS: dict[str, str] = {
     "map.invalid": "value the field cannot hold",
     "map.no-match": "no matching row in another file",
     "map.bad-compute": "computed value has bad inputs",
+    "map.not-tenths": "days not in one-tenth increments",
     "fmt.too-wide": "value too wide for its column",
     "fmt.too-many-decimals": "more decimals than the column holds",
     "fmt.negative": "negative value",
