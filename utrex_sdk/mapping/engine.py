@@ -14,6 +14,7 @@ from __future__ import annotations
 import difflib
 import glob
 from collections.abc import Iterator
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -281,11 +282,12 @@ class MappingEngine:
 
     # --- running -------------------------------------------------------------------------
 
-    def items(self) -> Iterator[Item]:
-        """Every block's rows, block by block, file by file, in file order."""
+    def items(self, limit: int | None = None) -> Iterator[Item]:
+        """Every block's rows, block by block, file by file, in file order; with ``limit``,
+        only the first ``limit`` rows of each file (`check.check_mapping --sample`)."""
         for block in self._blocks:
             for compiled in block.files:
-                yield from self._rows(block, compiled)
+                yield from islice(self._rows(block, compiled), limit)
         for source in self.sources.values():
             if not any(b.block.source == source.name for b in self._blocks):
                 self._findings.extend(source.unused_findings())
