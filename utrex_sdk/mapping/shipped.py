@@ -26,13 +26,29 @@ def shipped_mapping_path(adapter: str) -> Path:
     return Path(path)
 
 
-def shipped_mapping(adapter: str) -> str:
-    """The text of the default mapping of the adapter named ``adapter``."""
+def shipped_files(adapter: str) -> list[str]:
+    """The files beside the adapter's default mapping that a copy of it needs too (tables it
+    names, such as the Aspire SOEP provider list), the mapping first."""
     path = shipped_mapping_path(adapter)
+    others = sorted(p.name for p in path.parent.iterdir()
+                    if p.suffix in (".toml", ".csv") and p != path)
+    return [path.name, *others]
+
+
+def shipped_mapping(adapter: str, file: str | None = None) -> str:
+    """The text of the default mapping of the adapter named ``adapter`` or, with ``file``, of
+    one of the files beside it (`shipped_files`)."""
+    path = shipped_mapping_path(adapter)
+    if file is not None:
+        names = shipped_files(adapter)
+        if file not in names:
+            raise UtrexError(f"the {adapter} adapter ships no file {file!r}; it ships "
+                             f"{', '.join(names)}")
+        path = path.parent / file
     try:
         return path.read_text(encoding="utf-8")
     except OSError as err:
-        raise UtrexError(f"{path}: the {adapter} adapter's mapping cannot be read "
+        raise UtrexError(f"{path}: the {adapter} adapter's file cannot be read "
                          f"({err.strerror})") from None
 
 
