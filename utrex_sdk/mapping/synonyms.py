@@ -100,3 +100,12 @@ FILE_HINTS: dict[str, tuple[str, ...]] = {
 
 SECTION_COLUMNS = ("section", "section number", "sect", "section id")
 """A column that, next to a course column, makes Course & Section a `concat` of the two."""
+
+WORD_SYNONYMS: dict[str, str] = {
+    "sem": "semester", "semester": "semester", "yr": "year", "full": "all", "whole": "all",
+    "qtr": "quarter", "tri": "trimester", "1": "first", "1st": "first", "2": "second",
+    "2nd": "second",
+}
+"""Words of an export's values read as the words of the spec's code meanings, so that a draft can
+pre-fill a crosswalk ("Sem 1" -> 'Class held first semester', "Full Year" -> 'Class held all
+year'); every such entry is marked "check"."""
