@@ -33,7 +33,7 @@ from .draft_guesses import (
     repeats,
     split_values,
 )
-from .fields import DATE_TYPES
+from .fields import DATE_TYPES, SHAPES
 from .synonyms import FILE_HINTS, SECTION_COLUMNS, SYNONYMS
 from .values import to_text
 
@@ -347,7 +347,8 @@ class _Draft:
                     lengths = sorted({min(map(len, digits)), max(map(len, digits))})
                     notes.append(f"check: values have {'-'.join(map(str, lengths))} digits; "
                                  "leading zeros stripped?")
-        if spec.type == "text" and (long := [t for t in texts if len(t) > width]):
+        shape = SHAPES.get(spec.shape or "", str)
+        if spec.type == "text" and (long := [t for t in texts if len(shape(t)) > width]):
             notes.append(f"check: values such as {_q(long[0])} are longer than the column "
                          f"({width} characters): a crosswalk to codes?")
         if spec.name in COMPUTED:

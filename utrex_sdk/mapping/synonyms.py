@@ -46,7 +46,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "zip_code": ("zip", "zipcode", "postal code", "zip code"),
     "phone_number": ("phone", "home phone", "telephone"),
     "school_number": ("school", "school id", "school no", "school code", "sch", "school num",
-                      "building", "schl"),
+                      "building", "schl", "campus", "campus name"),
     "lea_number": ("lea", "district number", "district", "lea id", "district code"),
     "disability_type": ("disability", "primary disability", "disability code"),
     "time_code": ("sped time", "service time", "time"),
