@@ -122,7 +122,7 @@ def test_a_regex_that_does_not_compile_is_a_mapping_error_naming_the_key(tmp_pat
     with pytest.raises(MappingError) as err:
         export(tmp_path, "phone_number = { column = \"Zip\", replace = [{ pattern = '(\\d', "
                          "to = '' }] }\n")
-    assert "records[1] (S1).fields.phone_number.replace[0]: `pattern` '(\\\\d'" in str(err.value)
+    assert "records[1] (S1).fields.phone_number.replace[0]: `pattern` '(\\d'" in str(err.value)
     assert "is not a usable regular expression" in str(err.value)
 
 

@@ -62,7 +62,7 @@ class Replace(_Strict):
             try:
                 re.compile(self.pattern).sub(self.to, "")
             except (re.error, IndexError) as err:
-                raise ValueError(f"`pattern` {self.pattern!r} with `to` {self.to!r} is not a "
+                raise ValueError(f"`pattern` '{self.pattern}' with `to` '{self.to}' is not a "
                                  f"usable regular expression: {err}") from None
         return self
 
@@ -88,7 +88,7 @@ class When(_Strict):
             try:
                 re.compile(self.matches)
             except re.error as err:
-                raise ValueError(f"`matches` {self.matches!r} is not a valid regular "
+                raise ValueError(f"`matches` '{self.matches}' is not a valid regular "
                                  f"expression: {err}") from None
         return self
 
