@@ -224,7 +224,8 @@ def test_the_aspire_adapter_ships_its_mapping_and_show_gives_its_text(tmp_path):
     text = shipped_mapping("aspire")
     assert text == (ROOT / "mappings" / "aspire" / "aspire.toml").read_text(encoding="utf-8")
     shutil.copytree(ROOT / "examples" / "aspire", tmp_path / "export")
-    assert shipped_files("aspire") == ["aspire.toml", "soep_providers.csv"]
+    assert shipped_files("aspire") == ["aspire.toml", "district.template.csv",
+                                       "schools.template.csv", "soep_providers.csv"]
     (tmp_path / "my.toml").write_text(text, encoding="utf-8")
     (tmp_path / "soep_providers.csv").write_text(shipped_mapping("aspire", "soep_providers.csv"),
                                                  encoding="utf-8")
@@ -234,8 +235,17 @@ def test_the_aspire_adapter_ships_its_mapping_and_show_gives_its_text(tmp_path):
 
 def test_a_file_the_adapter_does_not_ship_is_named_with_those_it_does():
     with pytest.raises(UtrexError, match=r"ships no file 'x\.csv'; it ships aspire\.toml, "
-                                         r"soep_providers\.csv"):
+                                         r"district\.template\.csv, schools"):
         shipped_mapping("aspire", "x.csv")
+
+
+@pytest.mark.parametrize("name", ["district", "schools"])
+def test_the_hand_typed_files_templates_have_the_columns_the_mapping_reads(tmp_path, name):
+    template = shipped_mapping("aspire", f"{name}.template.csv")
+    example = (ROOT / "examples" / "aspire" / f"{name}.csv").read_text(encoding="utf-8")
+    assert template.splitlines()[0] == example.splitlines()[0]
+    for code_field in ("DI.which_month", "SC.schedule_year_type", "SC.schedule_day_type"):
+        assert find_codes(code_field)["codes"]  # the codes the README points to
 
 
 def test_an_adapter_without_a_default_mapping_says_which_have_one():
