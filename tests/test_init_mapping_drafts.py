@@ -149,7 +149,9 @@ def test_code_meanings_match_whole_words_and_only_one_code():
 
 
 def test_split_values_needs_parts_that_recur():
-    assert split_values(["White; Asian", "White", "Asian"]) == (";", ["Asian", "White"])
+    assert split_values(["White; Asian", "White", "Asian"]) == ([";"], ["Asian", "White"])
+    assert split_values(["White; Asian", "Black, White"]) == ([";", ","],
+                                                              ["White", "Asian", "Black"])
     assert split_values(["1,200", "3,400"]) is None  # thousands, not a list
     assert split_values(["Smith, Ann", "Jones, Bo"]) is None
 

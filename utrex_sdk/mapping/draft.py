@@ -43,6 +43,7 @@ DATE_CANDIDATES = ("iso", "%m/%d/%Y", "%m/%d/%y", "%m-%d-%Y", "%Y/%m/%d", "%Y%m%
 BUILTIN_FOR_TABLE = {"yes_no": "yes-no", "yes_blank": "yes-blank", "gender": "gender",
                      "grade_level": "grade-level"}
 PAD_WIDTH = {"school_number": 3, "zip_code": 5, "period": 2, "where_taught_school": 3}
+ZIP4 = re.compile(r"\d{5}-?\d{4}|\d{5}")
 COMPUTED = ("school_membership", "days_attended", "scram_membership", "yic_membership")
 
 
@@ -113,6 +114,7 @@ def _guess_type(item: _File) -> None:
         item.record_type, item.matched = "AM", memberships
     if item.record_type is not None:
         _ids_by_value(item)
+        _numbers_over_names(item)
 
 
 def _memberships(item: _File) -> dict[str, int] | None:
@@ -121,7 +123,8 @@ def _memberships(item: _File) -> dict[str, int] | None:
     columns = item.table.info.columns
     matched = _match(columns, "AM")
     key = matched.get("student_number")
-    if key is None or not repeats(item.samples.get(key, [])):
+    hinted = any(h in normalise_header(item.path.stem) for h in FILE_HINTS["AM"])
+    if key is None or not (hinted or repeats(item.samples.get(key, []))):
         return None
     if "course_section" not in matched:
         section = next((i for i, c in enumerate(columns) if c in SECTION_COLUMNS
@@ -133,6 +136,21 @@ def _memberships(item: _File) -> dict[str, int] | None:
     item.notes.setdefault("student_number", "check: a roster (several rows per student), so "
                                             "course memberships")
     return matched
+
+
+def _numbers_over_names(item: _File) -> None:
+    """A school-number column of numbers wins over one of campus names that matched first."""
+    position = item.matched.get("school_number")
+    if position is None or all((t := to_text(v) or "").isdigit()
+                               for v in item.samples.get(position, [])):
+        return
+    names = _names(item.record_type)
+    for i, column in enumerate(item.table.info.columns):
+        values = [t for v in item.samples.get(i, []) if (t := to_text(v)) is not None]
+        if i != position and names.get(column) == "school_number" and values and \
+                all(t.isdigit() for t in values):
+            item.matched["school_number"] = i
+            return
 
 
 def _ids_by_value(item: _File) -> None:
@@ -347,8 +365,12 @@ class _Draft:
                     lengths = sorted({min(map(len, digits)), max(map(len, digits))})
                     notes.append(f"check: values have {'-'.join(map(str, lengths))} digits; "
                                  "leading zeros stripped?")
+        if spec.name == "zip_code" and texts and all(ZIP4.fullmatch(t) for t in texts):
+            parts["digits"], parts["slice"] = "true", "[1, 5]"
+            notes.append("check: ZIP+4 codes cut to their 5 digits")
         shape = SHAPES.get(spec.shape or "", str)
-        if spec.type == "text" and (long := [t for t in texts if len(shape(t)) > width]):
+        if spec.type == "text" and "crosswalk" not in parts and "slice" not in parts and (
+                long := [t for t in texts if len(shape(t)) > width]):
             notes.append(f"check: values such as {_q(long[0])} are longer than the column "
                          f"({width} characters): a crosswalk to codes?")
         if spec.name in COMPUTED:
@@ -392,7 +414,8 @@ class _Draft:
                 found = None if position in used else split_values(source.samples[position])
                 if found is None:
                     continue
-                separator, values = found
+                separators, values = found
+                separator = separators[0] if len(separators) == 1 else separators
                 flags: dict[str, list[str]] = {}
                 for value in values:
                     name = names.get(normalise_header(value))
@@ -413,9 +436,14 @@ class _Draft:
                     default = ', default = "N"' if spec.codes == "yes_no" else ""
                     where = f"source = {_q(source.source)}, " if source is not item else ""
                     self.lines.append(
-                        f"{name} = {{ {where}column = {_q(column)}, split = {_q(separator)}, "
+                        f"{name} = {{ {where}column = {_q(column)}, split = {_toml(separator)}, "
                         f"contains = [{', '.join(_q(w) for w in wanted)}]{default} }}  "
                         f"# check: one multi-value column ({shown})")
+
+
+def _toml(value: str | list[str]) -> str:
+    """A string or a list of strings as TOML."""
+    return _q(value) if isinstance(value, str) else "[" + ", ".join(map(_q, value)) + "]"
 
 
 def _comment(text: str) -> str:

@@ -89,17 +89,19 @@ def repeats(values: Sequence[Any]) -> bool:
     return len(texts) >= 4 and len(set(texts)) <= len(texts) / 1.5
 
 
-def split_values(values: Sequence[Any]) -> tuple[str, list[str]] | None:
-    """A multi-value column: the separator and its distinct parts, when some cells hold two or
-    more parts that also stand alone or recur ("White; Asian", "White")."""
+def split_values(values: Sequence[Any]) -> tuple[list[str], list[str]] | None:
+    """A multi-value column: the separators its cells use and their distinct parts, when some
+    cells hold two or more parts that also recur ("White; Asian", "White, Black", "White")."""
     texts = [t for v in values if (t := to_text(v)) is not None]
-    for separator in SEPARATORS:
-        multi = [t for t in texts if separator in t]
-        if not multi or (separator == "," and any(re.search(r"\d,\d", t) for t in multi)):
-            continue
-        parts = Counter(p.strip() for t in texts for p in t.split(separator) if p.strip())
-        if len(parts) <= 12 and any(n > 1 for n in parts.values()):
-            return separator, sorted(parts, key=lambda p: (-parts[p], p))
+    used = [s for s in SEPARATORS if any(s in t for t in texts)
+            and not (s == "," and any(re.search(r"\d,\d", t) for t in texts))]
+    if not used:
+        return None
+    cut = re.compile("|".join(re.escape(s) for s in used))
+    parts = Counter(p.strip() for t in texts for p in cut.split(t) if p.strip())
+    if len(parts) <= 12 and any(n > 1 for n in parts.values()) and \
+            any(len([p for p in cut.split(t) if p.strip()]) > 1 for t in texts):
+        return used, sorted(parts, key=lambda p: (-parts[p], p))
     return None
 
 

@@ -87,11 +87,11 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 
 FILE_HINTS: dict[str, tuple[str, ...]] = {
     "SC": ("school", "building", "site"),
-    "S1": ("student", "enroll", "roster", "demograph"),
+    "S1": ("student", "enroll", "demograph"),
     "S2": ("sped", "scram", "special", "iep", "disab"),
     "S3": ("yic", "custody", "youth in care"),
     "AC": ("course", "section", "master", "class"),
-    "AM": ("schedule", "membership", "roster class", "student class"),
+    "AM": ("schedule", "membership", "roster", "student class"),
     "I1": ("incident",),
     "I2": ("discipline", "offender", "infraction"),
     "ES": ("ssid", "statewide"),
