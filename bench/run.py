@@ -183,8 +183,8 @@ def derive_serialize(results: list[Result], step: str = "parse+serialize",
 
 
 def run_size(size: int, args: argparse.Namespace, folder: Path) -> list[Result]:
-    path, records, gen_seconds = make_district(size, args.seed, folder,
-                                               export="convert" in args.steps)
+    path, records, gen_seconds = make_district(
+        size, args.seed, folder, export=any(s.startswith("convert") for s in args.steps))
     print(f"\n== {records:,} records ({path.stat().st_size / MB:.1f} MB), "
           f"generated in {gen_seconds:.1f} s", flush=True)
     results: list[Result] = []
@@ -220,8 +220,8 @@ def table(results: list[Result]) -> str:
             "pandas ÷ step | tracemalloc peak MB | RSS peak (at start) MB |")
     rows = [head, "|" + "---|" * 9]
     by = {(r.size, r.step): r for r in results}
-    order = ["slice", "pandas", "parse", "serialize", "validate", "convert", "sif-write",
-             "sif-read", "sif-validate"]
+    order = ["slice", "pandas", "parse", "serialize", "validate", "convert", "convert+transforms",
+             "sif-write", "sif-read", "sif-validate"]
     for size in sorted({r.size for r in results}):
         base, pandas = by.get((size, "slice")), by.get((size, "pandas"))
         for step in order:
@@ -370,7 +370,8 @@ def write_docs(text: str, path: Path) -> None:
 
 
 def profile(step: str, size: int, args: argparse.Namespace, folder: Path) -> None:
-    path, records, _ = make_district(size, args.seed, folder, export=step == "convert")
+    path, records, _ = make_district(size, args.seed, folder,
+                                     export=step.startswith("convert"))
     profiler = cProfile.Profile()
     profiler.enable()
     steps.STEPS[step](path, folder)

@@ -314,12 +314,14 @@ def test_every_command_prints_with_the_one_console():
 @pytest.mark.parametrize(("args", "message"), [
     (["validate", SAMPLE, "--format", "xlsx"], "--format xlsx needs --output PATH"),
     (["validate", SAMPLE, "--output", "r.txt"],
-     "the table format prints to the terminal; use --format json|csv|xlsx|html|junit with --output"),
+     "the table format prints to the terminal; use --format json|csv|xlsx|html|junit "
+     "with --output"),
     (["convert", "--input", ROOT / "examples" / "district-csv", "--output", "{tmp}/out.txt",
       "--format", "xlsx"], "--format xlsx needs --report PATH"),
     (["convert", "--input", ROOT / "examples" / "district-csv", "--output", "{tmp}/out.txt",
       "--report", "{tmp}/r.txt"],
-     "the table format prints to the terminal; use --format json|csv|xlsx|html|junit with --report"),
+     "the table format prints to the terminal; use --format json|csv|xlsx|html|junit "
+     "with --report"),
 ])
 def test_a_report_that_cannot_go_where_asked_is_refused_before_any_work(tmp_path, args,
                                                                          message):
@@ -341,5 +343,5 @@ def test_the_table_says_how_to_get_every_finding_with_the_commands_option(tmp_pa
     result = validate_file(_file_with_findings(tmp_path, sample_records))
     out = io.StringIO()
     print_table(result, Console(file=out, width=300), limit=1, option="--report")
-    assert f"… and {len(result.findings) - 1} more findings (use --format json|csv|xlsx|html|junit " \
-           "--report PATH for all of them)" in out.getvalue()
+    assert f"… and {len(result.findings) - 1} more findings (use --format " \
+           "json|csv|xlsx|html|junit --report PATH for all of them)" in out.getvalue()

@@ -67,7 +67,11 @@ def test_what_the_draft_cannot_decide_is_marked_todo(draft):
     assert "# TODO required S1 fields with no matching column: race_observer_id" in draft
     assert "# TODO required AM fields with no matching column: period" in draft
     assert "# TODO staff.xlsx: its columns match no record type well" in draft
-    assert 'crosswalk = { "Semester" = "TODO", "Year Round" = "TODO" }' in draft
+    assert 'crosswalk = { "Paid" = "TODO", "Free" = "F", "Reduced" = "R" }' in draft
+    # values a code's meaning names are filled in (issue 13, point 5), each marked "check"
+    assert 'crosswalk = { "Semester" = "S", "Year Round" = "Y" }' in draft
+    assert 'check the codes filled in from their meanings: "Semester" = S (Semester), ' \
+        '"Year Round" = Y (Year Round)' in draft
     assert "school_membership = \"Days Enrolled\"  # must be 180-day equivalent days" in draft
     assert 'values such as "Spanish" are longer than the column (3 characters)' in draft
 
@@ -82,8 +86,8 @@ def test_an_unfilled_draft_is_refused_naming_every_todo(tmp_path, draft):
         "district.school_year: still 'TODO'; fill it in",
         "district.which_month: still 'TODO'; fill it in",
         "district.sis_as_of: still 'TODO'; fill it in"]
-    assert "records[0] (SC).fields.schedule_day_type.crosswalk.\"7 Period\": still 'TODO'; fill " \
-        "it in" in caught.value.problems
+    assert "records[0] (SC).fields.schedule_day_type.crosswalk.\"4 Period Block\": still 'TODO'; " \
+        "fill it in" in caught.value.problems
 
 
 def test_a_filled_in_draft_converts_the_export(tmp_path, draft):

@@ -19,6 +19,9 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 FieldType = Literal["text", "integer", "decimal", "date", "month_day", "datetime", "code"]
 PiiKind = Literal["name", "birth_date", "government_id", "contact", "free_text"]
 """What personal data a field holds (a field's ``pii`` key): what ``--redact`` replaces."""
+Shape = Literal["us_phone"]
+"""A usual written form a mapping reads without a transform (a field's ``shape`` key):
+``us_phone`` takes "(801) 555-9648", "801.555.9648" or "+1 801 555 9648" as 8015559648."""
 
 
 class CodeValue(BaseModel):
@@ -69,6 +72,7 @@ class FieldSpec(BaseModel):
     specials: tuple[str, ...] = ()
     note: str | None = None
     pii: PiiKind | None = None
+    shape: Shape | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> FieldSpec:

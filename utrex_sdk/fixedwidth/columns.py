@@ -205,6 +205,25 @@ def _writer(fl: FieldLayout) -> Writer:
 # --- a record type's columns ---------------------------------------------------------------
 
 
+def fit_problem(fl: FieldLayout) -> Callable[[Any], tuple[str, dict[str, Any]] | None]:
+    """Why a typed value cannot be written in ``fl``'s columns — the writer's own tests (too
+    wide, too many decimals, negative, no ASCII equivalent) as (finding id, parameters) — or
+    None when it can: so a mapping can blank such a value of an optional field instead of
+    losing the row when the record is written."""
+    write = _writer(fl)
+    where = {"start": fl.start, "end": fl.end, "width": fl.width, "kind": fl.kind,
+             "scale": fl.scale}
+
+    def problem(value: Any) -> tuple[str, dict[str, Any]] | None:
+        try:
+            write(value, [])
+        except InvalidValue as p:
+            return p.error_id, {**where, **p.params}
+        return None
+
+    return problem
+
+
 class ReadColumn(NamedTuple):
     """One valued column of a line: its 0-based slice, its reader, its layout and spec."""
 

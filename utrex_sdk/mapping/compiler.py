@@ -16,8 +16,18 @@ from typing import Any
 from ..construct import constructor
 from ..models import MODELS
 from ..sources import SourceTable, normalise_header
-from .fields import converter, text_converter, trusted
-from .getters import Getter, compute_180, concat, const, default_match, describe, where_test
+from .fields import blanks_on_invalid, converter, layout_field, text_converter, trusted
+from .getters import (
+    Getter,
+    compute_180,
+    compute_tenths,
+    concat,
+    const,
+    default_match,
+    describe,
+    when_getter,
+    where_test,
+)
 from .load import LoadedMapping
 from .lookups import Index, LookupSource
 from .model import FieldRule, RecordBlock
@@ -70,10 +80,13 @@ class BlockCompiler:
         for name, rule in block.fields.items():
             spec = MODELS[block.type].spec.field(name)
             get = self._getter(f"{where}.fields.{name}", rule, scope)
+            layout = layout_field(self.loaded.edition, block.type, name)
+            blank = blanks_on_invalid(rule, block, self.loaded.mapping, layout)
             fields.append(FieldPlan(name, get, converter(
-                spec, rule, self.loaded.mapping.date_formats, self._crosswalk(rule)),
+                spec, rule, self.loaded.mapping.date_formats, self._crosswalk(rule),
+                layout if blank else None),
                 describe(rule), plain_position(rule, scope), rule.default is None,
-                tidy=may_end_in_blanks(rule)))
+                tidy=may_end_in_blanks(rule), blank=blank))
         layout_fields = {f for f in MODELS[block.type].model_fields}
         mapped = set(block.fields)
         for name, value in self.loaded.mapping.constants.items():
@@ -135,10 +148,21 @@ class BlockCompiler:
 
     def _getter(self, at: str, rule: FieldRule, scope: Scope) -> Getter:
         """The raw value a rule points at, for a row context ``[row, joined rows...]``."""
+        if rule.when is not None:
+            inner = self._getter(at, rule.model_copy(update={"when": None}), scope)
+            found = scope.find(rule.when.column, rule.when.source)
+            if found is None:
+                slots = [s for s in scope.slots if rule.when.source in (None, s[0])] \
+                    or scope.slots[:1]
+                self._missing(f"{at}.when.column", rule.when.column, slots[0][1], slots[0][2])
+                return inner
+            return when_getter(rule.when, found, inner)
         if rule.value is not None:
             return const(rule.value)
         if rule.lookup is not None:
             return self._lookup(at, rule, scope)
+        if rule.compute == "tenths-of-days":
+            return compute_tenths(self._nested(f"{at}.days", rule.days, scope))
         if rule.compute is not None:
             days = self._nested(f"{at}.days", rule.days, scope)
             session = self._nested(f"{at}.session_days", rule.session_days, scope)

@@ -12,6 +12,7 @@ are held in memory). What a block compiles into is `plan`'s data.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import islice
 from pathlib import Path
 
 from ..adapters import Item
@@ -35,17 +36,18 @@ class MappingEngine:
         self._blocks = [compiler.compile(where, block) for where, block in loaded.blocks]
         if compiler.problems:
             raise MappingError(loaded.path, compiler.problems)
-        self._runner = RowRunner(self._findings, no_rows)
+        self._runner = RowRunner(self._findings, no_rows, loaded.mapping.on_invalid)
 
     @classmethod
     def from_files(cls, mapping: str | Path, input_dir: str | Path) -> MappingEngine:
         return cls(load_mapping(mapping), input_dir)
 
-    def items(self) -> Iterator[Item]:
-        """Every block's rows, block by block, file by file, in file order."""
+    def items(self, limit: int | None = None) -> Iterator[Item]:
+        """Every block's rows, block by block, file by file, in file order; with ``limit``,
+        only the first ``limit`` rows of each file (`check.check_mapping --sample`)."""
         for block in self._blocks:
             for compiled in block.files:
-                yield from self._runner.rows(block, compiled)
+                yield from islice(self._runner.rows(block, compiled), limit)
         for source in self.sources.values():
             if not any(b.block.source == source.name for b in self._blocks):
                 self._findings.extend(source.unused_findings())

@@ -1,9 +1,11 @@
 """Per-field value pipelines: a raw cell in, the canonical field's typed value out.
 
-A mapping rule's steps (zero padding, crosswalk, upper-casing, default) and the conversion to the
-field's catalogue type are composed once per field into one function, so the per-row work is a
-few calls. A value that cannot be used raises `ValueProblem`; the engine decides, by the mapping's
-policy, whether that rejects the row or blanks the field.
+A mapping rule's steps (its transforms, zero padding, crosswalk, upper/lower-casing, default) and
+the conversion to the field's catalogue type are composed once per field into one function, so
+the per-row work is a few calls. A value that cannot be used raises `ValueProblem`; the engine
+decides, by the field's `on_invalid` policy (`blanks_on_invalid`), whether that rejects the row
+or blanks the field. A field that blanks also checks, here, that its value fits its column
+(`fit`), so that a value too wide for an optional field costs the field, not the record.
 """
 
 from __future__ import annotations
@@ -13,9 +15,12 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..catalogue import FieldSpec, catalogue
+from ..fixedwidth.columns import fit_problem
+from ..layouts import FieldLayout, edition_layout
 from ..models import code_set
 from .crosswalks import crosswalk_key
-from .model import FieldRule
+from .model import FieldRule, Mapping, RecordBlock
+from .transforms import chain, transform_steps
 from .values import (
     ValueProblem,
     date_parser,
@@ -24,6 +29,7 @@ from .values import (
     parse_decimal,
     parse_int,
     to_text,
+    us_phone,
     zero_pad,
 )
 
@@ -41,22 +47,94 @@ def describe_codes(spec: FieldSpec, limit: int = 12) -> str:
     return f"a {title} code ({shown})"
 
 
-def typed(spec: FieldSpec, formats: Sequence[str]) -> Convert:
-    """The conversion of a non-blank value to ``spec``'s type."""
+SHAPES: dict[str, Callable[[str], str]] = {"us_phone": us_phone}
+"""A catalogue field's ``shape`` -> the function reading its usual written forms."""
+
+
+def typed(spec: FieldSpec, formats: Sequence[str], layout: FieldLayout | None = None
+          ) -> Convert:
+    """The conversion of a non-blank value to ``spec``'s type; with ``layout`` (a field that
+    blanks on invalid), also the writer's test that the value fits its columns (`fits`), done
+    inline for the common types so that it costs no extra call per value."""
+    check = fits(spec, layout)
+    width = layout.width if layout is not None else 0
+    if spec.shape is not None:
+        shape = SHAPES[spec.shape]
+        if check is None:
+            return lambda value: None if (t := _text(value)) is None else shape(t)
+
+        def read_shape(value: Any) -> str | None:
+            text = _text(value)
+            if text is None:
+                return None
+            text = shape(text)
+            return text if len(text) <= width and text.isascii() else check(text)
+
+        return read_shape
+    specials = spec.specials
     match spec.type:
         case "integer":
-            return lambda value: parse_int(value, spec.specials)
+            if check is None:
+                return lambda value: parse_int(value, specials)
+            limit = 10 ** width
+
+            def read_int(value: Any) -> int | str:
+                number = parse_int(value, specials)
+                return number if number.__class__ is int and 0 <= number < limit \
+                    else check(number)
+
+            return read_int
         case "decimal":
-            return lambda value: parse_decimal(value, spec.specials)
+            if check is None:
+                return lambda value: parse_decimal(value, specials)
+            return lambda value: check(parse_decimal(value, specials))
         case "date":
             return date_parser(formats)
         case "datetime":
-            return datetime_parser(formats)
+            read = datetime_parser(formats)
+            return read if check is None else lambda value: check(read(value))
         case "month_day":
             return month_day_parser(formats)
         case "code":
-            return _code_check(spec)
-    return _text
+            code = _code_check(spec)
+            if check is None:
+                return code
+
+            def read_code(value: Any) -> str | None:
+                text = code(value)
+                return text if text is None or (len(text) <= width and text.isascii()) \
+                    else check(text)
+
+            return read_code
+    if check is None:
+        return _text
+
+    def read_text(value: Any) -> str | None:
+        text = value if value.__class__ is str else to_text(value)
+        return text if text is None or (len(text) <= width and text.isascii()) else check(text)
+
+    return read_text
+
+
+def fits(spec: FieldSpec, layout: FieldLayout | None) -> Convert | None:
+    """The writer's own test that a typed value fits ``layout``'s columns (too wide, too many
+    decimals, negative, no ASCII equivalent): the value back, or a `ValueProblem` that blanks
+    the field. None when there is no layout or every value of the type fits: a date, a code of
+    a table whose every code fits."""
+    if layout is None or layout.kind in ("date", "mmdd"):
+        return None
+    if spec.type == "code" and not spec.pattern and all(
+            len(c) <= layout.width and c.isascii() for c in code_set(spec)):
+        return None
+    problem = fit_problem(layout)
+
+    def check(value: Any) -> Any:
+        found = problem(value)
+        if found is None:
+            return value
+        raise ValueProblem(found[0], blank=True, value=value, **found[1])
+
+    return check
 
 
 def trusted(spec: FieldSpec) -> bool:
@@ -111,10 +189,34 @@ def crosswalk_step(table: dict[str, str | None], name: str, policy: str) -> Conv
     return translate
 
 
+def layout_field(edition: str, record_type: str, name: str) -> FieldLayout | None:
+    """The field's place in the edition's layout; None for a field the edition does not have."""
+    layout = edition_layout(edition).records.get(record_type)
+    try:
+        return layout.field(name) if layout is not None else None
+    except KeyError:
+        return None
+
+
+def blanks_on_invalid(rule: FieldRule, block: RecordBlock, mapping: Mapping,
+                      layout: FieldLayout | None) -> bool:
+    """Whether a value this field cannot hold blanks it (with a warning) rather than rejecting
+    the row: the rule's ``on_invalid``, else the block's, else the mapping's, else by the
+    layout — an optional field never costs the record, a required one does."""
+    policy = rule.on_invalid or block.on_invalid or mapping.on_invalid
+    if policy is not None:
+        return policy == "blank"
+    return layout is None or not layout.required
+
+
 def converter(spec: FieldSpec, rule: FieldRule, formats: Sequence[str],
-              crosswalk: tuple[str, dict[str, str | None]] | None) -> Convert:
-    """The whole pipeline of one field: rule steps, then the typed conversion."""
+              crosswalk: tuple[str, dict[str, str | None]] | None,
+              layout: FieldLayout | None = None) -> Convert:
+    """The whole pipeline of one field: rule steps, then the typed conversion; with ``layout``
+    (a field that blanks on invalid), then the test that the value fits its column."""
     steps: list[Convert] = []
+    if transforms := transform_steps(rule):
+        steps.append(chain(transforms))
     if rule.zero_pad:
         width = rule.zero_pad
         steps.append(lambda v: None if (t := to_text(v)) is None else zero_pad(t, width))
@@ -123,7 +225,9 @@ def converter(spec: FieldSpec, rule: FieldRule, formats: Sequence[str],
         steps.append(crosswalk_step(table, name, rule.unknown))
     if rule.upper:
         steps.append(lambda v: None if (t := to_text(v)) is None else t.upper())
-    final = typed(spec, rule_formats(rule, formats))
+    if rule.lower:
+        steps.append(lambda v: None if (t := to_text(v)) is None else t.lower())
+    final = typed(spec, rule_formats(rule, formats), layout)
     default = rule.default
 
     def convert(value: Any) -> Any:

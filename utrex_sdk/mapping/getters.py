@@ -7,8 +7,9 @@ from collections.abc import Callable
 from typing import Any
 
 from .crosswalks import crosswalk_key
-from .model import FieldRule
-from .values import ValueProblem, day_equivalent_180, parse_int, to_text
+from .model import FieldRule, When
+from .transforms import when_test
+from .values import ValueProblem, day_equivalent_180, parse_int, tenths_of_days, to_text
 
 Getter = Callable[[list], Any]
 
@@ -41,6 +42,21 @@ def compute_180(days: Getter, session: Getter) -> Getter:
     return compute
 
 
+def compute_tenths(days: Getter) -> Getter:
+    def compute(ctx: list) -> Any:
+        value = days(ctx)
+        return None if value is None else tenths_of_days(value)
+    return compute
+
+
+def when_getter(when: When, found: tuple[int, int], inner: Getter) -> Getter:
+    """``inner``'s value when another column of the row (or a joined row) passes the `when`
+    test, else a blank."""
+    slot, position = found
+    test = when_test(when, position)
+    return lambda ctx: inner(ctx) if test(ctx[slot]) else None
+
+
 def default_match(rule: FieldRule) -> FieldRule | None:
     """A lookup's `match` defaults to the column its `key` reads, by the same name."""
     if rule.column is not None and rule.lookup is None:
@@ -67,6 +83,8 @@ def describe(rule: FieldRule) -> str:
         return f"constant {rule.value!r}"
     if rule.lookup is not None:
         return f"{rule.column!r} looked up in {rule.lookup} by {describe(rule.key)}"
+    if rule.compute == "tenths-of-days":
+        return describe(rule.days)
     if rule.compute is not None:
         return f"{describe(rule.days)} and {describe(rule.session_days)}"
     if rule.concat is not None:

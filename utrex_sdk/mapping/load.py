@@ -327,9 +327,14 @@ class _Checker:
         if rule.zero_pad is not None and kind not in (None, "text", "code"):
             self.fail(f"{at}.zero_pad", f"only text and code fields are zero padded; "
                       f"{spec.name if spec else 'this'} is {kind}")
-        if rule.compute is not None and kind not in (None, "integer"):
-            self.fail(f"{at}.compute", f"{rule.compute} gives a whole number; "
+        gives = "decimal" if rule.compute == "tenths-of-days" else "integer"
+        if rule.compute is not None and kind not in (None, gives):
+            self.fail(f"{at}.compute", f"{rule.compute} gives a "
+                      f"{'number of days' if gives == 'decimal' else 'whole number'}; "
                       f"{spec.name if spec else 'this'} is {kind}")
+        if rule.when is not None and rule.when.source is not None and \
+                rule.when.source not in self.mapping.sources:
+            self.fail(f"{at}.when.source", self._unknown_source(rule.when.source))
         crosswalk = self._crosswalk(at, rule)
         if spec is None:
             return

@@ -14,6 +14,7 @@ engine, which know both and can say which key is wrong and what was expected.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
@@ -22,6 +23,8 @@ from ..layouts import DEFAULT_EDITION
 
 Constant = str | int | float | bool | dt.datetime | dt.date
 Policy = Literal["error", "blank", "keep"]
+OnInvalid = Literal["reject", "blank"]
+COMPUTES = ("180-day-equivalent", "tenths-of-days")
 
 
 def _column_shorthand(value: Any) -> Any:
@@ -38,13 +41,67 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
+class Replace(_Strict):
+    """One replacement: a literal ``from`` text, or a regular expression ``pattern`` (Python
+    syntax; ``to`` may name its groups as ``\\1`` or ``\\g<name>``)."""
+
+    from_: str | None = Field(None, alias="from", min_length=1,
+                              description="Literal text to replace (every occurrence).")
+    pattern: str | None = Field(
+        None, min_length=1, description="A regular expression (Python `re` syntax) to replace "
+                                        "(every match).")
+    to: str = Field("", description="The replacement; with `pattern`, `\\1` or `\\g<name>` "
+                                    "insert a group.")
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Replace:
+        if (self.from_ is None) == (self.pattern is None):
+            raise ValueError("give exactly one of `from` (literal text) and `pattern` (a "
+                             "regular expression)")
+        if self.pattern is not None:
+            try:
+                re.compile(self.pattern).sub(self.to, "")
+            except (re.error, IndexError) as err:
+                raise ValueError(f"`pattern` '{self.pattern}' with `to` '{self.to}' is not a "
+                                 f"usable regular expression: {err}") from None
+        return self
+
+
+class When(_Strict):
+    """A condition on another column of the row: the field keeps its value only when it holds.
+
+    With neither ``in`` nor ``matches`` the condition is that the column has a value."""
+
+    column: str = Field(description="The column tested (of the block's source or a join).")
+    source: str | None = Field(None, description="The source the column is in, when the "
+                                                 "block joins several.")
+    in_: list[str] | None = Field(None, alias="in", description="The column holds one of these "
+                                  "(case and spacing ignored).")
+    matches: str | None = Field(None, description="The column's whole value matches this "
+                                                  "regular expression.")
+
+    @model_validator(mode="after")
+    def _one_test(self) -> When:
+        if self.in_ is not None and self.matches is not None:
+            raise ValueError("give at most one of `in` and `matches`")
+        if self.matches is not None:
+            try:
+                re.compile(self.matches)
+            except re.error as err:
+                raise ValueError(f"`matches` '{self.matches}' is not a valid regular "
+                                 f"expression: {err}") from None
+        return self
+
+
 class FieldRule(_Strict):
     """Where one canonical field's value comes from, and how it is cleaned up on the way.
 
     Exactly one of ``column``, ``value``, ``concat``, ``lookup`` or ``compute`` says where the
     value comes from (for ``lookup``, ``column`` names the column of the looked-up file). The
-    other keys are steps applied in this order: ``zero_pad``, ``crosswalk``, ``upper``,
-    ``default``, then the conversion to the field's type (``date`` formats for dates).
+    other keys are steps applied in this order (`transforms.STEPS`, mappings/README.md):
+    ``when``, ``trim``, ``replace``, ``digits``, ``slice``, ``split`` with
+    ``contains`` or ``part``, ``zero_pad``, ``crosswalk``, ``upper``/``lower``, ``default``,
+    then the conversion to the field's type (``date`` formats for dates).
     """
 
     column: str | None = Field(
@@ -66,13 +123,45 @@ class FieldRule(_Strict):
     missing: Literal["error", "blank"] = Field(
         "error", description="With `lookup`: no row matches -> an error, or a blank with a "
                              "warning.")
-    compute: Literal["180-day-equivalent"] | None = Field(
+    compute: Literal["180-day-equivalent", "tenths-of-days"] | None = Field(
         None, description="A value the spec defines by a formula: `180-day-equivalent` is "
-                          "ROUND(days * 180 / session_days) (2012-13 spec, Note 5).")
+                          "ROUND(days * 180 / session_days) (2012-13 spec, Note 5); "
+                          "`tenths-of-days` is `days` in one-tenth increments (2020-21 I2 "
+                          "Number of Days), never rounded.")
     days: Rule | None = Field(
-        None, description="With `compute`: the student's days (in membership or attendance).")
+        None, description="With `compute`: the student's days (in membership or attendance), "
+                          "or the days of a discipline action.")
     session_days: Rule | None = Field(
         None, description="With `compute`: the days the school was in session.")
+    when: When | None = Field(
+        None, description="Keep the value only when another column has a value (or holds one "
+                          "of `in`, or `matches`); otherwise the field is blank.")
+    trim: bool | Literal["collapse"] = Field(
+        False, description="`true`: strip spaces from both ends; `\"collapse\"`: also turn "
+                           "every run of spaces inside into one space.")
+    replace: list[Replace] | None = Field(
+        None, description="Replacements, in order: literal (`from`) or regular expression "
+                          "(`pattern`), each with `to`.")
+    digits: bool = Field(
+        False, description="Keep only the digits: phone numbers, SSNs, ZIP codes.")
+    slice: list[int] | None = Field(
+        None, min_length=1, max_length=2,
+        description="Part of the value: [first, last] characters, counted from 1, both "
+                    "included; [first] to the end; negative numbers count from the end.")
+    split: str | list[str] | None = Field(
+        None, description="Cut a multi-value cell into parts at this separator (or any of "
+                          "these); then `contains` or `part`.")
+    contains: str | list[str] | None = Field(
+        None, description="With `split`: the value is Y when one of the parts is one of these "
+                          "(case and spacing ignored), else blank.")
+    part: int | None = Field(
+        None, description="With `split`: take this part, counted from 1 (negative: from the "
+                          "end); blank when there are fewer parts.")
+    on_invalid: OnInvalid | None = Field(
+        None, description="A value this field cannot hold (too wide, not a code, not a date, "
+                          "not a number): `reject` the row, or `blank` the field with a "
+                          "warning. Default: the block's, the mapping's, else `blank` for an "
+                          "optional field and `reject` for a required one.")
     zero_pad: int | None = Field(
         None, ge=1, le=20,
         description="Restore leading zeros a spreadsheet stripped: an all-digit value shorter "
@@ -83,7 +172,8 @@ class FieldRule(_Strict):
     unknown: Policy = Field(
         "error", description="A value the crosswalk does not list: `error`, `blank` (with a "
                              "warning), or `keep` it unchanged.")
-    upper: bool = Field(False, description="Upper-case the text.")
+    upper: bool = Field(False, description="Upper-case the text (after the crosswalk).")
+    lower: bool = Field(False, description="Lower-case the text (after the crosswalk).")
     default: Constant | None = Field(None, description="Used when the value is blank.")
     date: str | list[str] | None = Field(
         None, description="Date formats tried in order: strptime patterns such as `%m/%d/%Y`, "
@@ -106,10 +196,26 @@ class FieldRule(_Strict):
             raise ValueError(
                 "give exactly one of `column`, `value`, `concat`, `lookup` or `compute`"
                 + (f" (found {', '.join(f'`{o}`' for o in origins)})" if origins else ""))
-        if self.compute is not None and (self.days is None or self.session_days is None):
+        if self.compute == "180-day-equivalent" and (self.days is None
+                                                     or self.session_days is None):
             raise ValueError(f"`compute = \"{self.compute}\"` needs `days` and `session_days`")
+        if self.compute == "tenths-of-days" and (self.days is None
+                                                 or self.session_days is not None):
+            raise ValueError(f"`compute = \"{self.compute}\"` needs `days` (and no "
+                             "`session_days`)")
         if self.compute is None and (self.days is not None or self.session_days is not None):
             raise ValueError("`days` and `session_days` belong to a `compute`")
+        if self.split is None and (self.contains is not None or self.part is not None):
+            raise ValueError("`contains` and `part` work on the parts of a `split`")
+        if self.split is not None and (self.contains is None) == (self.part is None):
+            raise ValueError("`split` needs exactly one of `contains` (a Y flag) and `part` "
+                             "(one of the parts)")
+        if self.part == 0:
+            raise ValueError("`part` counts from 1 (or from -1 at the end), not 0")
+        if self.slice is not None and 0 in self.slice:
+            raise ValueError("`slice` counts characters from 1 (or from -1 at the end), not 0")
+        if self.upper and self.lower:
+            raise ValueError("give at most one of `upper` and `lower`")
         return self
 
 
@@ -169,9 +275,11 @@ class RecordBlock(_Strict):
                           "constants.")
     join: list[Join] = Field(default_factory=list)
     where: Where | None = None
-    on_invalid: Literal["reject", "blank"] = Field(
-        "reject", description="A value that cannot be used: reject the row (listed in "
-                              "--rejects), or blank the field with a warning.")
+    on_invalid: OnInvalid | None = Field(
+        None, description="A value that cannot be used: reject the row (listed in "
+                          "--rejects), or blank the field with a warning. Default: the "
+                          "mapping's `on_invalid`, else per field: `blank` for an optional "
+                          "field, `reject` for a required one.")
     fields: dict[str, Rule] = Field(default_factory=dict)
 
 
@@ -185,6 +293,9 @@ class Mapping(_Strict):
     date_formats: list[str] = Field(
         default_factory=lambda: ["iso"],
         description="Date formats for every date field that gives none.")
+    on_invalid: OnInvalid | None = Field(
+        None, description="The default of every block's `on_invalid`. Unset: `blank` for an "
+                          "optional field (with a warning), `reject` for a required one.")
     constants: dict[str, Constant] = Field(
         default_factory=dict,
         description="Values for every record type that has the field, unless a record maps it.")

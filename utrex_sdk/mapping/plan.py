@@ -30,6 +30,7 @@ class FieldPlan:
     position: int | None = None  # a plain column of the row itself: read without a getter call
     blank_is_none: bool = True  # a blank cell converts to no value (there is no default)
     tidy: bool = False  # a text value may end in blanks (a crosswalk's, a constant): strip it
+    blank: bool = False  # a value it cannot hold blanks it with a warning (on_invalid)
 
 
 @dataclass
@@ -92,7 +93,7 @@ def plain_position(rule: FieldRule, scope: Scope) -> int | None:
     """The column position of a rule that reads one column of the block's own file as it is,
     so that a row's value is read by indexing the row instead of calling the rule's getter."""
     if rule.column is None or any(x is not None for x in (
-            rule.value, rule.lookup, rule.compute, rule.concat)):
+            rule.value, rule.lookup, rule.compute, rule.concat, rule.when)):
         return None
     found = scope.find(rule.column, rule.source)
     return found[1] if found is not None and found[0] == 0 else None

@@ -25,8 +25,9 @@ from .values import ValueProblem
 class RowRunner:
     """Runs compiled blocks' rows, keeping the counts and findings about their files."""
 
-    def __init__(self, findings: list[Finding], no_rows: set[str]):
+    def __init__(self, findings: list[Finding], no_rows: set[str], on_invalid: str | None = None):
         self._findings = findings  # the engine's, shared with its sources
+        self._on_invalid = on_invalid or "reject"  # the mapping-wide default
         self._no_rows = no_rows  # files already said to have no rows
         self._blank: dict[str, int] = {}  # file -> blank rows skipped
 
@@ -37,7 +38,7 @@ class RowRunner:
     def rows(self, block: BlockPlan, compiled: FilePlan) -> Iterator[Item]:
         """One `Mapped` or `Rejected` per row of one file of a block, in file order."""
         rt, model = block.block.type, block.model
-        on_invalid = block.block.on_invalid
+        on_invalid = block.block.on_invalid or self._on_invalid
         if compiled.table is None:
             yield self._record(rt, model, on_invalid, compiled, [()],
                                Origin(compiled.file, None))
@@ -82,7 +83,8 @@ class RowRunner:
                 compiled: FilePlan, ctx: list, origin: Origin) -> Item:
         where = {"record": rt, "line": origin.row, "source": origin.file}
         cells = ctx[0]
-        errors: list[Finding] = []
+        errors: list[Finding] = []  # they reject the row
+        blanked: list[Finding] = []  # they blank their field (`FieldPlan.blank`, on_invalid)
         warnings: list[Finding] = []
         for join in compiled.joins:
             value = join.key(ctx)
@@ -96,7 +98,7 @@ class RowRunner:
                                                  f"{join.index.source}",
                                                  problem=problem.message, **where))
                 else:
-                    errors.append(problem)
+                    (errors if on_invalid == "reject" else blanked).append(problem)
             ctx.append(row)
         if compiled.where_slot and (joined := ctx[compiled.where_slot]) is not None \
                 and not compiled.where(joined):  # a filter on a joined file's column
@@ -122,7 +124,7 @@ class RowRunner:
                     warnings.append(make_finding("map.blanked", field=f.name, value=shown,
                                                  problem=finding.message, **where))
                 else:
-                    errors.append(finding)
+                    (blanked if f.blank else errors).append(finding)
                 continue
             if typed_value is not None:
                 if f.tidy and typed_value.__class__ is str:  # as the model's validation does
@@ -131,10 +133,10 @@ class RowRunner:
                         continue
                 values[f.name] = typed_value
                 raw[f.name] = value
-        if errors and on_invalid == "reject":
-            return _reject(origin, rt, errors)
+        if errors:
+            return _reject(origin, rt, errors + blanked)
         if compiled.build is not None:  # every value is what validating it would keep
-            return Mapped(compiled.build(values), origin, _blanked(errors, where) + warnings)
+            return Mapped(compiled.build(values), origin, _blanked(blanked, where) + warnings)
         try:
             record = model.model_validate(values)
         except ValidationError as err:
@@ -142,18 +144,20 @@ class RowRunner:
             for e in err.errors():
                 bad.setdefault(str(e["loc"][0]), []).append(e["msg"])
             origins = {f.name: f.origin for f in compiled.fields}
+            blanks = {f.name: f.blank for f in compiled.fields}
             for name, messages in bad.items():
-                errors.append(make_finding(
-                    "map.invalid", field=name, value=raw.get(name, values.get(name)),
-                    origin=origins.get(name, name), expected=" or ".join(messages), **where))
-            if on_invalid == "reject":
-                return _reject(origin, rt, errors)
+                (blanked if blanks.get(name, on_invalid == "blank") else errors).append(
+                    make_finding("map.invalid", field=name, value=raw.get(name, values.get(name)),
+                                 origin=origins.get(name, name), expected=" or ".join(messages),
+                                 **where))
+            if errors:
+                return _reject(origin, rt, errors + blanked)
             record = model.model_validate({k: v for k, v in values.items() if k not in bad})
-        return Mapped(record, origin, _blanked(errors, where) + warnings)
+        return Mapped(record, origin, _blanked(blanked, where) + warnings)
 
 
 def _blanked(errors: list[Finding], where: dict[str, Any]) -> list[Finding]:
-    """With on_invalid = "blank", the fields at fault are left out, each with a warning."""
+    """Fields that blank on invalid (`FieldPlan.blank`) are left out, each with a warning."""
     return [make_finding("map.blanked", field=e.field, value=e.value, problem=e.message,
                          **where) for e in errors]
 

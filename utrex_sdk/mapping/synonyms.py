@@ -46,7 +46,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "zip_code": ("zip", "zipcode", "postal code", "zip code"),
     "phone_number": ("phone", "home phone", "telephone"),
     "school_number": ("school", "school id", "school no", "school code", "sch", "school num",
-                      "building", "schl"),
+                      "building", "schl", "campus", "campus name"),
     "lea_number": ("lea", "district number", "district", "lea id", "district code"),
     "disability_type": ("disability", "primary disability", "disability code"),
     "time_code": ("sped time", "service time", "time"),
@@ -87,11 +87,11 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 
 FILE_HINTS: dict[str, tuple[str, ...]] = {
     "SC": ("school", "building", "site"),
-    "S1": ("student", "enroll", "roster", "demograph"),
+    "S1": ("student", "enroll", "demograph"),
     "S2": ("sped", "scram", "special", "iep", "disab"),
     "S3": ("yic", "custody", "youth in care"),
     "AC": ("course", "section", "master", "class"),
-    "AM": ("schedule", "membership", "roster class", "student class"),
+    "AM": ("schedule", "membership", "roster", "student class"),
     "I1": ("incident",),
     "I2": ("discipline", "offender", "infraction"),
     "ES": ("ssid", "statewide"),
@@ -100,3 +100,12 @@ FILE_HINTS: dict[str, tuple[str, ...]] = {
 
 SECTION_COLUMNS = ("section", "section number", "sect", "section id")
 """A column that, next to a course column, makes Course & Section a `concat` of the two."""
+
+WORD_SYNONYMS: dict[str, str] = {
+    "sem": "semester", "semester": "semester", "yr": "year", "full": "all", "whole": "all",
+    "qtr": "quarter", "tri": "trimester", "1": "first", "1st": "first", "2": "second",
+    "2nd": "second",
+}
+"""Words of an export's values read as the words of the spec's code meanings, so that a draft can
+pre-fill a crosswalk ("Sem 1" -> 'Class held first semester', "Full Year" -> 'Class held all
+year'); every such entry is marked "check"."""

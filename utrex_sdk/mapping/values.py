@@ -100,6 +100,19 @@ def parse_decimal(value: Any, specials: Sequence[str] = ()) -> Decimal | str:
     return number
 
 
+_US_PHONE = re.compile(r"(?:\+?1[ .-]*)?\(?(\d{3})\)?[ .-]*(\d{3})[ .-]*(\d{4})")
+
+
+def us_phone(text: str) -> str:
+    """A US phone number as the spec writes it, ten digits (area code and number): from
+    ``"(801) 555-9648"``, ``"801-555-9648"``, ``"801.555.9648"`` or ``"+1 801 555 9648"``.
+    Text in none of these forms is returned unchanged, for the validator to judge."""
+    if text.isdigit():
+        return text
+    m = _US_PHONE.fullmatch(text)
+    return m[1] + m[2] + m[3] if m else text
+
+
 # --- dates --------------------------------------------------------------------------------
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
@@ -253,3 +266,14 @@ def day_equivalent_180(days: int, session_days: int) -> int:
     if days < 0:
         raise ValueProblem("map.bad-compute", "days of 0 or more")
     return (2 * days * 180 + session_days) // (2 * session_days)
+
+
+def tenths_of_days(days: Any) -> Decimal:
+    """A number of days in one-tenth increments, as the 2020-21 spec reports discipline days
+    (I2 Number of Days: "may be reported in one-tenth increments (.1)"; error I2.1105 "Must be
+    in increments of .1"). A finer fraction is refused, never rounded: ``"2.5"`` is 2.5, ``"2.25"``
+    a problem."""
+    number = parse_decimal(days)
+    if not isinstance(number, Decimal) or number < 0 or (number * 10) % 1:
+        raise ValueProblem("map.not-tenths", "days of 0 or more in one-tenth increments")
+    return number.quantize(Decimal("0.1"))
