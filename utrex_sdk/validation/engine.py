@@ -100,7 +100,7 @@ class Validator:
         sis = di.sis_as_of if di else None
         ctx.as_of = self.options.as_of or (sis.date() if isinstance(sis, dt.datetime) else sis)
         self.result.extra["run"] = {  # the run's facts, for the reports' headers
-            "school_year": ctx.school_year, "as_of": ctx.as_of and ctx.as_of.isoformat(),
+            "school_year": ctx.school_year, "as_of": _iso(ctx.as_of),
             "collection": self.options.collection, "edition": self.options.edition}
 
     def _one(self, line: int | None, record: UtrexRecord | None, findings: list[Finding],
@@ -219,3 +219,8 @@ class Validator:
                         None, None, None,
                         detail=f"{count} {rule.record} record(s) depend on the {parent} record "
                                f"{shown}, which has errors")
+
+
+def _iso(day: Any) -> Any:
+    """A date as YYYY-MM-DD for the report's header; anything else (a bad DI value) as it is."""
+    return day.isoformat() if isinstance(day, dt.date) else day

@@ -37,8 +37,21 @@ def fields(
     record: Annotated[str, typer.Argument(help="Record type, e.g. S1.")],
     edition: Edition = DEFAULT_EDITION,
     format: ListFormatOpt = ListFormat.table,
+    codes: Annotated[bool, typer.Option(
+        "--codes", help="Instead: each code field with its table and its valid codes.")] = False,
 ) -> None:
-    """Show a record type's fixed-width layout: columns, widths, kinds, spec names."""
+    """Show a record type's fixed-width layout: columns, widths, kinds, spec names, code
+    tables (--codes lists each code field's values)."""
+    if codes:
+        from ...codes import field_codes
+
+        with user_errors():
+            rows = field_codes(record, with_codes=True)
+        if format is ListFormat.json:
+            typer.echo(json.dumps(rows, indent=2))
+            return
+        _print_field_codes(record, rows)
+        return
     with user_errors():
         layout = record_layout(record, edition)
     spec = catalogue().records[layout.record_type]
@@ -58,15 +71,33 @@ def fields(
 
     table = Table(title=f"{layout.record_type} — {layout.section} (edition {edition}), "
                         f"{layout.width} columns")
-    for heading in ("Columns", "Width", "Name", "Spec name", "Kind", "Required"):
+    for heading in ("Columns", "Width", "Name", "Spec name", "Kind", "Required", "Code table"):
         table.add_column(heading, no_wrap=heading in ("Columns", "Width", "Name"))
     for f in layout.fields:
         kind = f.kind + (f" (scale {f.scale})" if f.scale else "") + (
             f" or {'/'.join(f.specials)}" if f.specials else "")
         if f.value is not None:
             kind += f" {f.value!r}"
+        table_name = spec.field(f.name).codes if f.kind != "literal" else None
         table.add_row(f.columns, str(f.width), f.name, f.spec_name, kind,
-                      "yes" if f.required else "")
+                      "yes" if f.required else "", table_name or "")
+    make_console().print(table)
+
+
+def _print_field_codes(record: str, rows: list[dict[str, Any]]) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=f"Code fields of {record.upper()} (`utrex codes TABLE` for one table)")
+    for heading in ("Field", "Table", "Code", "Meaning", "Editions"):
+        table.add_column(heading, overflow="fold", no_wrap=heading != "Meaning")
+    for row in rows:
+        listed = row.get("codes") or [{"code": f"pattern {row['pattern']}", "meaning": "",
+                                       "editions": []}]
+        for i, code in enumerate(listed):
+            table.add_row(row["field"] if i == 0 else "", (row["table"] or "") if i == 0 else "",
+                          Text(code["code"]), Text(code["meaning"]),
+                          ", ".join(code["editions"]))
     make_console().print(table)
 
 
