@@ -100,9 +100,10 @@ def write_xlsx(result: Any, path: Path, *, facts: Iterable[tuple[str, Any]] = ()
     conversion = result.extra.get("conversion")
     if isinstance(conversion, dict):
         _sheet(book, "Accounting", ACCOUNTING, _accounting(conversion))
-        rejected_rows = list(rejected)
-        _sheet(book, "Rejected rows", REJECTED, (
-            [r.get(c.lower(), "") for c in REJECTED] for r in rejected_rows))
+        from .conversion.rejects import HEADER  # the rejects file's columns
+
+        _sheet(book, "Rejected rows", tuple(h.title() for h in HEADER),
+               ([r.get(h, "") for h in HEADER] for r in rejected))
     _sheet(book, "Not checked", ("ErrorCode", "Rule", "RecordType", "Reason"),
            ([n.error_id or "", n.rule, n.record or "", n.reason] for n in result.not_checked))
     with atomic_write(path) as handle:
@@ -111,7 +112,6 @@ def write_xlsx(result: Any, path: Path, *, facts: Iterable[tuple[str, Any]] = ()
 
 ACCOUNTING = ("File", "Record", "Kind", "Read", "Written", "Rejected", "Used", "Unused",
               "Ragged", "Blank")
-REJECTED = ("File", "Row", "Record", "Reason", "Field", "Value", "Message")
 
 
 def _accounting(conversion: dict[str, Any]) -> Iterator[list[Any]]:

@@ -23,7 +23,15 @@ from ...collection import COLLECTIONS
 from ...report import ReportFormat, check_destination, write_report
 from ..console import make_console
 from ..errors import user_errors
-from ..options import Jobs, ReportFormatOpt, redact
+from ..options import (
+    FailOn,
+    FailOnOpt,
+    Jobs,
+    ReportFormatOpt,
+    exit_status,
+    redact,
+    registry_cases,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -55,6 +63,7 @@ def convert(
         "--collection", help=f"One of {', '.join(COLLECTIONS)}, for the validator.")] = None,
     jobs: Jobs = None,
     redact: redact("the report and the rejects file") = False,  # type: ignore[valid-type]
+    fail_on: FailOnOpt = FailOn.err,
 ) -> None:
     """Convert an export folder to a UTREx file, validate it, and account for every row."""
     from ...adapters import load_adapter, open_adapter
@@ -82,8 +91,20 @@ def convert(
         if not quiet:
             _print_summary(result, validation, make_console(stderr=True))
         write_report(validation, fmt.value, report, extra={"conversion": summary},
-                     console=make_console(), option="--report")
-    raise typer.Exit(code=validation.exit_code)
+                     console=make_console(), option="--report",
+                     rules=registry_cases() if fmt is ReportFormat.junit else None,
+                     rejected=_rejected_rows(result.rejects_path))
+    raise typer.Exit(code=exit_status(validation, fail_on))
+
+
+def _rejected_rows(path: Path | None) -> Iterator[dict[str, str]]:
+    """The rejects file's rows (already redacted with --redact), for the workbook's sheet."""
+    if path is None:
+        return
+    import csv
+
+    with open(path, encoding="utf-8", newline="") as handle:
+        yield from csv.DictReader(handle)
 
 
 @contextmanager
