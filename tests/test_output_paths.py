@@ -91,3 +91,37 @@ def test_an_output_over_an_input_is_refused_even_through_a_link(tmp_path):
 
 def test_devices_may_be_named_twice(tmp_path):
     check_run_paths({"--output": "/dev/null", "--report": "/dev/null"}, [])
+
+
+def test_convert_refuses_a_report_over_its_mapping_and_touches_nothing(tmp_path):
+    from helpers import ROOT
+    from typer.testing import CliRunner
+
+    from utrex_sdk.cli import app
+
+    example = ROOT / "examples" / "district-csv"
+    mapping = tmp_path / "mapping.toml"
+    mapping.write_bytes((example / "mapping.toml").read_bytes())
+    before = mapping.read_bytes()
+    run = CliRunner().invoke(app, ["convert", "--mapping", str(mapping), "--input",
+                                   str(example), "--output", str(tmp_path / "out.txt"),
+                                   "--format", "json", "--report", str(mapping)])
+    assert run.exit_code == 2 and "is a file this run reads" in run.output
+    assert mapping.read_bytes() == before and not (tmp_path / "out.txt").exists()
+    same = CliRunner().invoke(app, ["convert", "--mapping", str(mapping), "--input",
+                                    str(example), "--output", str(tmp_path / "o.txt"),
+                                    "--rejects", str(tmp_path / "o.txt")])
+    assert same.exit_code == 2 and "name the same file" in same.output
+
+
+def test_validate_refuses_a_report_over_the_file_it_validates(tmp_path):
+    from helpers import ROOT
+    from typer.testing import CliRunner
+
+    from utrex_sdk.cli import app
+
+    target = tmp_path / "sub.txt"
+    target.write_bytes((ROOT / "examples" / "sample" / "submission.txt").read_bytes())
+    run = CliRunner().invoke(app, ["validate", str(target), "--format", "json", "--output",
+                                   str(target)])
+    assert run.exit_code == 2 and target.read_bytes().startswith(b"DI=")

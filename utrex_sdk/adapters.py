@@ -119,6 +119,13 @@ class Adapter(ABC):
         """Blank rows skipped per file (not data rows), complete once `items` has run."""
         return {}
 
+    def input_files(self) -> list[Path]:
+        """Every file this adapter reads, so `convert` can refuse an output that would
+        overwrite one (SECURITY.md). By default: the mapping, if any, and every file in the
+        input folder; an adapter that knows exactly what it reads says so."""
+        files = [] if self.mapping_path is None else [Path(self.mapping_path)]
+        return files + [p for p in self.input_dir.iterdir() if p.is_file()]
+
     def lookup_files(self) -> list[dict[str, int | str]]:
         """Files whose rows feed no record of their own (joined or looked-up files), each as
         ``{file, source, read, used, unused, ragged, blank}`` with read = used + unused +

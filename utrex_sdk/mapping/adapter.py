@@ -73,3 +73,10 @@ class MappingAdapter(Adapter):
 
     def lookup_files(self) -> list[dict[str, int | str]]:
         return self.engine.lookup_accounts()
+
+    def input_files(self) -> list[Path]:
+        """The mapping and every file its sources opened."""
+        files = [self.mapping.path]
+        for source in self.engine.sources.values():
+            files += [self.input_dir / shown for shown, _ in source.files]
+        return files

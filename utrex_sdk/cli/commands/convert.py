@@ -77,6 +77,11 @@ def convert(
                                     reference=reference, jobs=jobs)
         plugin = open_adapter(load_adapter(adapter), input_dir, mapping=mapping,
                               reference=reference)
+        from ...run_paths import check_run_paths
+
+        check_run_paths({"--output": output, "--report": report, "--rejects": rejects},
+                        [("an export file or the mapping", f) for f in plugin.input_files()]
+                        + ([("--reference", reference)] if reference else []))
         redactor = Redactor() if redact else None
         with _progress(quiet) as progress:
             result = run_conversion(plugin, output, rejects=rejects, progress=progress,

@@ -78,6 +78,10 @@ def validate(
         if edition is not None and edition not in EDITIONS:
             raise UtrexError(f"unknown edition {edition!r}; known: {', '.join(EDITIONS)}")
         check_destination(fmt, output, option="--output")
+        from ...run_paths import check_run_paths
+
+        check_run_paths({"--output": output}, [("FILE", file)]
+                        + ([("--baseline", baseline)] if baseline else []))
         from ...validation import ValidationOptions, validate_file
 
         options = ValidationOptions(school_year=school_year, as_of=_date(as_of),
