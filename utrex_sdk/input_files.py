@@ -12,6 +12,7 @@ import errno
 import os
 import stat
 from pathlib import Path
+from typing import BinaryIO
 
 from .errors import UnusableInputError
 
@@ -31,6 +32,21 @@ def regular_size(path: Path) -> int:
         raise UnusableInputError(f"{path}: is not a regular file (a device, a pipe or a "
                                  "socket); save it as a file and give that")
     return st.st_size
+
+
+def open_input(path: Path, kind: str) -> BinaryIO:
+    """``path`` opened for binary reading, refused in one line when it is not a regular file
+    (before opening: opening a FIFO waits for a writer), is missing, a folder or unreadable;
+    ``kind`` says what it should have been ("a UTREx file", "an export file")."""
+    try:
+        regular_size(path)
+        return path.open("rb")
+    except IsADirectoryError:
+        raise UnusableInputError(f"{path}: is a directory, not {kind}") from None
+    except FileNotFoundError:
+        raise UnusableInputError(f"{path}: no such file") from None
+    except OSError as err:
+        raise UnusableInputError(f"{path}: cannot be read ({err.strerror})") from None
 
 
 def read_limited(path: Path, limit: int, what: str) -> bytes:

@@ -31,7 +31,7 @@ import chardet
 import petl
 
 from .errors import UnusableInputError
-from .input_files import regular_size
+from .input_files import open_input
 from .workbooks import UNCALCULATED, Workbook, unreadable
 
 SAMPLE_BYTES = 65536
@@ -69,16 +69,8 @@ def normalise_header(name: object) -> str:
 
 
 def _head(path: Path) -> bytes:
-    try:
-        regular_size(path)  # before opening: opening a FIFO waits for a writer
-        with path.open("rb") as handle:
-            return handle.read(SAMPLE_BYTES)
-    except IsADirectoryError:
-        raise UnusableInputError(f"{path}: is a directory, not an export file") from None
-    except FileNotFoundError:
-        raise UnusableInputError(f"{path}: no such file") from None
-    except OSError as err:
-        raise UnusableInputError(f"{path}: cannot be read ({err.strerror})") from None
+    with open_input(path, "an export file") as handle:
+        return handle.read(SAMPLE_BYTES)
 
 
 def _valid_utf8(path: Path) -> bool:

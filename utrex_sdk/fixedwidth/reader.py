@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from ..errors import UnusableInputError
-from ..input_files import regular_size
+from ..input_files import open_input
 from ..layouts import DEFAULT_EDITION
 from .codec import Codec, codec_for
 from .lines import ParsedLine, lines_of, split_lines
@@ -58,15 +58,7 @@ def read_file(path: str | os.PathLike[str], *, edition: str = DEFAULT_EDITION
     Raises `UnusableInputError` (a one-line message) when the file cannot be opened at all.
     """
     path = Path(path)
-    try:
-        regular_size(path)  # before opening: opening a FIFO waits for a writer
-        handle = path.open("rb")
-    except IsADirectoryError:
-        raise UnusableInputError(f"{path}: is a directory, not a UTREx file") from None
-    except FileNotFoundError:
-        raise UnusableInputError(f"{path}: no such file") from None
-    except OSError as err:
-        raise UnusableInputError(f"{path}: cannot be read ({err.strerror})") from None
+    handle = open_input(path, "a UTREx file")
     with _closed_on_error(handle):
         head = handle.read(4096)
         if _looks_utf16(head):

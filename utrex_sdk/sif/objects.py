@@ -19,7 +19,6 @@ from lxml import etree
 
 from ..catalogue import catalogue
 from ..findings import Finding, make_finding
-from . import findings as _findings  # noqa: F401 - registers the sif.* finding types
 from .compiled import Plan, default_key, object_refs
 from .paths import SIF_NS, Step, ensure, qname, sort_children
 from .refids import refid

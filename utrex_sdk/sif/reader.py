@@ -26,11 +26,10 @@ from typing import Any, BinaryIO
 from lxml import etree
 from pydantic import ValidationError
 
-from ..errors import UnusableInputError
 from ..findings import Finding, make_finding
 from ..fixedwidth.reader import ParsedLine
+from ..input_files import open_input
 from ..models import model_for
-from . import findings as _findings  # noqa: F401 - registers the sif.* finding types
 from .paths import Step, flatten, key_of, plain
 from .spec import FieldMap, SifSpec, sif_spec
 from .values import from_text
@@ -335,14 +334,7 @@ def _short(err: etree.XMLSyntaxError) -> str:
 def read_sif(path: str | os.PathLike[str]) -> Iterator[ParsedLine]:
     """Stream a SIF document's records as `ParsedLine` items (see the module doc)."""
     path = Path(path)
-    try:
-        handle = path.open("rb")
-    except FileNotFoundError:
-        raise UnusableInputError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise UnusableInputError(f"{path}: is a directory, not a SIF document") from None
-    except OSError as err:
-        raise UnusableInputError(f"{path}: cannot be read ({err.strerror})") from None
+    handle = open_input(path, "a SIF document")
     return _closing(handle, str(path))
 
 
