@@ -295,7 +295,10 @@ def test_mapping_check_opens_the_files_and_mapping_schema_prints_json():
     assert result.exit_code == 0
     assert "students: students.csv (cp1252 text, comma, 24 columns)" in result.stdout
     assert "sections: sections.txt (utf-16 text, tab, 10 columns)" in result.stdout
-    assert result.stdout.endswith("ok (6 record blocks: DI, SC, S1, S2, AC, AM)\n")
+    # issue 13: "ok" now means convert would write every row (the rows were mapped)
+    assert result.stdout.endswith("ok: convert would write every row\n")
+    for record in ("DI", "SC", "S1", "S2", "AC", "AM"):
+        assert f"\n{record} from " in result.stdout
     schema = json.loads(run("mapping", "schema").stdout)
     assert schema["title"] == "UTREx mapping file"
 

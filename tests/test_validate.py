@@ -40,7 +40,7 @@ def _with(records, record_type, **values):
 def test_bundled_example_validates_with_exit_0_and_a_json_report(tmp_path):
     out = invoke("validate", SAMPLE, "--format", "json")
     report = json.loads(out.output)
-    assert set(report) == {"summary", "findings", "not_checked"}
+    assert set(report) == {"schema_version", "summary", "findings", "not_checked"}
     assert report["summary"]["by_level"]["Err"] == 0
     assert out.exit_code == 0
     for item in report["not_checked"]:

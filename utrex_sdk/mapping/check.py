@@ -81,6 +81,9 @@ class MappingCheck:
     unused_sources: list[str] = field(default_factory=list)
     values: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
+    opened: list[str] = field(default_factory=list)
+    """Each file a source opened, as it was read: ``students: students.csv (cp1252 text,
+    comma, 24 columns)``."""
 
     @property
     def ok(self) -> bool:
@@ -92,7 +95,7 @@ class MappingCheck:
                 "ok": self.ok, "files": [f.to_dict() for f in self.files],
                 "unmapped_required": self.unmapped_required,
                 "unused_sources": self.unused_sources, "values": self.values,
-                "findings": [f.to_dict() for f in self.findings]}
+                "findings": [f.to_dict() for f in self.findings], "opened": self.opened}
 
 
 class _Watched:
@@ -165,6 +168,10 @@ def check_adapter(adapter: Adapter, *, sample: int | None = None) -> MappingChec
     check = MappingCheck(str(loaded.path if loaded else adapter.mapping_path),
                          str(adapter.input_dir), sample)
     fields = _mapped_fields(loaded) if loaded is not None else {}
+    engine = getattr(adapter, "engine", None)
+    for name, source in (engine.sources.items() if engine is not None else ()):
+        check.opened += [f"{name}: {file} ({table.info.describe()}, "
+                         f"{len(table.info.header)} columns)" for file, table in source.files]
     watched = _Watched(adapter, sample, check, fields)
     with tempfile.TemporaryDirectory(prefix="utrex-check-") as work:
         result = convert(watched, Path(work) / "check.txt")  # type: ignore[arg-type]
@@ -275,7 +282,8 @@ def render_check(check: MappingCheck, *, fill_below: float = 1.0) -> str:
     """The check as plain text, for the terminal: a paragraph per record type and file, then
     the mapping-wide lists, then the verdict."""
     out = [f"{check.mapping} on {check.input}"
-           + (f" (first {check.sample} rows of each file)" if check.sample else "")]
+           + (f" (first {check.sample} rows of each file)" if check.sample else ""),
+           *check.opened]
     for f in check.files:
         rejected = sum(f.rejected.values())
         out.append(f"{f.record} from {f.file}: {f.rows_in} rows in, {f.records_out} records "

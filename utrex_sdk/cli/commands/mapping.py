@@ -117,7 +117,7 @@ def check(
     if fmt is ListFormat.json:
         typer.echo(json.dumps(result.to_dict(), indent=2, default=str))
     else:
-        typer.echo(render_check(result))
+        typer.echo(render_check(result), nl=False)
     raise typer.Exit(code=0 if result.ok else 1)
 
 
