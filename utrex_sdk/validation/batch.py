@@ -16,14 +16,15 @@ runs every check on it inline, the way `utrex_sdk.fixedwidth.compiled` does for 
 - any other check (051/052 present/blank together, 042 must match an S1 record) is called as
   it is.
 
-Decimal fields are not memoised: ``Decimal("1.0") == Decimal("1.00")`` while their lengths
-differ. The function returns the hits in rule order, exactly as calling the checks one by one
-would (`tests/test_validate_batch.py` checks that as a property); the engine still calls them one
-by one for a record whose codec findings took some fields out of checking.
+Numbers are not memoised (`MEMO_TYPES`): ``Decimal("1.0") == Decimal("1.00") == 1`` while
+their lengths differ. The function returns the hits in rule order, exactly as calling the checks
+one by one would (`tests/test_validate_batch.py` checks that as a property); the engine still
+calls them one by one for a record whose codec findings took some fields out of checking.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -34,6 +35,10 @@ from .registry import Hit
 
 MEMO_LIMIT = 4096
 """Distinct values remembered per check; past it, a new value is tested and not stored."""
+MEMO_TYPES = frozenset({str, dt.date, dt.datetime})
+"""The kinds of value remembered: no two values of these kinds are equal unless they are the
+same value. Numbers are not (``1 == Decimal("1.00")`` while their lengths differ), so a number of
+the wrong kind given through the API is tested, never answered from another's memo."""
 
 Batch = Callable[[dict[str, Any], Any, Context], list[tuple[int, Hit]] | None]
 """(record.__dict__, record, context) -> [(index of the check, hit), ...] or None"""
@@ -46,7 +51,7 @@ def _memo(test: Callable[[Any, Context], bool], ctx: Context
 
     def miss(value: Any) -> bool:
         known = bool(test(value, ctx))
-        if len(memo) < MEMO_LIMIT:
+        if len(memo) < MEMO_LIMIT and value.__class__ in MEMO_TYPES:
             memo[value] = known
         return known
     return memo, miss
