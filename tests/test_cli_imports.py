@@ -147,6 +147,13 @@ def test_the_cycle_finder_finds_a_cycle_through_a_function_local_import():
                                               _modules())  # imported inside `validate`
 
 
+def test_the_sdk_has_no_import_cycle():
+    """Issue 12: no module of `utrex_sdk` imports one that imports it back, counting imports
+    inside functions and under TYPE_CHECKING (the check import-linter's `independence` and
+    `layers` contracts would make, on the whole package)."""
+    assert cycles(import_graph()) == []
+
+
 def test_the_cli_package_has_no_import_cycle():
     assert [c for c in cycles(import_graph()) if any(m.startswith("utrex_sdk.cli") for m in c)
             ] == []

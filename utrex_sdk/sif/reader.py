@@ -27,7 +27,7 @@ from lxml import etree
 from pydantic import ValidationError
 
 from ..findings import Finding, make_finding
-from ..fixedwidth.reader import ParsedLine
+from ..fixedwidth.lines import ParsedLine
 from ..input_files import open_input
 from ..models import model_for
 from .paths import Step, flatten, key_of, plain

@@ -23,6 +23,7 @@ from . import rules as _rules  # noqa: F401 — importing registers the rule imp
 from .context import Context, ValidationOptions
 from .emit import Emitter
 from .index import INDEXED, Index
+from .items import Item
 from .parallel import run_split
 from .reference import Reference
 from .registry import Hit, hits
@@ -30,8 +31,6 @@ from .result import ValidationResult
 from .rulebook import RuleSpec, all_rules
 from .run_plan import RunPlan, TypePlan
 
-Item = tuple[int | None, UtrexRecord | None, list[Finding], str | None]
-"""(line, record or None, the reader's findings for the line, source name)"""
 
 class Validator:
     """One run: options + the rules that can run, over a re-iterable input."""

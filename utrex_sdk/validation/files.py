@@ -16,8 +16,9 @@ from ..layouts import DEFAULT_EDITION, edition_layout
 from ..models import UtrexRecord
 from ..sif.detect import is_sif
 from .context import ValidationOptions
-from .engine import Item, Validator
+from .engine import Validator
 from .index import INDEXED
+from .items import Item
 from .order import FileOrder
 from .parallel import jobs_for
 from .result import ValidationResult

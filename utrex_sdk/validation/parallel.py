@@ -26,13 +26,16 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterable
 from multiprocessing.connection import Connection
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..findings import Finding
 from .result import ValidationResult
 
 if TYPE_CHECKING:
-    from .engine import Item, Validator
+    from .items import Item
+
+Validator = Any
+"""The engine's `engine.Validator` (not imported: the engine imports this module)."""
 
 last_worker_peak: int | None = None
 """The worker's peak resident set (bytes, Linux's VmHWM) in the last split run: the benchmark
