@@ -77,7 +77,7 @@ def test_a_plugins_ids_stay_in_its_namespace():
     kinds = parse_finding_file(ASPIRE_FILE.read_text(encoding="utf-8"), "aspire")
     assert {k.id.split(".")[0] for k in kinds} == {"aspire"}
     sdk = parse_finding_file(SDK_FILE.read_text(encoding="utf-8"), "sdk")
-    assert {k.id.split(".")[0] for k in sdk} == {"fmt", "order", "val", "src", "map"}
+    assert {k.id.split(".")[0] for k in sdk} == {"fmt", "order", "val", "src", "map", "sif"}
 
 
 def test_make_finding_works_whatever_was_imported():
