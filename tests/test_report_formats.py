@@ -168,3 +168,32 @@ def test_utrex_sif_writes_a_document_that_reads_back(tmp_path):
     assert json.loads(again.stdout)["summary"]["source"] == str(out)
     refused = invoke("sif", SAMPLE, "--output", SAMPLE)
     assert refused.exit_code == 2 and "is a file this run reads" in refused.output
+
+
+def test_the_table_says_where_summarises_by_error_id_and_groups(bad_file, tmp_path):
+    run = invoke("validate", bad_file, "--group-by", "record")
+    out = run.stdout
+    assert "By Error ID" in out and "Message (first)" in out
+    assert "sub.txt:" in out  # the file beside the line
+    assert "Findings, by record" in out
+    base = tmp_path / "base.json"
+    base.write_text(invoke("validate", SAMPLE, "--format", "json").stdout)
+    footer = invoke("validate", bad_file, "--baseline", base).stdout
+    assert "since the baseline:" in footer and " new, " in footer
+
+
+def test_control_characters_from_the_data_never_reach_the_terminal_raw(tmp_path, sample_records):
+    from utrex_sdk.findings import Finding, Level
+    from utrex_sdk.report import print_table
+    from utrex_sdk.validation.result import ValidationResult
+
+    hostile = "A\x1b[2J\x07B"
+    result = ValidationResult(findings=[Finding("S1.022", Level.ERROR, f"name {hostile}",
+                                                record="S1", line=3, field="last_name",
+                                                value=hostile)], source="d.txt")
+    from rich.console import Console
+
+    out = io.StringIO()
+    print_table(result, Console(file=out, width=200))
+    text = out.getvalue()
+    assert "\x1b" not in text and "\x07" not in text and "A\\x1b[2J\\x07B" in text

@@ -72,7 +72,7 @@ def check_destination(fmt: str, path: Path | None, *, option: str = "--output") 
 
 def write_report(result: Any, fmt: str, path: Path | None, *, extra: dict[str, Any] | None = None,
                  console: Any = None, option: str = "--output",
-                 rules: Any = None, rejected: Any = ()) -> None:
+                 rules: Any = None, rejected: Any = (), group_by: str | None = None) -> None:
     """Write `result` as `fmt` to `path` (atomically), or to the console/stdout when None.
 
     ``option`` names the caller's file option in the message when `fmt` cannot go to `path`
@@ -82,7 +82,7 @@ def write_report(result: Any, fmt: str, path: Path | None, *, extra: dict[str, A
         result.extra.update(extra)
     check_destination(fmt, path, option=option)
     if fmt == ReportFormat.table:
-        print_table(result, console, option=option)
+        print_table(result, console, option=option, group_by=group_by)
         return
     if fmt == ReportFormat.xlsx:
         from .report_tables import write_xlsx
@@ -118,37 +118,75 @@ def write_report(result: Any, fmt: str, path: Path | None, *, extra: dict[str, A
             handle.write(text.encode("utf-8"))
 
 
-IDENTIFYING_COLUMNS = ("Line", "Level", "Error ID", "Record", "Field")
+IDENTIFYING_COLUMNS = ("Source", "Level", "Error ID", "Record", "School", "Field")
 """Table columns never wrapped: a squeezed table wraps the value and the message instead."""
+
+GROUPS = {"error": lambda f: f.error_id, "school": lambda f: str(f.keys.get("school_number") or ""),
+          "record": lambda f: f.record or ""}
+"""``--group-by``: what the table's findings are grouped by."""
 
 
 def print_table(result: Any, console: Any = None, limit: int = 200, *,
-                option: str = "--output") -> None:
-    """The first `limit` findings as a table, then the counts; ``option`` is the command's
-    file option, named where the table says how to get every finding."""
+                option: str = "--output", group_by: str | None = None) -> None:
+    """Counts by Error ID, then the first `limit` findings (grouped by ``group_by`` when given),
+    then the totals; ``option`` is the command's file option, named where the table says how
+    to get every finding. Data text is shown as text, control characters visible."""
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
+    from .safe_text import visible
+
     console = console or Console()
-    table = Table(title=Text(f"Findings in {result.source or 'the records'}"), show_lines=False)
+    info = result.summary()
+    if result.findings:
+        example: dict[str, str] = {}
+        for finding in result.findings:
+            example.setdefault(finding.error_id, finding.message)
+        console.print(Text(f"Findings in {result.source or 'the records'}"))
+        counts = Table(title=Text("By Error ID"))
+        for column in ("Error ID", "Level", "Count", "Message (first)"):
+            counts.add_column(column, overflow="fold", no_wrap=column != "Message (first)",
+                              justify="right" if column == "Count" else "left")
+        for item in info["by_error_id"]:
+            counts.add_row(Text(item["error_id"]), item["level"], f"{item['count']:,}",
+                           Text(visible(example.get(item["error_id"], ""))))
+        console.print(counts)
+    shown = result.findings[:limit]
+    if group_by is not None:
+        key = GROUPS[group_by]
+        shown = sorted(result.findings, key=key)[:limit]
+    table = Table(title=Text("Findings" + (f", by {group_by}" if group_by else "")),
+                  show_lines=False)
     for column in (*IDENTIFYING_COLUMNS, "Value", "Message"):
         table.add_column(column, overflow="fold", no_wrap=column in IDENTIFYING_COLUMNS)
-    for finding in result.findings[:limit]:
+    previous = None
+    for finding in shown:
+        if group_by is not None:
+            group = GROUPS[group_by](finding)
+            if previous is not None and group != previous:
+                table.add_section()
+            previous = group
         status = result.status_of(finding)
-        cells = (str(finding.line or ""), str(finding.level) + (f" ({status})" if status else ""),
-                 finding.error_id, finding.record or "", finding.field or "", finding.value or "",
-                 finding.message)
-        table.add_row(*map(Text, cells))  # as text: a value's "[b]" is data, not markup
+        source = Path(finding.source or result.source or "").name
+        where = f"{source}:{finding.line}" if finding.line is not None else source
+        cells = (where, str(finding.level) + (f" ({status})" if status else ""),
+                 finding.error_id, finding.record or "", str(finding.keys.get("school_number")
+                                                             or ""),
+                 finding.field or "", finding.value or "", finding.message)
+        table.add_row(*(Text(visible(c)) for c in cells))  # data is text, never markup
     if result.findings:
         console.print(table)
     if len(result.findings) > limit:
         console.print(f"… and {len(result.findings) - limit} more findings "
                       f"(use --format {_TO_A_FILE} {option} PATH for all of them)",
                       markup=False)
-    info = result.summary()
-    console.print(f"{info['by_level']['Err']} Err, {info['by_level']['Warn']} Warn; "
-                  f"{len(result.not_checked)} rules not checked "
-                  f"(see `--format json` → not_checked)", markup=False)
+    footer = (f"{info['by_level']['Err']} Err, {info['by_level']['Warn']} Warn; "
+              f"{len(result.not_checked)} rules not checked (see `--format json` → not_checked)")
+    if "baseline" in info:
+        base = info["baseline"]
+        footer += (f"; since the baseline: {base['new']} new, {base['still_present']} still "
+                   f"present, {base['resolved']} resolved")
+    console.print(footer, markup=False)
     if result.stopped:
         console.print(f"REPORT INCOMPLETE: {result.stopped}", markup=False)

@@ -17,6 +17,7 @@ from xml.etree import ElementTree as ET
 
 from .atomic import atomic_write
 from .findings import Finding
+from .safe_text import visible
 
 LISTED = 50
 
@@ -78,5 +79,5 @@ def _listing(findings: list[Finding], default_source: str | None) -> str:
 
 
 def _printable(text: str) -> str:
-    """XML 1.0 cannot carry most control characters: show them as \\xNN."""
-    return "".join(c if c in "\t\n" or c >= " " else f"\\x{ord(c):02x}" for c in text)
+    """XML 1.0 cannot carry most control characters: shown as \\xNN (`safe_text`)."""
+    return visible(text)

@@ -19,7 +19,6 @@ against formula injection and stripped of the control characters a workbook cann
 from __future__ import annotations
 
 import csv
-import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from itertools import chain
@@ -28,6 +27,7 @@ from typing import Any, TextIO
 
 from .atomic import atomic_write
 from .findings import Finding
+from .safe_text import visible
 from .spreadsheet_safety import neutralise
 
 # canonical identifying key -> the state's report column, in the state's order
@@ -44,7 +44,6 @@ STATE_KEYS = {
 COLUMNS = ("ErrorCode", "SeverityCode", "ErrorMessage", "ExtendedDescription",
            *STATE_KEYS.values(), "OtherKeys", "RecordType", "Source", "LineNumber", "FieldName",
            "FieldValue", "Rule", "Baseline")
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # what XML 1.0 (and so XLSX) cannot hold
 _WIDEST = 60
 _SAMPLED = 500  # rows looked at to size a sheet's columns
 
@@ -67,7 +66,7 @@ def _rows(result: Any) -> Iterator[list[Any]]:
 def cell(value: Any) -> Any:
     """A value as a safe spreadsheet cell: neutralised, control characters made visible."""
     if isinstance(value, str):
-        return neutralise(_ILLEGAL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", value))
+        return neutralise(visible(value, keep_layout=True))  # XLSX is XML: no other controls
     return value
 
 

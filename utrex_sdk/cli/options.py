@@ -63,3 +63,15 @@ def registry_cases() -> list[tuple[str, str, str]]:
     from ..validation.rulebook import all_rules
 
     return [(r.id, r.error_id or "", r.record) for r in all_rules().values()]
+
+
+class GroupBy(StrEnum):
+    """How the table groups its findings (`report.GROUPS`)."""
+
+    error = "error"
+    school = "school"
+    record = "record"
+
+
+GroupByOpt = Annotated[GroupBy | None, typer.Option(
+    "--group-by", help="Table format: group the findings by Error ID, school or record type.")]

@@ -26,6 +26,7 @@ from ..errors import user_errors
 from ..options import (
     FailOn,
     FailOnOpt,
+    GroupByOpt,
     Jobs,
     ReportFormatOpt,
     exit_status,
@@ -64,6 +65,7 @@ def convert(
     jobs: Jobs = None,
     redact: redact("the report and the rejects file") = False,  # type: ignore[valid-type]
     fail_on: FailOnOpt = FailOn.err,
+    group_by: GroupByOpt = None,
 ) -> None:
     """Convert an export folder to a UTREx file, validate it, and account for every row."""
     from ...adapters import load_adapter, open_adapter
@@ -98,6 +100,7 @@ def convert(
         write_report(validation, fmt.value, report, extra={"conversion": summary},
                      console=make_console(), option="--report",
                      rules=registry_cases() if fmt is ReportFormat.junit else None,
+                     group_by=group_by and group_by.value,
                      rejected=_rejected_rows(result.rejects_path))
     raise typer.Exit(code=exit_status(validation, fail_on))
 

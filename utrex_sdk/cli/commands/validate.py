@@ -25,6 +25,7 @@ from ..options import (
     FailOn,
     FailOnOpt,
     FileEdition,
+    GroupByOpt,
     Jobs,
     ReportFormatOpt,
     exit_status,
@@ -71,6 +72,7 @@ def validate(
     jobs: Jobs = None,
     redact: redact("the report") = False,  # type: ignore[valid-type]
     fail_on: FailOnOpt = FailOn.err,
+    group_by: GroupByOpt = None,
 ) -> None:
     """Check a UTREx file (fixed-width or SIF) against the spec's rules; exit 1 if there is an
     Err finding (see --fail-on)."""
@@ -96,7 +98,8 @@ def validate(
             redact_result(result, Redactor())
             result.extra["redacted"] = True
         write_report(result, fmt.value, output, console=make_console(), option="--output",
-                     rules=registry_cases() if fmt is ReportFormat.junit else None)
+                     rules=registry_cases() if fmt is ReportFormat.junit else None,
+                     group_by=group_by and group_by.value)
     raise typer.Exit(code=exit_status(result, fail_on))
 
 
