@@ -11,6 +11,7 @@ validating them again (`construct.constructor`).
 from __future__ import annotations
 
 import difflib
+import re
 from typing import Any
 
 from ..construct import constructor
@@ -123,6 +124,13 @@ class BlockCompiler:
     def _missing(self, at: str, column: str, file: str, columns: tuple[str, ...]) -> None:
         if not columns:
             return  # an empty file has no columns; src.empty says so once
+        if looks_like_data(columns):  # a headerless export, or header_row off by one:
+            # its "columns" are a student's values, which an error message must not print
+            self.problems.append(f"{at}: {file} has no column {column!r}; its header row "
+                                 f"looks like data (dates or numbers where column names "
+                                 f"belong): give the source's header_row, or export with a "
+                                 f"header")
+            return
         near = difflib.get_close_matches(normalise_header(column), columns, n=1)
         hint = f" (did you mean {near[0]!r}?)" if near else ""
         shown = ", ".join(repr(c) for c in columns[:20]) + (", ..." if len(columns) > 20 else "")
@@ -225,3 +233,12 @@ class BlockCompiler:
             return row[position]
 
         return look_up
+
+
+_DATA_CELL = re.compile(r"[\d\s().+/:-]*\d[\d\s().+/:-]*|[^@\s]+@[^@\s]+")
+
+
+def looks_like_data(columns: tuple[str, ...]) -> bool:
+    """Whether a header row holds values rather than names: two or more cells that are numbers,
+    dates, phone numbers or e-mail addresses (a column name is rarely any of these)."""
+    return sum(1 for c in columns if _DATA_CELL.fullmatch(c.strip())) >= 2
