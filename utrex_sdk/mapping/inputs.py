@@ -10,6 +10,7 @@ error, so that the rest of the export is still converted.
 from __future__ import annotations
 
 import glob
+import re
 from pathlib import Path
 
 from ..errors import UnusableInputError
@@ -48,6 +49,7 @@ def _report_unread_sheets(sources: dict[str, LookupSource], findings: list[Findi
 def _open(loaded: LoadedMapping, input_dir: Path, name: str, findings: list[Finding]
           ) -> list[tuple[str, SourceTable]]:
     spec = loaded.mapping.sources[name]
+    _confined(loaded, name, spec.file, input_dir)
     if any(c in spec.file for c in "*?["):
         paths = sorted(Path(p) for p in glob.glob(str(input_dir / spec.file)))
     else:
@@ -67,3 +69,22 @@ def _open(loaded: LoadedMapping, input_dir: Path, name: str, findings: list[Find
             findings.append(make_finding("src.empty", source=shown, file=shown))
         opened.append((shown, table))
     return opened
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    """Whether ``path`` (symlinks resolved) is inside ``folder``."""
+    return path.resolve().is_relative_to(folder.resolve())
+
+
+def _confined(loaded: LoadedMapping, name: str, file: str, input_dir: Path) -> None:
+    """A source names files inside --input: an absolute path, one that climbs out with ``..``,
+    or a file (or glob match) that is a link to a file outside is refused in one line — a
+    mapping from elsewhere must not make a run read, and report on, files the user did not
+    hand it."""
+    fixed = re.split(r"[*?\[]", file, maxsplit=1)[0]  # the part before any glob character
+    matches = glob.glob(str(input_dir / file)) if fixed != file else [str(input_dir / file)]
+    outside = Path(file).is_absolute() or not _inside(input_dir / fixed, input_dir) or any(
+        Path(m).exists() and not _inside(Path(m), input_dir) for m in matches)
+    if outside:
+        raise UnusableInputError(f"{loaded.path.name}: source {name!r} names {file!r}, which is "
+                                 f"outside the input folder {input_dir}; give a path inside it")
