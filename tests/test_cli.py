@@ -347,3 +347,24 @@ def test_the_table_says_how_to_get_every_finding_with_the_commands_option(tmp_pa
     print_table(result, Console(file=out, width=300), limit=1, option="--report")
     assert f"… and {len(result.findings) - 1} more findings (use --format " \
            "json|csv|xlsx|html|junit --report PATH for all of them)" in out.getvalue()
+
+
+def test_an_internal_error_is_one_line_with_status_3_and_the_traceback_on_request(
+        tmp_path, monkeypatch):
+    import subprocess
+    import sys
+
+    code = ("import utrex_sdk.cli.commands.fields as f\n"
+            "def boom(*a, **k): raise KeyError('SECRET-VALUE')\n"
+            "f.record_layout = boom\n"
+            "import sys; sys.argv = ['utrex'] + sys.argv[1:]\n"
+            "from utrex_sdk.cli import main; main()\n")
+    env = {k: v for k, v in __import__("os").environ.items() if k != "UTREX_DEBUG"}
+    run = subprocess.run([sys.executable, "-c", code, "fields", "S1"], capture_output=True,
+                         text=True, env=env, timeout=120)
+    assert run.returncode == 3, run.stderr
+    assert run.stderr.count("\n") == 1 and "internal error: KeyError" in run.stderr
+    assert "SECRET-VALUE" not in run.stderr and "Traceback" not in run.stderr
+    debug = subprocess.run([sys.executable, "-c", code, "--debug", "fields", "S1"],
+                           capture_output=True, text=True, env=env, timeout=120)
+    assert "Traceback" in debug.stderr and "SECRET-VALUE" in debug.stderr

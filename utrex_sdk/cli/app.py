@@ -43,8 +43,15 @@ def _global_options(
     version: Annotated[bool, typer.Option(
         "--version", callback=_show_version, is_eager=True,
         help="Show the installed version and exit.")] = False,
+    debug: Annotated[bool, typer.Option(
+        "--debug", help="Print the traceback of an internal error (exit status 3) instead of "
+                        "one line.")] = False,
 ) -> None:
-    """Options before the command: ``utrex --version``."""
+    """Options before the command: ``utrex --version``, ``utrex --debug``."""
+    if debug:
+        import os
+
+        os.environ["UTREX_DEBUG"] = "1"
 
 
 for _commands in (fields, inspect, validate, convert, mapping, sif, synth):

@@ -5,6 +5,9 @@ option value the SDK refuses) is raised inside a command and turned into a line 
 `user_errors`. The usage mistakes that typer finds before a command runs (an unknown option,
 ``--jobs 3``, a missing argument) would be printed as typer's multi-line box; the application
 is built with `OneLineUsageErrors`, which prints them as one line too. Both exit with status 2.
+Anything else is a bug in the SDK: `OneLineUsageErrors` prints one line naming the exception's
+type and where it was raised (not its message, which may quote a student's data) and exits with
+status 3; with ``UTREX_DEBUG=1`` (or ``utrex --debug``) the traceback is printed instead.
 """
 
 from __future__ import annotations
@@ -61,6 +64,13 @@ class OneLineUsageErrors(TyperGroup):
         except typer.Abort:  # end of input at a prompt
             typer.echo("utrex: aborted", err=True)
             sys.exit(1)
+        except (SystemExit, KeyboardInterrupt, BrokenPipeError):
+            raise
+        except Exception as err:  # a bug: one line and status 3, the traceback on request
+            if debugging():
+                raise
+            typer.echo(internal_error(err), err=True)
+            sys.exit(INTERNAL_ERROR)
         sys.exit(status if isinstance(status, int) else 0)
 
 
@@ -77,3 +87,27 @@ def one_line(err: ClickException) -> str:
     ctx = getattr(err, "ctx", None)
     hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
     return f"{PREFIX}{message}{hint}"
+
+
+INTERNAL_ERROR = 3
+"""Exit status of an unexpected error (a bug): 2 is unusable input or usage, 1 Err findings."""
+
+
+def debugging() -> bool:
+    """``UTREX_DEBUG`` set (``utrex --debug`` sets it): show tracebacks of internal errors."""
+    import os
+
+    return os.environ.get("UTREX_DEBUG", "") not in ("", "0")
+
+
+def internal_error(err: BaseException) -> str:
+    """One line for a bug: the exception's type and the SDK line that raised it — never its
+    message, which may quote a value from the data."""
+    import traceback
+
+    frames = traceback.extract_tb(err.__traceback__)
+    ours = [f for f in frames if "utrex_sdk" in f.filename or "utrex_" in f.filename] or frames
+    where = f" at {ours[-1].filename.rsplit('/', 1)[-1]}:{ours[-1].lineno}" if ours else ""
+    return (f"utrex: internal error: {type(err).__name__}{where}; this is a bug in utrex-sdk: "
+            f"please report it (run again with UTREX_DEBUG=1 or utrex --debug for the "
+            f"traceback)")
