@@ -221,3 +221,20 @@ def test_a_model_built_without_validation_is_the_model_validation_gives():
     assert built == SchoolRecord(**values)
     assert built.model_fields_set == SchoolRecord(**values).model_fields_set
     assert list(built.__dict__) == list(SchoolRecord(**values).__dict__)
+
+
+def test_decimals_beyond_the_scale_are_a_finding_even_past_28_significant_digits():
+    """Issue 15 E.15: the check is exact (Decimal's default context would round a 33-digit
+    value to 28 digits and see nothing past the scale)."""
+    from decimal import Decimal
+
+    from utrex_sdk.fixedwidth.columns import fit_problem
+    from utrex_sdk.layouts import edition_layout
+
+    gpa = next(f for r in edition_layout("2012-13").records.values() for f in r.fields
+               if f.name == "cumulative_gpa")
+    fits = fit_problem(gpa)
+    assert fits(Decimal("3.25")) is None and fits(Decimal("3.2500000000000000000000000000000")) \
+        is None
+    assert fits(Decimal("3.25000000000000000000000000000001"))[0] == "fmt.too-many-decimals"
+    assert fits(Decimal("1E-50"))[0] == "fmt.too-many-decimals"

@@ -322,3 +322,14 @@ def test_a_required_field_not_a_code_rejects_with_its_own_reason_first(tmp_path)
 def test_the_report_counts_blanked_fields_as_warnings(tmp_path):
     result = run_convert(tmp_path, 'phone_number = "Phone"\n', {"Phone": ["555-96481234"]}, 1)
     assert json.dumps([f.error_id for f in result.findings]) == '["map.blanked"]'
+
+
+@pytest.mark.parametrize("text", ["9" * 5000, "1e999999", "-1e999999", "1e-999999"])
+def test_a_number_no_column_can_hold_is_refused_not_built(text):
+    """Issue 15 E.14: a 5,000-digit cell or 1e999999 is a value problem (the row's finding),
+    never a traceback or a million-digit string."""
+    from utrex_sdk.mapping.values import ValueProblem, parse_decimal, parse_int
+
+    for parse in (parse_int, parse_decimal):
+        with pytest.raises(ValueProblem):
+            parse(text)

@@ -14,7 +14,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Context, Decimal
 from typing import Any, NamedTuple
 
 from ..catalogue import FieldSpec
@@ -161,9 +161,13 @@ def _writer(fl: FieldLayout) -> Writer:
                 raise InvalidValue("fmt.bad-value")
             if value < 0:
                 raise InvalidValue("fmt.negative")
-            scaled = Decimal(value).scaleb(scale)
-            if scaled != scaled.to_integral_value():
+            number = Decimal(value)
+            _, digits, exponent = number.as_tuple()
+            beyond = -scale - exponent  # the digits past the column's scale must all be 0
+            if beyond > 0 and any(digits[-beyond:]):  # exact, whatever the digits' count
                 raise InvalidValue("fmt.too-many-decimals")
+            # exact too: the context's 28-digit precision would round a longer number
+            scaled = number.scaleb(scale, Context(prec=len(digits) + abs(scale) + 2))
             return fit(str(int(scaled))).zfill(width)
 
         return write_number

@@ -61,6 +61,9 @@ def zero_pad(text: str, width: int) -> str:
 
 
 _WHOLE = re.compile(r"[+-]?\d+(?:\.0*)?")
+MAX_DIGITS = 40
+"""Digits a number may have to be read at all: far more than the widest UTREx number column, so
+a longer one is refused here (a 5,000-digit cell, ``1e999999``) instead of being built whole."""
 
 
 def parse_int(value: Any, specials: Sequence[str] = ()) -> int | str:
@@ -77,7 +80,11 @@ def parse_int(value: Any, specials: Sequence[str] = ()) -> int | str:
     text = value if isinstance(value, str) else str(value)
     text = text.strip().replace(",", "")
     if _WHOLE.fullmatch(text):
-        return int(text.split(".")[0])
+        whole = text.split(".")[0]
+        if len(whole.lstrip("+-")) > MAX_DIGITS:  # no UTREx column holds it; int() would refuse
+            raise ValueProblem("map.not-a-number",
+                               f"a whole number of at most {MAX_DIGITS} digits")
+        return int(whole)
     shown = f" or {', '.join(specials)}" if specials else ""
     raise ValueProblem("map.not-a-number", f"a whole number{shown}")
 
@@ -97,6 +104,9 @@ def parse_decimal(value: Any, specials: Sequence[str] = ()) -> Decimal | str:
     if number is None or not number.is_finite():
         shown = f" or {', '.join(specials)}" if specials else ""
         raise ValueProblem("map.not-a-number", f"a number{shown}")
+    if number and not -MAX_DIGITS <= number.adjusted() <= MAX_DIGITS:  # 1e999999: a million
+        raise ValueProblem("map.not-a-number",  # digits to write out, and no column holds it
+                           f"a number of at most {MAX_DIGITS} digits before or after the point")
     return number
 
 
