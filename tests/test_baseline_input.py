@@ -49,3 +49,13 @@ def test_redact_covers_the_resolved_findings_of_a_baseline(tmp_path):
     item = result.resolved[0]
     assert item["value"].startswith("NAME-") and item["keys"]["birth_date"].startswith("DOB-")
     assert item["keys"]["student_number"] == "004101"  # a clerk needs it to find the record
+
+
+def test_redact_hides_the_offending_letter_of_a_name():
+    from utrex_sdk.findings import make_finding
+
+    finding = make_finding("fmt.non-ascii", record="S1", field="last_name", value="Wałęsa",
+                           chars="'ł', 'ę'")
+    message = Redactor(key=b"k" * 32).finding(finding).message
+    assert "ł" not in message and "ę" not in message and "Wa" not in message
+    assert "NAME-" in message

@@ -153,7 +153,7 @@ class Redactor:
                              + "|".join(map(re.escape, sorted(self._forms(kind, value),
                                                               key=len, reverse=True)))
                              + f")(?![{_WORD}])")
-            message = own.sub(placeholder, message)
+            message = _without_letters_of(own.sub(placeholder, message), value)
             description = description and own.sub(placeholder, description)
             value = placeholder
         keys = {k: (self.placeholder(pii_fields()[k], v) if k in pii_fields() and v else v)
@@ -259,3 +259,12 @@ def _as_finding(item: dict[str, Any]) -> Finding:
                    field=item.get("field"),
                    value=None if item.get("value") is None else str(item.get("value")),
                    keys={str(k): str(v) for k, v in keys.items()})
+
+
+def _without_letters_of(message: str, value: str) -> str:
+    """A message about a personal value with the value's own characters that it quotes one by
+    one (``contains 'ł' with no ASCII equivalent``) shown as ``'?'``: a letter of a rare name
+    can be enough to find the child."""
+    for char in {c for c in value if not c.isascii() or not c.isalnum()} - {" "}:
+        message = message.replace(repr(char), "'?'")
+    return message
