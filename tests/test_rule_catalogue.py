@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import spec_dir
 from helpers import ROOT, load_module
 from typer.testing import CliRunner
 
@@ -111,7 +112,7 @@ def test_scripts_are_in_the_repository():
 
 
 def _spec_lines(first: int, last: int | None = None) -> str:
-    lines = SPEC_FILE.read_text(encoding="utf-8").splitlines()
+    lines = (spec_dir() / SPEC_FILE).read_text(encoding="utf-8").splitlines()
     return "\n".join(lines[first - 1:(last or first)])
 
 

@@ -30,11 +30,16 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..catalogue import catalogue
 from ..findings import Level
-from .check_kinds import check_row
+from .check_kinds import RuleDataError, check_row
 
 Status = Literal["implemented", "needs-reference-data", "not-applicable", "not-implemented"]
 
 GENERIC_IDS = re.compile(r"^\d{3}w?$")
+
+RULES_EDITION = "2020-21"
+"""The edition whose Errors tables the rule catalogue holds (`section`: utrex-file-spec-2020-21).
+A code is judged by this edition's code tables whatever layout the input was read from: reading
+a 2012-13 file must not narrow the rules' tables (issue 15, point 1)."""
 
 
 class RuleSpec(BaseModel):
@@ -54,6 +59,10 @@ class RuleSpec(BaseModel):
     description: str = ""
     notes: str = ""
     fields: tuple[str, ...] = ()
+    uses: tuple[str, ...] = ()
+    """Fields of other records the rule needs to find a record valid ("S2.is_one_percent"):
+    an input that cannot carry one lists the rule as not checked rather than let it fire on
+    every record (`plan.why_not`)."""
     check: str | None = None
     args: dict[str, Any] = Field(default_factory=dict)
     needs: tuple[str, ...] = ()
@@ -65,7 +74,7 @@ class RuleSpec(BaseModel):
     @property
     def section(self) -> str:
         title = "Level 2 Exceptions" if self.record == "L2" else f"{_title(self.record)}: Errors"
-        return f"utrex-file-spec-2020-21, {title} (line {self.spec_line})"
+        return f"utrex-file-spec-{RULES_EDITION}, {title} (line {self.spec_line})"
 
     @property
     def record_type(self) -> str:
@@ -95,7 +104,7 @@ def _title(record: str) -> str:
     spec = catalogue().records.get(record)
     names = {"SL": "Student List Record (SL)", "L2": "Level 2 Exceptions"}
     if spec is not None:
-        return spec.sections.get("2020-21", spec.title)
+        return spec.sections.get(RULES_EDITION, spec.title)
     return names.get(record, record)
 
 
@@ -148,6 +157,12 @@ def _load(text: str) -> RecordRules:
     for rule in rules:
         check_row(rule.id, rule.check, rule.args, rule.fields, head.get("reads", record),
                   rule.parent)
+        for used in rule.uses:
+            other, _, name = used.partition(".")
+            known = catalogue().records.get(other)
+            if known is None or name not in {f.name for f in known.fields}:
+                raise RuleDataError(f"rule {rule.id}: `uses` names {used!r}, which is no "
+                                    f"field of the catalogue (RECORD.field)")
     return RecordRules(type=record, identifying=tuple(head.get("identifying", ())),
                        keys=tuple(head.get("keys", ())),
                        parent_key=tuple(head.get("parent_key", ())), reads=head.get("reads"),

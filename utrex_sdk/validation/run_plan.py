@@ -77,7 +77,7 @@ class RunPlan:
         parents = parent_keys()
         running: set[str] = set()
         for rule in all_rules().values():
-            check = compile_check(rule, ctx.options.edition)
+            check = compile_check(rule)
             special = rule.check in ("unique", "dependency")
             reason = why_not(rule, ctx, generic_ok=check is not None or special)
             if reason is not None:

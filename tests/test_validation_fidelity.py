@@ -1,0 +1,108 @@
+"""Issue 15, part A: the validator judges what the input says, by the rules it applies.
+
+A realistic year-end district (`utrex_sdk.synth`, its DI moved to June) written as a 2012-13
+fixed-width file, using every code that only the 2020-21 tables have: the rules applied are the
+2020-21 ones, so none of them is a false `009` Err, and `009` and S1.399 agree on exit code CB.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+
+import pytest
+
+from utrex_sdk import write_file
+from utrex_sdk.findings import Level
+from utrex_sdk.synth import district_records
+from utrex_sdk.validation import ValidationOptions, validate_file, validate_records
+
+YEAR_END = dt.datetime(2013, 6, 10, 17, 30)  # after every school's Last Day of School (0605)
+TODAY = dt.date(2013, 6, 20)
+
+# the 2020-21-only codes of issue 15, point 1: (record type, field, code)
+NEW_CODES = [
+    ("S1", "hs_completion_status", "GQ"), ("S1", "hs_completion_status", "GA"),
+    ("S1", "hs_completion_status", "RA"), ("S1", "exit_code", "PR"), ("S1", "exit_code", "CB"),
+    ("S1", "gender", "X"), ("S1", "gender", "A"), ("S2", "scram_exit_reason", "P"),
+    ("AC", "instructional_setting", "EC"),
+]
+
+
+def year_end_district(students: int = 300) -> list:
+    """The synthetic district at year end, one record per 2020-21-only code above (and CB
+    with GQ, which S1.399 wants for an early graduate)."""
+    out, used = [], Counter()
+    exit_day = dt.date(2013, 5, 30)
+    for record in district_records(students, seed=3):
+        rt, values = record.record_type, {}
+        if rt == "DI":
+            values = {"which_month": "JUN", "sis_as_of": YEAR_END}
+        elif rt == "S1" and record.grade_level == "12" and used["s1-12"] < 4:
+            status = ("GQ", "GA", "RA", "GQ")[used["s1-12"]]
+            values = {"hs_completion_status": status, "gender": "X"}
+            if used["s1-12"] == 0:
+                values |= {"exit_code": "CB", "exit_date": exit_day}
+            used["s1-12"] += 1
+        elif rt == "S1" and record.grade_level == "05" and used["s1-05"] < 1:
+            values = {"exit_code": "PR", "exit_date": exit_day, "gender": "A"}
+            used["s1-05"] += 1
+        elif rt == "S2" and used["s2"] < 1:
+            values = {"scram_exit_reason": "P", "scram_exit_date": exit_day}
+            used["s2"] += 1
+        elif rt == "AC" and record.instructional_setting == "FF" and used["ac"] < 1:
+            values = {"instructional_setting": "EC"}
+            used["ac"] += 1
+        out.append(record.model_copy(update=values) if values else record)
+    assert set(used.values()) >= {1} and used["s1-12"] == 4
+    return out
+
+
+@pytest.fixture(scope="module")
+def year_end_file(tmp_path_factory):
+    records = year_end_district()
+    path = tmp_path_factory.mktemp("year-end") / "utrex.txt"
+    report = write_file(records, path)
+    assert report.findings == []
+    return records, path
+
+
+def _about_new_codes(findings):
+    wanted = {(rt, field, code) for rt, field, code in NEW_CODES}
+    return [f for f in findings if (f.record, f.field, f.value) in wanted]
+
+
+def test_2020_21_codes_read_from_a_2012_13_file_are_no_false_err(year_end_file):
+    _records, path = year_end_file
+    result = validate_file(path, ValidationOptions(today=TODAY))
+    assert {"S1.395", "AM.919"} <= {n.rule for n in result.not_checked}  # no S2 Is One Percent
+    errors = [(f.error_id, f.record, f.field, f.value) for f in _about_new_codes(result.findings)
+              if f.level is Level.ERROR]
+    assert errors == []
+    assert not [f for f in result.findings if f.error_id == "009"]
+
+
+def test_the_fixed_width_file_and_the_records_agree_on_codes(year_end_file):
+    records, path = year_end_file
+    options = ValidationOptions(today=TODAY)
+    from_file = {(f.error_id, f.field, f.value) for f in
+                 _about_new_codes(validate_file(path, options).findings)}
+    in_memory = {(f.error_id, f.field, f.value) for f in
+                 _about_new_codes(validate_records(records, options).findings)}
+    assert not {e for e in from_file if e[0] == "009"}
+    assert not {e for e in in_memory if e[0] == "009"}
+
+
+def test_009_and_s1_399_agree_on_exit_code_cb(year_end_file, tmp_path):
+    records, _path = year_end_file
+    early = next(i for i, r in enumerate(records)
+                 if r.record_type == "S1" and r.exit_code == "CB")
+    changed = list(records)
+    changed[early] = records[early].model_copy(update={"hs_completion_status": "AO"})
+    path = tmp_path / "cb.txt"
+    write_file(changed, path)
+    findings = validate_file(path, ValidationOptions(today=TODAY)).findings
+    about_cb = [(f.error_id, f.field) for f in findings if f.value in ("CB", "AO")
+                and f.record == "S1"]
+    assert ("S1.399", "hs_completion_status") in about_cb  # CB is a valid code: S1.399 judges it
+    assert not [f for f in findings if f.error_id == "009" and f.value == "CB"]
