@@ -106,3 +106,53 @@ def test_009_and_s1_399_agree_on_exit_code_cb(year_end_file, tmp_path):
                 and f.record == "S1"]
     assert ("S1.399", "hs_completion_status") in about_cb  # CB is a valid code: S1.399 judges it
     assert not [f for f in findings if f.error_id == "009" and f.value == "CB"]
+
+
+# --- point 3: nothing switched off silently ---------------------------------------------------
+
+def _plan(laid_out):
+    from utrex_sdk.validation.context import Context
+    from utrex_sdk.validation.index import Index
+    from utrex_sdk.validation.run_plan import RunPlan
+
+    options = ValidationOptions(school_year=2013, as_of=dt.date(2012, 10, 1), edition="2012-13"
+                                if laid_out is not None else None)
+    ctx = Context(options=options, index=Index(), school_year=2013,
+                  as_of=dt.date(2012, 10, 1), laid_out=laid_out)
+    not_checked = []
+    plan = RunPlan(ctx, not_checked)
+    run = {r.id for rules in plan.generic.values() for r, _check in rules}
+    run |= {r.id for r in plan.unique} | {d.rule.id for d in plan.deps}
+    run |= {i for regs in plan.single.values() for _reg, running in regs for i in running}
+    run |= {i for running in plan.cross_running.values() for i in running}
+    return run, {n.rule: n.reason for n in not_checked}
+
+
+@pytest.mark.parametrize("kind", ["fixed-width 2012-13", "in-memory records"])
+def test_every_rule_either_runs_or_is_listed_as_not_checked(kind):
+    from utrex_sdk.validation import all_rules
+    from utrex_sdk.validation.files import _layout_fields
+
+    laid_out = _layout_fields("2012-13") if kind.startswith("fixed") else None
+    run, listed = _plan(laid_out)
+    assert run.isdisjoint(listed)
+    assert set(all_rules()) == run | set(listed)
+    assert all(reason for reason in listed.values())
+    if laid_out is None:
+        return
+    for rule_id in run:  # a rule that runs finds every field it reads in the file
+        rule = all_rules()[rule_id]
+        carried = laid_out.get(rule.record_type, frozenset())
+        assert set(rule.fields) <= carried, rule_id
+        for used in rule.uses:
+            record, _, name = used.partition(".")
+            assert name in laid_out.get(record, ()), rule_id
+
+
+def test_s1_395_is_listed_for_a_fixed_width_file_and_runs_on_records():
+    from utrex_sdk.validation.files import _layout_fields
+
+    _run, listed = _plan(_layout_fields("2012-13"))
+    assert "S2.is_one_percent" in listed["S1.395"]
+    run, _listed = _plan(None)
+    assert "S1.395" in run
