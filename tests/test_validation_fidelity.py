@@ -8,6 +8,7 @@ fixed-width file, using every code that only the 2020-21 tables have: the rules 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 
 import pytest
@@ -156,3 +157,44 @@ def test_s1_395_is_listed_for_a_fixed_width_file_and_runs_on_records():
     assert "S2.is_one_percent" in listed["S1.395"]
     run, _listed = _plan(None)
     assert "S1.395" in run
+
+
+# --- point 4: messages ------------------------------------------------------------------------
+
+PLACEHOLDER_LEFT = re.compile(r"\[[^\]]*\]|\((?:Colum|TableName|SchoolYear)[^)]*\)")
+
+
+def test_every_rule_message_renders_without_a_placeholder_left():
+    from utrex_sdk.catalogue import catalogue
+    from utrex_sdk.validation import all_rules
+    from utrex_sdk.validation.emit import fill_values
+    from utrex_sdk.validation.messages import generic_texts, render
+    from utrex_sdk.validation.registry import Hit
+
+    left = []
+    for rule in all_rules().values():
+        spec = catalogue().records.get(rule.record_type)
+        values = {f.name: "x" for f in spec.fields} if spec else {}
+        hit = Hit(field=rule.fields[0] if rule.fields else None, value="V")
+        fill = fill_values(rule, hit, rule.record_type, values, 2013)
+        message = rule.message_corrected or rule.message
+        description = rule.description_corrected or rule.description
+        if not message:
+            message, generic = generic_texts(rule.check, rule.rule)
+            description = description or generic
+        for text in (message, description):
+            if PLACEHOLDER_LEFT.search(render(text, fill)):
+                left.append((rule.id, render(text, fill)))
+    assert left == []
+
+
+def test_the_misspelt_columdata_and_a_garbled_template_are_filled():
+    from utrex_sdk.validation import all_rules
+    from utrex_sdk.validation.messages import render
+
+    assert render("Warning on [ColumData] for X", {"ColumnData": "20130101"}) == \
+        "Warning on 20130101 for X"
+    ac_824 = all_rules()["AC.824"]
+    assert "[Teacher1]" in ac_824.description  # the spec's words, verbatim
+    assert render(ac_824.description_corrected, {"ColumnName": "Teacher 1 ID"}) == \
+        "10 for Teacher 1 ID is invalid for use except for courses marked SOEP"

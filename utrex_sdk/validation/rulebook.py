@@ -57,6 +57,10 @@ class RuleSpec(BaseModel):
     rule: str
     message: str = ""
     description: str = ""
+    message_corrected: str = ""
+    description_corrected: str = ""
+    """What is rendered where the spec's template is garbled (a placeholder that names no
+    column, `[Teacher1]`); `message`/`description` keep the spec's words verbatim."""
     notes: str = ""
     fields: tuple[str, ...] = ()
     uses: tuple[str, ...] = ()
@@ -112,6 +116,16 @@ def table_name(record: str) -> str:
     """[TableName] in a message: the record's title as the spec's messages write it."""
     spec = catalogue().records.get(record)
     return spec.title if spec else {"SL": "Student Record"}.get(record, record)
+
+
+def field_label(record: str, name: str) -> str:
+    """A field's name as the spec prints it (its 2020-21 field table name, in title case), for a
+    message placeholder the row's Field cell does not label."""
+    spec = catalogue().records.get(record)
+    found = next((f for f in spec.fields if f.name == name), None) if spec else None
+    if found is not None and found.spec_name:
+        return found.spec_name.title().replace("Id", "ID").replace("Lea ", "LEA ")
+    return name.replace("_", " ").title()
 
 
 def _rule_ids(record: str, rows: list[dict[str, Any]]) -> list[str]:
