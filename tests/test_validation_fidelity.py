@@ -126,6 +126,8 @@ def _plan(laid_out):
     run |= {r.id for r in plan.unique} | {d.rule.id for d in plan.deps}
     run |= {i for regs in plan.single.values() for _reg, running in regs for i in running}
     run |= {i for running in plan.cross_running.values() for i in running}
+    assert {kept for kept in plan.merged.values()} <= run  # a merged row runs as its twin
+    run |= set(plan.merged)
     return run, {n.rule: n.reason for n in not_checked}
 
 
@@ -198,3 +200,35 @@ def test_the_misspelt_columdata_and_a_garbled_template_are_filled():
     assert "[Teacher1]" in ac_824.description  # the spec's words, verbatim
     assert render(ac_824.description_corrected, {"ColumnName": "Teacher 1 ID"}) == \
         "10 for Teacher 1 ID is invalid for use except for courses marked SOEP"
+
+
+def test_one_finding_per_check_per_record():
+    """No S1.376 twice, no Student List `001` repeating the S1 one."""
+    records = year_end_district(60)
+    first = next(i for i, r in enumerate(records) if r.record_type == "S1")
+    broken = list(records)
+    broken[first] = records[first].model_copy(update={
+        "birth_date": dt.date(2008, 9, 2), "grade_level": "01", "gender": None})
+    findings = validate_records(broken, ValidationOptions(today=TODAY)).findings
+    on_record = Counter((f.error_id, f.field) for f in findings if f.line == first + 1)
+    assert on_record[("S1.376", "school_membership")] == 1
+    assert on_record[("001", "gender")] == 1
+    assert [f.rule for f in findings if f.line == first + 1 and f.error_id == "S1.376"] == \
+        ["S1.376:S1.school_membership"]
+
+
+def test_future_dates_are_judged_on_the_as_of_date_not_the_wall_clock():
+    from utrex_sdk.models import StudentTranscriptRecord
+
+    base = list(district_records(20, seed=3))
+    student = next(r for r in base if r.record_type == "S1")
+    entered = dt.date(2012, 10, 5)  # after the DI's as-of date, long before the wall clock
+    transcript = StudentTranscriptRecord(school_number=student.school_number,
+                                  student_number=student.student_number,
+                                  hs_entry_date=entered)
+    for today in (dt.date(2012, 10, 3), dt.date(2030, 1, 1)):
+        found = validate_records([*base, transcript], ValidationOptions(today=today)).findings
+        assert [f.value for f in found if f.error_id == "030"] == ["20121005"], today
+    later = ValidationOptions(today=TODAY, as_of=dt.date(2012, 10, 6))
+    found = validate_records([*base, transcript], later).findings
+    assert not [f for f in found if f.error_id == "030"]

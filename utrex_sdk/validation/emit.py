@@ -31,6 +31,9 @@ class Emitter:
         self.parents = parent_keys()
         self.parent_invalid: set[tuple[str, Any]] = set()
         """(record type, key) of every record others depend on that has an error"""
+        self.also_for: dict[str, tuple[str, ...]] = {}
+        """rule -> the records of the view rows merged into it (`run_plan.same_check_elsewhere`):
+        its error also makes the view's record (the Student List entry) invalid"""
 
     def emit(self, rule: RuleSpec, hit: Hit, record: UtrexRecord | None, line: int | None,
              source: str | None, detail: str | None = None) -> None:
@@ -54,8 +57,11 @@ class Emitter:
             line=hit.line or line, field=hit.field, value=_shown(hit.value),
             source=hit.source or source,
             keys={k: _shown(v) for k, v in keys.items()}, description=described, rule=rule.id)
-        if level is Level.ERROR and rule.record in self.parents:
-            self.parent_invalid.add((rule.record, self.parents[rule.record](values or keys)))
+        if level is Level.ERROR:
+            for record_name in (rule.record, *self.also_for.get(rule.id, ())):
+                if record_name in self.parents:
+                    self.parent_invalid.add(
+                        (record_name, self.parents[record_name](values or keys)))
         self.result.add([finding], limit=self.limit)
 
 

@@ -47,6 +47,7 @@ class Validator:
 
     def _plan(self) -> None:
         self.plan = RunPlan(self.context, self.result.not_checked)
+        self.emitter.also_for = self.plan.also_for
         self._per_type: dict[str, TypePlan] = self.plan.per_type(self.part)
         self._unique_seen: dict[str, dict[Any, int | None]] = {
             r.id: {} for r in self.plan.unique}

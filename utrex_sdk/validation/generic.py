@@ -128,7 +128,6 @@ _value_tests(
     alphanumeric=lambda v, c: bool(ALPHANUMERIC.fullmatch(show(v))),
     name_chars=lambda v, c: bool(NAME_CHARS.fullmatch(show(v))),
     not_all_zeros=lambda v, c: show(v).strip("0") != "",
-    not_future=lambda v, c: (_day(v) or c.today) <= c.today,
     current_school_year=lambda v, c: c.options.school_year is None
     or int(v) == c.options.school_year,
     in_school_year=lambda v, c: c.school_year is None or _day(v) is None
@@ -136,6 +135,16 @@ _value_tests(
     matches_di_lea=lambda v, c: c.index.district is None or v == c.index.district.lea_number,
     matches_sc_school=lambda v, c: v in c.index.schools,
 )
+
+
+@builds("not_future")
+def _not_future(target: Target) -> Check:
+    """030: not after the as-of date (`Context.now`). The DI's SIS As Of Date is that date
+    itself, so it is judged against `--as-of`, or else today."""
+    if target.rule.record_type == "DI" and target.spec.name == "sis_as_of":
+        return target.on_value(lambda v, c: (d := _day(v)) is None
+                               or d <= (c.options.as_of or c.today))
+    return target.on_value(lambda v, c: (d := _day(v)) is None or d <= c.now)
 
 
 @builds("max_length")

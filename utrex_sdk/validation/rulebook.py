@@ -67,6 +67,9 @@ class RuleSpec(BaseModel):
     """Fields of other records the rule needs to find a record valid ("S2.is_one_percent"):
     an input that cannot carry one lists the rule as not checked rather than let it fire on
     every record (`plan.why_not`)."""
+    same_as: str | None = None
+    """The row that states the very same check (the spec lists S1.376 twice): it runs and
+    reports once, under that row (`run_plan.same_check_elsewhere`)."""
     check: str | None = None
     args: dict[str, Any] = Field(default_factory=dict)
     needs: tuple[str, ...] = ()

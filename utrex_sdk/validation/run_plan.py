@@ -63,6 +63,22 @@ class TypePlan(NamedTuple):
     """(the Dep row's count of children per parent key, the key of a child)"""
 
 
+def same_check_elsewhere() -> dict[str, str]:
+    """A view's generic row (the Student List's `001` Student Number) that states the very
+    check a row of the record it reads states (S1's `001` Student Number), or a row that says
+    it is the `same_as` another -> that row: it runs once, so one record gets one finding for
+    it, not two."""
+    rules = all_rules().values()
+    def key(r: RuleSpec) -> tuple:
+        return r.record_type, r.error_id, r.check, r.fields, repr(r.args)
+
+    own = {key(r): r.id for r in rules
+           if r.check and r.record == r.record_type and r.status is None}
+    merged = {r.id: own[key(r)] for r in rules
+              if r.check and r.record != r.record_type and key(r) in own}
+    return merged | {r.id: r.same_as for r in rules if r.same_as}
+
+
 class RunPlan:
     """The rules of one run, sorted by how they run. Rules that cannot run are appended to
     ``not_checked`` with the reason. Holds the Dep rows' counts of children per parent
@@ -76,7 +92,14 @@ class RunPlan:
         self.deps: list[Dep] = []
         parents = parent_keys()
         running: set[str] = set()
+        self.merged = same_check_elsewhere()
+        self.also_for: dict[str, tuple[str, ...]] = defaultdict(tuple)
+        """kept rule -> the records of the rows merged into it (`Emitter.also_for`)"""
+        for merged, kept in self.merged.items():
+            self.also_for[kept] += (all_rules()[merged].record,)
         for rule in all_rules().values():
+            if rule.id in self.merged:
+                continue  # the same check on the same record: reported once, under the other
             check = compile_check(rule)
             special = rule.check in ("unique", "dependency")
             reason = why_not(rule, ctx, generic_ok=check is not None or special)
