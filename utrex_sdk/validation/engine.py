@@ -112,7 +112,7 @@ class Validator:
                 self.emitter.emit(rule, Hit(field=finding.field, value=finding.value), record, line,
                            source, detail=finding.message)
             else:
-                self.result.add([finding])
+                self.result.add([finding], limit=self.options.max_findings)
         if record is None:
             return
         plan = self._per_type.get(record.record_type)
