@@ -53,9 +53,9 @@ def test_a_mistake_in_the_table_fails_at_load_not_silently(change, message):
 
 
 def test_the_table_quotes_the_spec_at_the_lines_it_cites():
-    from conftest import SPEC
+    from conftest import spec_dir
 
-    spec = SPEC / "clearinghouse-update-transactions-2012-13.txt"
+    spec = spec_dir() / "clearinghouse-update-transactions-2012-13.txt"
     if not spec.exists():
         pytest.skip(f"{spec} is not in this checkout")
     lines = spec.read_text(encoding="utf-8").split("\n")
