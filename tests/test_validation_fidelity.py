@@ -232,3 +232,24 @@ def test_future_dates_are_judged_on_the_as_of_date_not_the_wall_clock():
     later = ValidationOptions(today=TODAY, as_of=dt.date(2012, 10, 6))
     found = validate_records([*base, transcript], later).findings
     assert not [f for f in found if f.error_id == "030"]
+
+
+# --- point 2: an unreadable value is not a blank ----------------------------------------------
+
+def test_an_unreadable_gender_is_reported_once_under_s1_009_and_not_as_blank(tmp_path):
+    records = list(district_records(20, seed=3))
+    path = tmp_path / "u.txt"
+    write_file(records, path)
+    lines = path.read_bytes().split(b"\r\n")
+    s1 = next(i for i, line in enumerate(lines) if line.startswith(b"S1="))
+    from utrex_sdk.layouts import edition_layout
+
+    gender = next(f for f in edition_layout("2012-13").records["S1"].fields
+                  if f.name == "gender")
+    line = bytearray(lines[s1])
+    line[gender.start - 1:gender.end] = b"1"
+    lines[s1] = bytes(line)
+    path.write_bytes(b"\r\n".join(lines))
+    found = [f for f in validate_file(path, ValidationOptions(today=TODAY)).findings
+             if f.line == s1 + 1 and f.field == "gender"]
+    assert [(f.error_id, f.value) for f in found] == [("S1.009", "1")]

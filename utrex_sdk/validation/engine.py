@@ -28,7 +28,7 @@ from .reference import Reference
 from .registry import Hit, hits
 from .result import ValidationResult
 from .rulebook import RuleSpec, all_rules
-from .run_plan import RunPlan, TypePlan
+from .run_plan import CODEC_TO_CHECK, RunPlan, TypePlan
 
 Item = tuple[int | None, UtrexRecord | None, list[Finding], str | None]
 """(line, record or None, the reader's findings for the line, source name)"""
@@ -106,9 +106,10 @@ class Validator:
         bad: set[str] | None = None
         for finding in findings if self.part != "across" else ():  # the other part's
             rule = self.plan.relabel.get((finding.record, finding.field, finding.error_id))
-            if rule is not None and record is not None:
-                bad = bad or set()
+            if finding.field is not None and finding.error_id in CODEC_TO_CHECK:
+                bad = bad or set()  # unreadable, not blank: no presence rule judges it
                 bad.add(finding.field)
+            if rule is not None and record is not None:
                 self.emitter.emit(rule, Hit(field=finding.field, value=finding.value), record, line,
                            source, detail=finding.message)
             else:
