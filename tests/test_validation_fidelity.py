@@ -253,3 +253,18 @@ def test_an_unreadable_gender_is_reported_once_under_s1_009_and_not_as_blank(tmp
     found = [f for f in validate_file(path, ValidationOptions(today=TODAY)).findings
              if f.line == s1 + 1 and f.field == "gender"]
     assert [(f.error_id, f.value) for f in found] == [("S1.009", "1")]
+
+
+def test_no_internal_rule_id_reaches_a_finding_or_the_not_checked_list():
+    from utrex_sdk.findings import finding_type
+    from utrex_sdk.validation.rulebook import NO_ERROR_ID
+
+    records = year_end_district(60)
+    school = next(i for i, r in enumerate(records) if r.record_type == "SC")
+    records[school] = records[school].model_copy(update={"days_in_school_year": 0})
+    result = validate_records(records, ValidationOptions(today=TODAY))
+    unnumbered = [f for f in result.findings if f.rule == "unnumbered:SC.days_in_school_year"]
+    assert [f.error_id for f in unnumbered] == [NO_ERROR_ID]
+    assert not [f for f in result.findings if "unnumbered" in f.error_id]
+    assert not [n for n in result.not_checked if "unnumbered" in n.error_id]
+    assert finding_type(NO_ERROR_ID) is not None  # documented: `utrex explain` shows it

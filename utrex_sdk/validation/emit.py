@@ -18,7 +18,7 @@ from .messages import generic_texts, render, show
 from .record_keys import identifying_fields, parent_keys
 from .registry import Hit
 from .result import ValidationResult
-from .rulebook import RuleSpec, field_label, table_name
+from .rulebook import NO_ERROR_ID, RuleSpec, field_label, table_name
 
 
 class Emitter:
@@ -53,7 +53,7 @@ class Emitter:
             described = f"{described} ({detail})" if described else detail
         level = rule.level
         finding = Finding(
-            error_id=rule.error_id or rule.id, level=level, message=text, record=rt,
+            error_id=rule.error_id or NO_ERROR_ID, level=level, message=text, record=rt,
             line=hit.line or line, field=hit.field, value=_shown(hit.value),
             source=hit.source or source,
             keys={k: _shown(v) for k, v in keys.items()}, description=described, rule=rule.id)

@@ -36,6 +36,10 @@ Status = Literal["implemented", "needs-reference-data", "not-applicable", "not-i
 
 GENERIC_IDS = re.compile(r"^\d{3}w?$")
 
+NO_ERROR_ID = "val.no-error-id"
+"""The Error ID a finding (or a not-checked entry) shows for a rule row whose Error ID cell the
+spec leaves blank: a documented tool id (spec/findings.toml), never the internal rule id."""
+
 RULES_EDITION = "2020-21"
 """The edition whose Errors tables the rule catalogue holds (`section`: utrex-file-spec-2020-21).
 A code is judged by this edition's code tables whatever layout the input was read from: reading

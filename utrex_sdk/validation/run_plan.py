@@ -19,7 +19,7 @@ from .generic import Check, compile_check
 from .plan import NotChecked, why_not
 from .record_keys import KeyOf, parent_keys
 from .registry import CROSS, SINGLE, CrossCheck, SingleRule
-from .rulebook import RuleSpec, all_rules
+from .rulebook import NO_ERROR_ID, RuleSpec, all_rules
 
 # codec finding -> the generic check kinds that state the same requirement, the first preferred
 CODEC_TO_CHECK = {
@@ -110,7 +110,7 @@ class RunPlan:
             special = rule.check in ("unique", "dependency")
             reason = why_not(rule, ctx, generic_ok=check is not None or special)
             if reason is not None:
-                not_checked.append(NotChecked(rule.error_id or rule.id, rule.id, rule.record,
+                not_checked.append(NotChecked(rule.error_id or NO_ERROR_ID, rule.id, rule.record,
                                               reason))
                 continue
             running.add(rule.id)
