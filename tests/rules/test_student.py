@@ -14,6 +14,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 
+from utrex_sdk.validation import all_rules
+
 from .helpers import base, change, fires, nth, quiet
 
 D = dt.date
@@ -80,16 +82,17 @@ def test_s1_353_migrant_younger_than_18_months():
 # Gender, ethnicity, race
 
 
-def test_009_gender_m_or_f_in_the_2012_13_layout():
-    fires("009:S1.gender", s1(base(), K1001, gender="X"), edition="2012-13")
-    quiet("009:S1.gender", s1(base(), K1001, gender="F"), edition="2012-13")
-    quiet("009:S1.gender", s1(base(), K1001, gender="X"))  # 2020-21: any letter
+def test_009_gender_m_or_f_is_the_2012_13_rule_and_not_applied():
+    # issue 15, point 1: the rules' edition (2020-21: any letter) judges a 2012-13 file too
+    rule = all_rules()["009:S1.gender"]
+    assert rule.status == "not-applicable" and "S1.009" in (rule.reason or "")
 
 
 def test_s1_009_gender_any_letter():
     quiet("S1.009", s1(base(), K1001, gender="X"))
     fires("S1.009", raw(base(), K1001, gender="1"))
-    quiet("S1.009", raw(base(), K1001, gender="1"), edition="2012-13")  # 009's there
+    quiet("S1.009", s1(base(), K1001, gender="X"), edition="2012-13")  # was a false 009
+    fires("S1.009", raw(base(), K1001, gender="1"), edition="2012-13")
 
 
 def test_009_each_race_indicator_is_y_when_present():

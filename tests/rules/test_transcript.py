@@ -72,10 +72,11 @@ def test_graduation_date_forms():
 
 
 def test_graduation_date_not_future():
-    # today is 2012-10-02: a date in October 2012 given as a month has started
-    for value in ("20121002", "201210", "2012-10"):
+    # judged on the as-of date (the DI's, 2012-10-01), not today (2012-10-02): a date in
+    # October 2012 given as a month has started
+    for value in ("20121001", "201210", "2012-10"):
         quiet("030:ST.graduation_date", change(base(), "ST", 1, graduation_date=value))
-    for value in ("20121003", "201211"):
+    for value in ("20121002", "201211"):
         fires("030:ST.graduation_date", change(base(), "ST", 1, graduation_date=value))
 
 

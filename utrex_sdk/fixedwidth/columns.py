@@ -47,6 +47,9 @@ def _reader(fl: FieldLayout, spec: FieldSpec) -> Reader:
     kind, specials, scale = fl.kind, frozenset(fl.specials), fl.scale
 
     if kind in ("text", "code"):
+        # every edition's codes, not the layout's: reading keeps a 2020-21 code (exit code CB)
+        # so the rules, which are the 2020-21 spec's, judge it (its S1.399 names CB); only a
+        # code no edition has is refused here (issue 15, point 1)
         codes = frozenset(code_set(spec))
         pattern = re.compile(spec.pattern) if spec.pattern else None
 

@@ -69,6 +69,13 @@ class Context:
         return self.options.collection
 
     @property
+    def now(self) -> dt.date:
+        """The day "future" is judged against: the as-of date (`--as-of`, else the DI's SIS As
+        Of Date), not the wall clock, so a run gives the same findings any day; today only
+        when the input names no as-of date."""
+        return self.as_of if isinstance(self.as_of, dt.date) else self.today
+
+    @property
     def year_start(self) -> dt.date | None:
         """July 1 that opens the school year."""
         return dt.date(self.school_year - 1, 7, 1) if self.school_year else None

@@ -18,7 +18,7 @@ from .messages import generic_texts, render, show
 from .record_keys import identifying_fields, parent_keys
 from .registry import Hit
 from .result import ValidationResult
-from .rulebook import RuleSpec, table_name
+from .rulebook import NO_ERROR_ID, RuleSpec, field_label, table_name
 
 
 class Emitter:
@@ -31,6 +31,9 @@ class Emitter:
         self.parents = parent_keys()
         self.parent_invalid: set[tuple[str, Any]] = set()
         """(record type, key) of every record others depend on that has an error"""
+        self.also_for: dict[str, tuple[str, ...]] = {}
+        """rule -> the records of the view rows merged into it (`run_plan.same_check_elsewhere`):
+        its error also makes the view's record (the Student List entry) invalid"""
 
     def emit(self, rule: RuleSpec, hit: Hit, record: UtrexRecord | None, line: int | None,
              source: str | None, detail: str | None = None) -> None:
@@ -38,16 +41,9 @@ class Emitter:
         values = record.__dict__ if record is not None else {}
         keys = hit.keys if hit.keys is not None else {
             k: values[k] for k in identifying_fields(rt) if values.get(k) is not None}
-        labels = rule.labels
-        column = labels[0]
-        if hit.field and hit.field in rule.fields:
-            column = labels[min(rule.fields.index(hit.field), len(labels) - 1)]
-        fill = {"ColumnName": column, "ColumnData": hit.value, "TableName": table_name(rt),
-                "SchoolYear": self.context.school_year}
-        for i, label in enumerate(labels[1:], 2):
-            fill.setdefault(f"ColumnName{i}", label)
-        fill.update(hit.data)
-        message, description = rule.message, rule.description
+        fill = fill_values(rule, hit, rt, values, self.context.school_year)
+        message = rule.message_corrected or rule.message
+        description = rule.description_corrected or rule.description
         if not message:
             message, generic_description = generic_texts(rule.check, rule.rule)
             description = description or generic_description
@@ -57,13 +53,40 @@ class Emitter:
             described = f"{described} ({detail})" if described else detail
         level = rule.level
         finding = Finding(
-            error_id=rule.error_id or rule.id, level=level, message=text, record=rt,
+            error_id=rule.error_id or NO_ERROR_ID, level=level, message=text, record=rt,
             line=hit.line or line, field=hit.field, value=_shown(hit.value),
             source=hit.source or source,
             keys={k: _shown(v) for k, v in keys.items()}, description=described, rule=rule.id)
-        if level is Level.ERROR and rule.record in self.parents:
-            self.parent_invalid.add((rule.record, self.parents[rule.record](values or keys)))
+        if level is Level.ERROR:
+            for record_name in (rule.record, *self.also_for.get(rule.id, ())):
+                if record_name in self.parents:
+                    self.parent_invalid.add(
+                        (record_name, self.parents[record_name](values or keys)))
         self.result.add([finding], limit=self.limit)
+
+
+def fill_values(rule: RuleSpec, hit: Hit, record_type: str, values: dict[str, Any],
+                school_year: int | None) -> dict[str, Any]:
+    """What a rule's placeholders stand for: [ColumnName] the spec's label of the field the hit
+    is about, [ColumnNameN] the row's Nth label (or, past the labels the Field cell gives, the
+    catalogue's name of its Nth field or `other_field`), [ColumnDataN] that field's value in
+    the record; what the rule itself says (`hit.data`) wins."""
+    labels = rule.labels
+    column = labels[0]
+    if hit.field and hit.field in rule.fields:
+        column = labels[min(rule.fields.index(hit.field), len(labels) - 1)]
+    fill: dict[str, Any] = {"ColumnName": column, "ColumnData": hit.value,
+                            "TableName": table_name(record_type), "SchoolYear": school_year}
+    others = [*rule.fields[1:]]
+    if rule.args.get("other_field") and rule.args["other_field"] not in others:
+        others.insert(0, rule.args["other_field"])
+    for i, name in enumerate(others, 2):
+        fill[f"ColumnData{i}"] = values.get(name)
+        fill[f"ColumnName{i}"] = field_label(rule.record_type, name)
+    for i, label in enumerate(labels[1:], 2):
+        fill[f"ColumnName{i}"] = label
+    fill.update(hit.data)
+    return fill
 
 
 def _shown(value: Any) -> str | None:

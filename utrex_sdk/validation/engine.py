@@ -29,7 +29,7 @@ from .reference import Reference
 from .registry import Hit, hits
 from .result import ValidationResult
 from .rulebook import RuleSpec, all_rules
-from .run_plan import RunPlan, TypePlan
+from .run_plan import CODEC_TO_CHECK, RunPlan, TypePlan
 
 
 class Validator:
@@ -46,6 +46,7 @@ class Validator:
 
     def _plan(self) -> None:
         self.plan = RunPlan(self.context, self.result.not_checked)
+        self.emitter.also_for = self.plan.also_for
         self._per_type: dict[str, TypePlan] = self.plan.per_type(self.part)
         self._unique_seen: dict[str, dict[Any, int | None]] = {
             r.id: {} for r in self.plan.unique}
@@ -107,13 +108,14 @@ class Validator:
         bad: set[str] | None = None
         for finding in findings if self.part != "across" else ():  # the other part's
             rule = self.plan.relabel.get((finding.record, finding.field, finding.error_id))
-            if rule is not None and record is not None:
-                bad = bad or set()
+            if finding.field is not None and finding.error_id in CODEC_TO_CHECK:
+                bad = bad or set()  # unreadable, not blank: no presence rule judges it
                 bad.add(finding.field)
+            if rule is not None and record is not None:
                 self.emitter.emit(rule, Hit(field=finding.field, value=finding.value), record, line,
                            source, detail=finding.message)
             else:
-                self.result.add([finding])
+                self.result.add([finding], limit=self.options.max_findings)
         if record is None:
             return
         plan = self._per_type.get(record.record_type)

@@ -30,7 +30,7 @@ from .check_kinds import KINDS
 from .context import Context
 from .messages import show
 from .registry import Hit
-from .rulebook import RuleSpec
+from .rulebook import RULES_EDITION, RuleSpec
 
 Check = Callable[[UtrexRecord, Context], Hit | None]
 ValueTest = Callable[[Any, Context], bool]
@@ -41,13 +41,12 @@ ALPHANUMERIC = re.compile(r"[A-Z0-9]+")
 
 @dataclass(frozen=True)
 class Target:
-    """What a kind's builder is given: the rule row, its field's spec and the input's edition.
-    The row's arguments were checked against the kind when the catalogue loaded
-    (`check_kinds.py`), so a builder reads them without testing them again."""
+    """What a kind's builder is given: the rule row and its field's spec. The row's arguments
+    were checked against the kind when the catalogue loaded (`check_kinds.py`), so a builder
+    reads them without testing them again."""
 
     rule: RuleSpec
     spec: FieldSpec
-    edition: str | None
 
     @property
     def args(self) -> dict[str, Any]:
@@ -86,17 +85,18 @@ def builds(*kinds: str) -> Callable[[Builder], Builder]:
     return register
 
 
-def compile_check(rule: RuleSpec, edition: str | None = None) -> Check | None:
+def compile_check(rule: RuleSpec) -> Check | None:
     """The check function for a generic rule row, or None if the row is not generic.
 
-    `edition` is the input's layout edition: a 009 "valid value" check uses the field's code
-    table as that edition allows it (the catalogue records which editions allow each code), so
-    a 2012-13 file is not faulted for a code the 2020-21 table renamed. A field without a code
-    table uses the values the rule text lists (`args.values`)."""
+    A 009 "valid value" check uses the field's code table as the rules' edition
+    (`RULES_EDITION`) allows it, whatever layout the input was read from: the rules applied
+    are the 2020-21 Errors tables, so a code valid there (exit code CB, completion status GQ)
+    is valid in a 2012-13 file too, and S1.399 and 009 judge the same CB alike. A field
+    without a code table uses the values the rule text lists (`args.values`)."""
     kind = rule.check
     if kind is None or KINDS[kind].engine:
         return None
-    return BUILDERS[kind](Target(rule, _field(rule), edition))
+    return BUILDERS[kind](Target(rule, _field(rule)))
 
 
 def _field(rule: RuleSpec) -> FieldSpec:
@@ -128,7 +128,6 @@ _value_tests(
     alphanumeric=lambda v, c: bool(ALPHANUMERIC.fullmatch(show(v))),
     name_chars=lambda v, c: bool(NAME_CHARS.fullmatch(show(v))),
     not_all_zeros=lambda v, c: show(v).strip("0") != "",
-    not_future=lambda v, c: (_day(v) or c.today) <= c.today,
     current_school_year=lambda v, c: c.options.school_year is None
     or int(v) == c.options.school_year,
     in_school_year=lambda v, c: c.school_year is None or _day(v) is None
@@ -136,6 +135,16 @@ _value_tests(
     matches_di_lea=lambda v, c: c.index.district is None or v == c.index.district.lea_number,
     matches_sc_school=lambda v, c: v in c.index.schools,
 )
+
+
+@builds("not_future")
+def _not_future(target: Target) -> Check:
+    """030: not after the as-of date (`Context.now`). The DI's SIS As Of Date is that date
+    itself, so it is judged against `--as-of`, or else today."""
+    if target.rule.record_type == "DI" and target.spec.name == "sis_as_of":
+        return target.on_value(lambda v, c: (d := _day(v)) is None
+                               or d <= (c.options.as_of or c.today))
+    return target.on_value(lambda v, c: (d := _day(v)) is None or d <= c.now)
 
 
 @builds("max_length")
@@ -155,8 +164,9 @@ def _exact_length(target: Target) -> Check:
 @builds("valid_value")
 def _valid_value(target: Target) -> Check | None:
     spec = target.spec
-    if spec.codes:
-        allowed = frozenset(catalogue().codes[spec.codes].codes(target.edition))
+    if spec.codes:  # a 2012-13-only table has no 2020-21 codes: the row's own list then
+        allowed = frozenset(catalogue().codes[spec.codes].codes(RULES_EDITION)
+                            or target.args.get("values") or ())
     elif spec.pattern:
         table = re.compile(spec.pattern)
         return target.on_value(lambda v, c: bool(table.fullmatch(show(v))))

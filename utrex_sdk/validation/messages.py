@@ -16,7 +16,8 @@ from decimal import Decimal
 from typing import Any
 
 PLACEHOLDER = re.compile(
-    r"[\[(]\s*(Column\s*Name|Column\s*Data|TableName|SchoolYear)\s*(\d?)\s*[\])]")
+    r"[\[(]\s*(Colum\s*n?\s*Name|Colum\s*n?\s*Data|TableName|SchoolYear)\s*(\d?)\s*[\])]")
+"""A placeholder; the spec's misspelt `[ColumData]` (S1.346w, S1.373) is read as `[ColumnData]`."""
 
 GENERIC_MESSAGES: dict[str, tuple[str, str]] = {
     # check kind -> (message, description), worded as the spec words these IDs elsewhere
@@ -55,7 +56,9 @@ def render(template: str, values: dict[str, Any]) -> str:
     """Fill every placeholder the template uses; an unknown one is left visible, not blanked."""
 
     def fill(match: re.Match[str]) -> str:
-        name = re.sub(r"\s+", "", match.group(1)) + (match.group(2) or "")
+        name = re.sub(r"\s+", "", match.group(1))
+        name = name.replace("ColumName", "ColumnName").replace("ColumData", "ColumnData")
+        name += match.group(2) or ""
         name = name.removesuffix("1") if name in ("ColumnName1", "ColumnData1") else name
         if name in values:
             return show(values[name])

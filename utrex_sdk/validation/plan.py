@@ -4,7 +4,8 @@ A rule is left out of a run — and listed as "not checked" with the reason — 
 it is not applicable, when it needs reference tables the user did not supply, when it needs the
 school year or the SIS as-of date and neither the options nor the DI record give one, or when it
 is about a field the input cannot carry (a 2020-21-only field read from a 2012-13 fixed-width
-file). A rule with no implementation is listed too: nothing is passed silently.
+file), or needs one to find a record valid (`uses`: S1.395 needs S2 Is One Percent). A rule
+with no implementation is listed too: nothing is passed silently.
 """
 
 from __future__ import annotations
@@ -66,6 +67,8 @@ def _layout_reason(rule: RuleSpec, ctx: Context) -> str | None:
                     f"{ctx.options.edition} has no fixed-width layout for them")
         carried = carried or frozenset()
         absent = [f for f in rule.fields if f not in carried]
+        absent += [used for used in rule.uses
+                   if used.partition(".")[2] not in ctx.laid_out.get(used.partition(".")[0], ())]
         if absent:
             return (f"field {', '.join(absent)} has no column in edition "
                     f"{ctx.options.edition or 'of this file'}; the input cannot carry it")

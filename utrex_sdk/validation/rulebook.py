@@ -30,11 +30,20 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..catalogue import catalogue
 from ..findings import Level
-from .check_kinds import check_row
+from .check_kinds import RuleDataError, check_row
 
 Status = Literal["implemented", "needs-reference-data", "not-applicable", "not-implemented"]
 
 GENERIC_IDS = re.compile(r"^\d{3}w?$")
+
+NO_ERROR_ID = "val.no-error-id"
+"""The Error ID a finding (or a not-checked entry) shows for a rule row whose Error ID cell the
+spec leaves blank: a documented tool id (spec/findings.toml), never the internal rule id."""
+
+RULES_EDITION = "2020-21"
+"""The edition whose Errors tables the rule catalogue holds (`section`: utrex-file-spec-2020-21).
+A code is judged by this edition's code tables whatever layout the input was read from: reading
+a 2012-13 file must not narrow the rules' tables (issue 15, point 1)."""
 
 
 class RuleSpec(BaseModel):
@@ -52,8 +61,19 @@ class RuleSpec(BaseModel):
     rule: str
     message: str = ""
     description: str = ""
+    message_corrected: str = ""
+    description_corrected: str = ""
+    """What is rendered where the spec's template is garbled (a placeholder that names no
+    column, `[Teacher1]`); `message`/`description` keep the spec's words verbatim."""
     notes: str = ""
     fields: tuple[str, ...] = ()
+    uses: tuple[str, ...] = ()
+    """Fields of other records the rule needs to find a record valid ("S2.is_one_percent"):
+    an input that cannot carry one lists the rule as not checked rather than let it fire on
+    every record (`plan.why_not`)."""
+    same_as: str | None = None
+    """The row that states the very same check (the spec lists S1.376 twice): it runs and
+    reports once, under that row (`run_plan.same_check_elsewhere`)."""
     check: str | None = None
     args: dict[str, Any] = Field(default_factory=dict)
     needs: tuple[str, ...] = ()
@@ -65,7 +85,7 @@ class RuleSpec(BaseModel):
     @property
     def section(self) -> str:
         title = "Level 2 Exceptions" if self.record == "L2" else f"{_title(self.record)}: Errors"
-        return f"utrex-file-spec-2020-21, {title} (line {self.spec_line})"
+        return f"utrex-file-spec-{RULES_EDITION}, {title} (line {self.spec_line})"
 
     @property
     def record_type(self) -> str:
@@ -95,7 +115,7 @@ def _title(record: str) -> str:
     spec = catalogue().records.get(record)
     names = {"SL": "Student List Record (SL)", "L2": "Level 2 Exceptions"}
     if spec is not None:
-        return spec.sections.get("2020-21", spec.title)
+        return spec.sections.get(RULES_EDITION, spec.title)
     return names.get(record, record)
 
 
@@ -103,6 +123,16 @@ def table_name(record: str) -> str:
     """[TableName] in a message: the record's title as the spec's messages write it."""
     spec = catalogue().records.get(record)
     return spec.title if spec else {"SL": "Student Record"}.get(record, record)
+
+
+def field_label(record: str, name: str) -> str:
+    """A field's name as the spec prints it (its 2020-21 field table name, in title case), for a
+    message placeholder the row's Field cell does not label."""
+    spec = catalogue().records.get(record)
+    found = next((f for f in spec.fields if f.name == name), None) if spec else None
+    if found is not None and found.spec_name:
+        return found.spec_name.title().replace("Id", "ID").replace("Lea ", "LEA ")
+    return name.replace("_", " ").title()
 
 
 def _rule_ids(record: str, rows: list[dict[str, Any]]) -> list[str]:
@@ -148,6 +178,12 @@ def _load(text: str) -> RecordRules:
     for rule in rules:
         check_row(rule.id, rule.check, rule.args, rule.fields, head.get("reads", record),
                   rule.parent)
+        for used in rule.uses:
+            other, _, name = used.partition(".")
+            known = catalogue().records.get(other)
+            if known is None or name not in {f.name for f in known.fields}:
+                raise RuleDataError(f"rule {rule.id}: `uses` names {used!r}, which is no "
+                                    f"field of the catalogue (RECORD.field)")
     return RecordRules(type=record, identifying=tuple(head.get("identifying", ())),
                        keys=tuple(head.get("keys", ())),
                        parent_key=tuple(head.get("parent_key", ())), reads=head.get("reads"),

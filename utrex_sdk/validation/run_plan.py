@@ -19,7 +19,7 @@ from .generic import Check, compile_check
 from .plan import NotChecked, why_not
 from .record_keys import KeyOf, parent_keys
 from .registry import CROSS, SINGLE, CrossCheck, SingleRule
-from .rulebook import RuleSpec, all_rules
+from .rulebook import NO_ERROR_ID, RuleSpec, all_rules
 
 # codec finding -> the generic check kinds that state the same requirement, the first preferred
 CODEC_TO_CHECK = {
@@ -29,6 +29,12 @@ CODEC_TO_CHECK = {
     "fmt.not-month-day": ("exact_length", "date"),
     "fmt.not-code": ("valid_value",),
 }
+
+VALIDITY_NUMBERS = {"number_range": "002", "date": "003", "exact_length": "003",
+                    "valid_value": "009"}
+"""The generic Error ID that states what the codec found wrong (the first check kind of each
+`CODEC_TO_CHECK` row): a record-specific row with that number (S1.009) is the field's own
+validity rule when no generic check is."""
 
 SINGLES_ACROSS = frozenset({"AM"})
 """Record types whose single-record rules run in the across part when the second pass is split
@@ -63,6 +69,22 @@ class TypePlan(NamedTuple):
     """(the Dep row's count of children per parent key, the key of a child)"""
 
 
+def same_check_elsewhere() -> dict[str, str]:
+    """A view's generic row (the Student List's `001` Student Number) that states the very
+    check a row of the record it reads states (S1's `001` Student Number), or a row that says
+    it is the `same_as` another -> that row: it runs once, so one record gets one finding for
+    it, not two."""
+    rules = all_rules().values()
+    def key(r: RuleSpec) -> tuple:
+        return r.record_type, r.error_id, r.check, r.fields, repr(r.args)
+
+    own = {key(r): r.id for r in rules
+           if r.check and r.record == r.record_type and r.status is None}
+    merged = {r.id: own[key(r)] for r in rules
+              if r.check and r.record != r.record_type and key(r) in own}
+    return merged | {r.id: r.same_as for r in rules if r.same_as}
+
+
 class RunPlan:
     """The rules of one run, sorted by how they run. Rules that cannot run are appended to
     ``not_checked`` with the reason. Holds the Dep rows' counts of children per parent
@@ -76,12 +98,19 @@ class RunPlan:
         self.deps: list[Dep] = []
         parents = parent_keys()
         running: set[str] = set()
+        self.merged = same_check_elsewhere()
+        self.also_for: dict[str, tuple[str, ...]] = defaultdict(tuple)
+        """kept rule -> the records of the rows merged into it (`Emitter.also_for`)"""
+        for merged, kept in self.merged.items():
+            self.also_for[kept] += (all_rules()[merged].record,)
         for rule in all_rules().values():
-            check = compile_check(rule, ctx.options.edition)
+            if rule.id in self.merged:
+                continue  # the same check on the same record: reported once, under the other
+            check = compile_check(rule)
             special = rule.check in ("unique", "dependency")
             reason = why_not(rule, ctx, generic_ok=check is not None or special)
             if reason is not None:
-                not_checked.append(NotChecked(rule.error_id or rule.id, rule.id, rule.record,
+                not_checked.append(NotChecked(rule.error_id or NO_ERROR_ID, rule.id, rule.record,
                                               reason))
                 continue
             running.add(rule.id)
@@ -93,6 +122,9 @@ class RunPlan:
             elif rule.check == "dependency":
                 self.deps.append(Dep(rule, rule.parent, parents[rule.parent]))
         self.generic = dict(generic)
+        for rule in all_rules().values():  # a field whose validity rule is a function (S1.009)
+            if rule.id in running and rule.check is None and rule.fields:
+                self._relabel_by_number(rule)
         self.single = {
             rt: [(reg, tuple(r for r in reg.rule_ids if r in running)) for reg in regs
                  if any(r in running for r in reg.rule_ids)]
@@ -121,6 +153,14 @@ class RunPlan:
                 held = self.relabel.get(key)
                 if held is None or kinds.index(rule.check) < kinds.index(held.check):
                     self.relabel[key] = rule
+
+    def _relabel_by_number(self, rule: RuleSpec) -> None:
+        """The spec's own validity row of a field when it has no generic check: its Error ID
+        ends in 002 (numeric), 003 (valid date) or 009 (valid value)."""
+        number = rule.error_id.rpartition(".")[2]
+        for codec_id, kinds in CODEC_TO_CHECK.items():
+            if VALIDITY_NUMBERS.get(kinds[0]) == number:
+                self.relabel.setdefault((rule.record_type, rule.fields[0], codec_id), rule)
 
     def per_type(self, part: str) -> dict[str, TypePlan]:
         """Every record type's plan for one part of the second pass (see `Validator.keep_only`):

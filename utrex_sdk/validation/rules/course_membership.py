@@ -131,15 +131,9 @@ def against_course(r, ctx):
         if latest is not None and latest.grade_level in HIGH_SCHOOL:
             yield Hit(field="course_section", value=r.course_section,
                       data={**COURSE_NUMBER, "ColumnData2": core}, rule="AM.918")
-    if core in ONE_PERCENT_CORES and _carries_one_percent(ctx) and not _one_percent(ctx, r):
+    if core in ONE_PERCENT_CORES and not _one_percent(ctx, r):
         yield Hit(field="course_section", value=r.course_section,
                   data={**COURSE_NUMBER, "ColumnData2": core}, rule="AM.919")
-
-
-def _carries_one_percent(ctx: Any) -> bool:
-    """Whether the input can say a student is one percent: a 2012-13 file has no S2 Is One
-    Percent column, and there AM.919 would fault every student in those courses."""
-    return ctx.laid_out is None or "is_one_percent" in ctx.laid_out.get("S2", ())
 
 
 def _one_percent(ctx: Any, r: Any) -> bool:

@@ -109,16 +109,15 @@ def migrant_younger_than_18_months(r, ctx: Context):
 # Gender, ethnicity, race
 
 
-@enrollment_rule("009:S1.gender", "S1.009")
+@enrollment_rule("S1.009")
 def gender_code(r, ctx: Context):
+    """Any letter A-Z (2020-21 detailed description), whatever layout the file was read from:
+    the rules' edition judges the code (row 009 'M' or 'F' is the 2012-13 rule, not applied)."""
     gender = r.gender
-    if gender is None:
-        return None
-    if ctx.options.edition == "2012-13":
-        if gender not in ("M", "F"):
-            return Hit(field="gender", value=gender, rule="009:S1.gender")
-    elif not (isinstance(gender, str) and len(gender) == 1 and "A" <= gender <= "Z"):
-        return Hit(field="gender", value=gender, rule="S1.009")
+    if gender is not None and not (isinstance(gender, str) and len(gender) == 1
+                                   and "A" <= gender <= "Z"):
+        return Hit(field="gender", value=gender)
+    return None
 
 
 @enrollment_rule("009:S1.race_american_indian")

@@ -65,10 +65,11 @@ def adult_not_special_ed(r: UtrexRecord, ctx: Context) -> Hit | None:
 
 
 @rule("S1.376:S1.school_membership", "S1.376:S1.school_number")
-def membership_under_five(r: UtrexRecord, ctx: Context) -> list[Hit] | None:
+def membership_under_five(r: UtrexRecord, ctx: Context) -> Hit | None:
     """Membership > 0 for a child under 5 on Sept 1 who is not Pre-K and has no S2 in the
     school, unless a Military Child aged 4. The spec lists S1.376 twice (School Membership,
-    line 1161; School Number, line 1322), each with its own message; both are reported."""
+    line 1161; School Number, line 1322) for the same check: it is reported once, under the
+    first (the second row's `same_as`)."""
     if not enrolled(r) or days(r.school_membership) <= 0 or r.grade_level in PRE_K:
         return None
     age = _sept1_age(r, ctx)
@@ -76,10 +77,7 @@ def membership_under_five(r: UtrexRecord, ctx: Context) -> list[Hit] | None:
         return None
     if has_scram(ctx.index, r.student_number, r.school_number):
         return None
-    return [Hit(field="school_membership", value=r.school_membership,
-                rule="S1.376:S1.school_membership"),
-            Hit(field="school_number", value=r.school_number,
-                data={"ColumnData2": r.school_membership}, rule="S1.376:S1.school_number")]
+    return Hit(field="school_membership", value=r.school_membership)
 
 
 @rule("S1.378")

@@ -105,7 +105,7 @@ def graduation_date(r: UtrexRecord, ctx: Context) -> Hit | None:
     if span is None:
         return Hit(field="graduation_date", value=r.graduation_date,
                    rule="003:ST.graduation_date")
-    if span[0] > ctx.today:
+    if span[0] > ctx.now:
         return Hit(field="graduation_date", value=r.graduation_date,
                    rule="030:ST.graduation_date")
     return None
