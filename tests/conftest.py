@@ -66,3 +66,10 @@ def spec_document() -> Callable[[str], Path]:
 @pytest.fixture
 def sample_records():
     return sample_build().sample_records()
+
+
+@pytest.fixture(autouse=True)
+def _no_terminal_width(monkeypatch):
+    """Tests see no ``COLUMNS`` from the shell or the test runner (pytest-xdist's workers have
+    one): a test about terminal width sets it itself."""
+    monkeypatch.delenv("COLUMNS", raising=False)
