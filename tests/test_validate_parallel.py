@@ -156,4 +156,18 @@ def test_ctrl_c_while_split_stops_both_processes_at_once(tmp_path):
     assert process.returncode == 130
     assert stderr.decode().splitlines()[-1].startswith("utrex: interrupted")
     assert "Traceback" not in stderr.decode()
-    assert not any(Path(f"/proc/{w}").exists() for w in workers)
+    # the worker got the stop with the parent; it may take a moment to end (more so when the
+    # machine is busy), but it must not be left behind
+    gone = time.monotonic() + 10
+    while any(_running(w) for w in workers) and time.monotonic() < gone:
+        time.sleep(0.05)
+    assert not any(_running(w) for w in workers)
+
+
+def _running(pid: int) -> bool:
+    """Whether a process is alive (not gone, not a zombie waiting to be reaped)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
