@@ -7,7 +7,7 @@ import json
 import re
 
 import pytest
-from helpers import ROOT, load_module
+from helpers import ROOT, load_module, mapping_head
 from typer.testing import CliRunner
 
 from utrex_sdk.cli import app
@@ -94,27 +94,7 @@ def test_the_example_shows_restored_zeros_crosswalks_lookups_and_the_180_day_for
     assert all(r.teacher1_id and r.teacher1_id.isdigit() for r in ac)
 
 
-BAD_MAPPING = """
-[constants]
-lea_number = "14"
-[district]
-school_year = 2024
-which_month = "DEC"
-sis_as_of = 2023-12-01T16:30:00
-[sources.schools]
-file = "schools.csv"
-[sources.kids]
-file = "kids.csv"
-[[records]]
-type = "SC"
-source = "schools"
-[records.fields]
-school_number = "School"
-days_in_school_year = "Days"
-last_day_of_school = { column = "Last", date = "%m/%d/%Y" }
-schedule_year_type = "Year"
-schedule_day_type = "Day"
-[[records]]
+BAD_MAPPING = mapping_head(kids="kids.csv") + """[[records]]
 type = "S1"
 source = "kids"
 [records.fields]

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from helpers import mapping_head
 from rich.console import Console
 
 from utrex_sdk.codes import code_tables, field_codes, find_codes, render_codes, render_tables
@@ -129,29 +130,7 @@ def test_the_example_checks_ok_on_every_row_and_on_a_sample():
     assert "ok: convert would write every row" in render_check(sampled)
 
 
-CLERK = """
-[constants]
-lea_number = "14"
-[district]
-school_year = 2024
-which_month = "DEC"
-sis_as_of = 2023-12-01T16:30:00
-[sources.schools]
-file = "schools.csv"
-[sources.students]
-file = "students.csv"
-[sources.rosters]
-file = "rosters.csv"
-[[records]]
-type = "SC"
-source = "schools"
-[records.fields]
-school_number = "School"
-days_in_school_year = "Days"
-last_day_of_school = { column = "Last", date = "%m/%d/%Y" }
-schedule_year_type = "Year"
-schedule_day_type = "Day"
-[[records]]
+CLERK = mapping_head(students="students.csv", rosters="rosters.csv") + """[[records]]
 type = "S1"
 source = "students"
 [records.fields]

@@ -12,33 +12,14 @@ import json
 from decimal import Decimal
 
 import pytest
+from helpers import mapping_head
 
 from utrex_sdk.adapters import Mapped, Rejected, load_adapter
 from utrex_sdk.conversion import convert
 from utrex_sdk.mapping import MappingEngine, MappingError, load_mapping
 from utrex_sdk.mapping.transforms import STEPS
 
-HEAD = """
-[constants]
-lea_number = "14"
-[district]
-school_year = 2024
-which_month = "DEC"
-sis_as_of = 2023-12-01T16:30:00
-[sources.schools]
-file = "schools.csv"
-[sources.kids]
-file = "kids.csv"
-[[records]]
-type = "SC"
-source = "schools"
-[records.fields]
-school_number = "School"
-days_in_school_year = "Days"
-last_day_of_school = { column = "Last", date = "%m/%d/%Y" }
-schedule_year_type = "Year"
-schedule_day_type = "Day"
-[[records]]
+HEAD = mapping_head(kids="kids.csv") + """[[records]]
 type = "S1"
 source = "kids"
 [records.fields]

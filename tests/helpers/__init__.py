@@ -65,3 +65,29 @@ def hear_ctrl_c() -> None:
     ``cmd &``) has SIGINT ignored; the child would inherit that, and Python would then never
     raise KeyboardInterrupt."""
     signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def mapping_head(**sources: str) -> str:
+    """The start of a small test mapping: the LEA constant, the DI block, a ``schools`` source
+    with its SC block (columns School, Days, Last, Year, Day) and the other sources given
+    (``kids="kids.csv"``); a test appends its own record blocks."""
+    named = "".join(f'[sources.{name}]\nfile = "{file}"\n' for name, file in sources.items())
+    return f"""
+[constants]
+lea_number = "14"
+[district]
+school_year = 2024
+which_month = "DEC"
+sis_as_of = 2023-12-01T16:30:00
+[sources.schools]
+file = "schools.csv"
+{named}[[records]]
+type = "SC"
+source = "schools"
+[records.fields]
+school_number = "School"
+days_in_school_year = "Days"
+last_day_of_school = {{ column = "Last", date = "%m/%d/%Y" }}
+schedule_year_type = "Year"
+schedule_day_type = "Day"
+"""

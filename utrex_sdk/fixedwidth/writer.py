@@ -126,23 +126,30 @@ class LeftOutRecord(NamedTuple):
     finding: Finding
 
 
-@dataclass
-class WriteReport:
-    """What a write did: records written and not written per type, and every finding.
+@dataclass(kw_only=True)
+class WriteCounts:
+    """What any writer did (this one, the SIF writer): records written and not written per
+    type, and every finding."""
+
+    written: Counter[str] = field(default_factory=Counter)
+    not_written: Counter[str] = field(default_factory=Counter)
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.is_error]
+
+
+@dataclass(kw_only=True)
+class WriteReport(WriteCounts):
+    """What a write did (`WriteCounts`), in which edition, and what it left out.
 
     ``left_out`` lists the records the structure left out (a second DI, a second SC of a school,
     a record of a school with no SC): extra DIs, extra SCs, then records by school."""
 
     path: Path | None
     edition: str
-    written: Counter[str] = field(default_factory=Counter)
-    not_written: Counter[str] = field(default_factory=Counter)
-    findings: list[Finding] = field(default_factory=list)
     left_out: list[LeftOutRecord] = field(default_factory=list)
-
-    @property
-    def errors(self) -> list[Finding]:
-        return [f for f in self.findings if f.is_error]
 
 
 def _leave_out(report: WriteReport, tag: Any, rt: str, finding: Finding) -> None:

@@ -18,7 +18,8 @@ from typing import Any
 from lxml import etree
 
 from ..catalogue import catalogue
-from ..findings import Finding, make_finding
+from ..findings import make_finding
+from ..fixedwidth.writer import WriteCounts
 from .compiled import Plan, default_key, object_refs
 from .paths import SIF_NS, Step, ensure, qname, sort_children
 from .refids import refid
@@ -30,20 +31,12 @@ COMPILED = True
 tests compare with it."""
 
 
-@dataclass
-class SifWriteReport:
-    """What a SIF write did: records written and not written per type, objects per type,
-    and every finding."""
+@dataclass(kw_only=True)
+class SifWriteReport(WriteCounts):
+    """What a SIF write did (`WriteCounts`), and the objects written per type."""
 
     path: Path | None = None
-    written: Counter[str] = field(default_factory=Counter)
-    not_written: Counter[str] = field(default_factory=Counter)
     objects: Counter[str] = field(default_factory=Counter)
-    findings: list[Finding] = field(default_factory=list)
-
-    @property
-    def errors(self) -> list[Finding]:
-        return [f for f in self.findings if f.is_error]
 
 
 _NUMBERS = ("integer", "decimal")
