@@ -16,6 +16,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from .spec_data import SpecData, named
+
 FieldType = Literal["text", "integer", "decimal", "date", "month_day", "datetime", "code"]
 PiiKind = Literal["name", "birth_date", "government_id", "contact", "free_text"]
 """What personal data a field holds (a field's ``pii`` key): what ``--redact`` replaces."""
@@ -24,18 +26,16 @@ Shape = Literal["us_phone"]
 ``us_phone`` takes "(801) 555-9648", "801.555.9648" or "+1 801 555 9648" as 8015559648."""
 
 
-class CodeValue(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+class CodeValue(SpecData):
+    """One code of a table: its meaning and the editions that allow it (None: the table's)."""
 
     code: str
     meaning: str
     editions: tuple[str, ...] | None = None
 
 
-class CodeTable(BaseModel):
+class CodeTable(SpecData):
     """A closed list of codes, as the spec tabulates it, with where each edition says so."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     name: str
     title: str
@@ -55,10 +55,8 @@ class CodeTable(BaseModel):
         return next((v.meaning for v in self.values if v.code == code), None)
 
 
-class FieldSpec(BaseModel):
+class FieldSpec(SpecData):
     """One canonical field: its type, where each edition names it, and what it holds."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     name: str
     type: FieldType
@@ -85,10 +83,8 @@ class FieldSpec(BaseModel):
         return self
 
 
-class RecordSpec(BaseModel):
+class RecordSpec(SpecData):
     """A record type: its model's name, its spec sections and its canonical fields."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     type: str
     model: str
@@ -97,10 +93,7 @@ class RecordSpec(BaseModel):
     fields: tuple[FieldSpec, ...] = Field(default=())
 
     def field(self, name: str) -> FieldSpec:
-        for f in self.fields:
-            if f.name == name:
-                return f
-        raise KeyError(name)
+        return named(self.fields, name)
 
 
 class Catalogue(BaseModel):

@@ -23,6 +23,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
+from dataclasses import fields as dataclass_fields
 from enum import StrEnum
 from importlib import metadata, resources
 from importlib.resources.abc import Traversable
@@ -41,7 +42,21 @@ class Level(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class FindingType:
+class _Registered:
+    """What the registry knows of each of its entries besides the entry's own fields: where it
+    was defined. Keyword-only, so the entries' own fields keep their positions."""
+
+    origin: str = dataclass_field(default="", compare=False, kw_only=True)
+    """Where it was defined (a data file, or the module that registered it in code)."""
+
+    @classmethod
+    def data_keys(cls) -> frozenset[str]:
+        """The keys an entry of this kind has in a finding-type data file: its own fields."""
+        return frozenset(f.name for f in dataclass_fields(cls) if f.name != "origin")
+
+
+@dataclass(frozen=True, slots=True)
+class FindingType(_Registered):
     """A registered check: its id, level and message template (``{name}`` placeholders), what to
     do about it (``hint``, shown by `utrex explain`) and, when a row can be rejected for it, the
     summary's label (``reject``; else the title is used)."""
@@ -52,19 +67,16 @@ class FindingType:
     template: str
     hint: str = ""
     reject: str | None = None
-    origin: str = dataclass_field(default="", compare=False)
-    """Where it was defined (a data file, or the module that registered it in code)."""
 
 
 @dataclass(frozen=True, slots=True)
-class RejectReason:
+class RejectReason(_Registered):
     """A reason a row is rejected that is no finding (``map.excluded``: a `where` left it out)."""
 
     id: str
     title: str
     reject: str
     hint: str
-    origin: str = dataclass_field(default="", compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,8 +129,6 @@ ENTRY_POINT_GROUP = "utrex_sdk.findings"
 
 _SDK_FILE = "utrex_sdk/spec/findings.toml"
 _ID = r"[a-z0-9][a-z0-9_-]*"
-_FINDING_KEYS = frozenset({"id", "level", "title", "template", "hint", "reject"})
-_REASON_KEYS = frozenset({"id", "title", "reject", "hint"})
 _OPTIONAL = frozenset({"reject"})
 
 _TYPES: dict[str, FindingType] = {}
@@ -160,7 +170,8 @@ def parse_finding_file(text: str, origin: str) -> list[FindingType | RejectReaso
                                "expected [[finding]] and [[reason]]")
     out: list[FindingType | RejectReason] = []
     seen: set[str] = set()
-    for table, keys in (("finding", _FINDING_KEYS), ("reason", _REASON_KEYS)):
+    for table, keys in (("finding", FindingType.data_keys()),
+                        ("reason", RejectReason.data_keys())):
         entries = data.get(table, [])
         if not isinstance(entries, list):
             raise FindingTypeError(f"{origin}: {table} must be an array of tables [[{table}]]")

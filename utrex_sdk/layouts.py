@@ -17,6 +17,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from .errors import UtrexError
+from .spec_data import SpecData, named
 
 Kind = Literal["literal", "text", "code", "number", "decimal", "date", "mmdd", "datetime"]
 
@@ -25,10 +26,8 @@ DEFAULT_EDITION = "2012-13"
 SUBMISSION_TABLE = "submission"  # the file's structure, not a record (`utrex_sdk.submission`)
 
 
-class FieldLayout(BaseModel):
+class FieldLayout(SpecData):
     """One field's place and form in a fixed-width record."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     name: str
     spec_name: str
@@ -67,10 +66,8 @@ class FieldLayout(BaseModel):
         return f"{self.start:03d}-{self.end:03d}"
 
 
-class RecordLayout(BaseModel):
+class RecordLayout(SpecData):
     """The layout of one record type: its fields in column order, covering every column."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     record_type: str
     section: str
@@ -99,10 +96,7 @@ class RecordLayout(BaseModel):
         return self.fields[-1].end
 
     def field(self, name: str) -> FieldLayout:
-        for f in self.fields:
-            if f.name == name:
-                return f
-        raise KeyError(name)
+        return named(self.fields, name)
 
 
 class EditionLayout(BaseModel):

@@ -21,11 +21,12 @@ import tomllib
 from functools import cache, cached_property
 from typing import NamedTuple
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import model_validator
 
 from .errors import UtrexError
 from .layouts import DEFAULT_EDITION, SUBMISSION_TABLE, edition_layout, layout_text
 from .models import MODELS
+from .spec_data import SpecData
 
 SCHOOLS, AFTER_SCHOOLS = 0, 1  # the two sections of a submission after its first record
 
@@ -43,38 +44,30 @@ class Placement(NamedTuple):
     by: tuple[str, ...]
 
 
-class Singleton(BaseModel):
+class Singleton(SpecData):
     """A record type that appears once (per file, or per school) and the field that names it."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     type: str
     key: str
 
 
-class Ordered(BaseModel):
+class Ordered(SpecData):
     """A record type and the fields that order its records within their group."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     type: str
     by: tuple[str, ...] = ()
 
 
-class Block(BaseModel):
+class Block(SpecData):
     """Record types written together, grouped by one field's value."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     name: str
     group: str | None = None
     records: tuple[Ordered, ...]
 
 
-class LeftOutFindings(BaseModel):
+class LeftOutFindings(SpecData):
     """The finding ids that report what the structure leaves out."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     no_first: str
     extra_first: str
@@ -82,10 +75,8 @@ class LeftOutFindings(BaseModel):
     no_school: str
 
 
-class Submission(BaseModel):
+class Submission(SpecData):
     """The ``[submission]`` table: first record, school record, blocks, what is left out."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     first: Singleton
     school: Singleton

@@ -19,19 +19,9 @@ from ...collection import COLLECTIONS
 from ...errors import UtrexError
 from ...layouts import EDITIONS
 from ...report import ReportFormat, check_destination, write_report
+from .. import options as opt
 from ..console import make_console
 from ..errors import user_errors
-from ..options import (
-    FailOn,
-    FailOnOpt,
-    FileEdition,
-    GroupByOpt,
-    Jobs,
-    ReportFormatOpt,
-    exit_status,
-    redact,
-    registry_cases,
-)
 
 
 class RulesFormat(StrEnum):
@@ -60,19 +50,19 @@ def validate(
         "--as-of", help="SIS as-of date YYYY-MM-DD (default: the DI record's).")] = None,
     collection: Annotated[str | None, typer.Option(
         "--collection", help=f"One of {', '.join(COLLECTIONS)}.")] = None,
-    fmt: ReportFormatOpt = ReportFormat.table,
+    fmt: opt.ReportFormatOpt = ReportFormat.table,
     output: Annotated[Path | None, typer.Option(
         "--output", help="Write the report here (atomically) instead of to stdout.")] = None,
     baseline: Annotated[Path | None, typer.Option(
         "--baseline", help="An earlier JSON report: mark findings new / still present / "
                            "resolved.")] = None,
-    edition: FileEdition = None,
+    edition: opt.FileEdition = None,
     max_findings: Annotated[int | None, typer.Option(
         "--max-findings", help="Stop after this many findings (the report says so).")] = None,
-    jobs: Jobs = None,
-    redact: redact("the report") = False,  # type: ignore[valid-type]
-    fail_on: FailOnOpt = FailOn.err,
-    group_by: GroupByOpt = None,
+    jobs: opt.Jobs = None,
+    redact: opt.redact("the report") = False,  # type: ignore[valid-type]
+    fail_on: opt.FailOnOpt = opt.FailOn.err,
+    group_by: opt.GroupByOpt = None,
 ) -> None:
     """Check a UTREx file (fixed-width or SIF) against the spec's rules; exit 1 if there is an
     Err finding (see --fail-on)."""
@@ -98,9 +88,9 @@ def validate(
             redact_result(result, Redactor())
             result.extra["redacted"] = True
         write_report(result, fmt.value, output, console=make_console(), option="--output",
-                     rules=registry_cases() if fmt is ReportFormat.junit else None,
+                     rules=opt.registry_cases() if fmt is ReportFormat.junit else None,
                      group_by=group_by and group_by.value)
-    raise typer.Exit(code=exit_status(result, fail_on))
+    raise typer.Exit(code=opt.exit_status(result, fail_on))
 
 
 def explain(error_id: Annotated[str, typer.Argument(

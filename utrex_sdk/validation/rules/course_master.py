@@ -177,19 +177,23 @@ def where_taught_lea(r, ctx):
         return Hit(field="where_taught_district", value=value)
 
 
+def _open_school(ctx, number: str, district: str | None) -> bool:
+    """AC.805: an active CACTUS school not closed before the June 30 that ends the school year
+    (closing June 30 or later is next year's), and a school of the where-taught district when
+    both name one."""
+    row = _active(ctx, "schools", number)
+    if row is None:
+        return False
+    closed = ref_date("schools", number, row, "closed_date")
+    lea = row.get("lea_number")
+    return (closed is None or closed >= ctx.year_end) \
+        and not (lea and district is not None and lea != district)
+
+
 @rule("AC.805")
 def where_taught_school(r, ctx):
     value = r.where_taught_school
-    if value is None:
-        return
-    row = _active(ctx, "schools", value)
-    if row is None:
-        return Hit(field="where_taught_school", value=value)
-    closed = ref_date("schools", value, row, "closed_date")
-    if closed is not None and closed < ctx.year_end:
-        return Hit(field="where_taught_school", value=value)
-    lea = row.get("lea_number")
-    if lea and r.where_taught_district is not None and lea != r.where_taught_district:
+    if value is not None and not _open_school(ctx, value, r.where_taught_district):
         return Hit(field="where_taught_school", value=value)
 
 
@@ -203,18 +207,22 @@ def teachers_in_cactus(r, ctx):
             yield Hit(field=name, value=value, rule=rule_id)
 
 
+def _code_in_force(ctx, code: str) -> bool:
+    """AC.810: an active CACTUS core code in force for some of the school year: effective (if
+    dated) on or before June 30, retired (if ever) on or after July 1."""
+    row = _active(ctx, "core_codes", code)
+    if row is None:
+        return False
+    effective = ref_date("core_codes", code, row, "effective_date")
+    retired = ref_date("core_codes", code, row, "retire_date")
+    return (effective is None or effective <= ctx.year_end) \
+        and (retired is None or retired >= ctx.year_start)
+
+
 @rule("AC.810")
 def core_code_in_force(r, ctx):
     code = r.core_code
-    if code is None:
-        return
-    row = _active(ctx, "core_codes", code)
-    if row is None:
-        return Hit(field="core_code", value=code)
-    effective = ref_date("core_codes", code, row, "effective_date")
-    retired = ref_date("core_codes", code, row, "retire_date")
-    if (effective is not None and effective > ctx.year_end) or \
-            (retired is not None and retired < ctx.year_start):
+    if code is not None and not _code_in_force(ctx, code):
         return Hit(field="core_code", value=code)
 
 
