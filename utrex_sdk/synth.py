@@ -43,17 +43,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from .models import (
-    CourseMasterRecord,
-    CourseMembershipRecord,
-    DistrictRecord,
-    IncidentAssociationRecord,
-    IncidentRecord,
-    SchoolRecord,
-    ScramRecord,
-    StudentRecord,
-    UtrexRecord,
-)
+from . import models
 
 LEA = "14"
 SCHOOL_YEAR = 2013
@@ -185,13 +175,14 @@ class _District:
         self.teacher = 100000
         self.incident = 1000
 
-    def records(self) -> Iterator[UtrexRecord]:
-        yield DistrictRecord(lea_number=LEA, school_year=SCHOOL_YEAR, which_month="OCT",
-                             sis_as_of=AS_OF)
+    def records(self) -> Iterator[models.UtrexRecord]:
+        yield models.DistrictRecord(lea_number=LEA, school_year=SCHOOL_YEAR, which_month="OCT",
+                                    sis_as_of=AS_OF)
         for index, school in enumerate(self.schools):
-            yield SchoolRecord(school_number=school.number, days_in_school_year=DAYS_IN_SESSION,
-                               last_day_of_school="0605", schedule_year_type="S",
-                               schedule_day_type=school.day_type, lea_number=LEA)
+            yield models.SchoolRecord(
+                school_number=school.number, days_in_school_year=DAYS_IN_SESSION,
+                last_day_of_school="0605", schedule_year_type="S",
+                schedule_day_type=school.day_type, lea_number=LEA)
             yield from self.course_master(school)
             numbers: list[str] = []
             for k in range(school.students):
@@ -202,14 +193,14 @@ class _District:
 
     # --- course master ---------------------------------------------------------------------
 
-    def course_master(self, school: School) -> Iterator[CourseMasterRecord]:
+    def course_master(self, school: School) -> Iterator[models.CourseMasterRecord]:
         where = {"lea_number": LEA, "school_number": school.number}
         if not school.secondary:
             for grade in school.grades:
                 for section in range(school.sections):
                     self.teacher += 1
                     title = "KINDERGARTEN" if grade == 0 else f"GRADE {grade} HOMEROOM"
-                    yield CourseMasterRecord(
+                    yield models.CourseMasterRecord(
                         course_section=_homeroom(grade, section), period="01",
                         teacher1_id=str(self.teacher), course_title=title,
                         core_code=HOMEROOM_CORE[grade], instructional_setting="FF",
@@ -220,7 +211,7 @@ class _District:
             for period in range(1, PERIODS + 1):
                 for section in range(school.sections):
                     self.teacher += 1
-                    yield CourseMasterRecord(
+                    yield models.CourseMasterRecord(
                         course_section=_course_section(c, period, section),
                         period=f"{period:02d}", teacher1_id=str(self.teacher), cip_code=cip,
                         semester_length=length, course_title=title, core_code=core,
@@ -228,7 +219,7 @@ class _District:
 
     # --- students --------------------------------------------------------------------------
 
-    def student(self, number: str, school: School, index: int) -> Iterator[UtrexRecord]:
+    def student(self, number: str, school: School, index: int) -> Iterator[models.UtrexRecord]:
         rng = self.rng
         grade = school.grades[rng.randrange(len(school.grades))]
         gender = rng.choice("FM")
@@ -250,12 +241,12 @@ class _District:
             days = school_days(start, (end - dt.timedelta(days=1)) if end else self.as_of)
             regular = 0 if time_code == "C" else days
             where = {"lea_number": LEA, "school_number": at.number}
-            yield StudentRecord(
+            yield models.StudentRecord(
                 **person, grade_level=f"{grade:02d}", entry_date=start, exit_date=end,
                 exit_code=code, school_membership=regular,
                 days_attended=max(0, days - rng.choice((0, 0, 0, 1, 1, 2, 3))), **where)
             if scram:
-                yield ScramRecord(
+                yield models.ScramRecord(
                     student_number=number, disability_type=rng.choice(
                         ("SL", "SL", "SL", "CD", "OH", "AU", "ID") if grade > 1 else
                         ("CD", "DD", "SL", "AU")),
@@ -298,11 +289,11 @@ class _District:
         return values
 
     def schedule(self, number: str, grade: int, school: School, start: dt.date,
-                 end: dt.date | None, days: int) -> Iterator[CourseMembershipRecord]:
+                 end: dt.date | None, days: int) -> Iterator[models.CourseMembershipRecord]:
         rng = self.rng
         where = {"lea_number": LEA, "school_number": school.number}
         if not school.secondary:
-            yield CourseMembershipRecord(
+            yield models.CourseMembershipRecord(
                 student_number=number, course_section=_homeroom(grade, rng.randrange(
                     school.sections)), period="01", course_entry_date=start,
                 course_exit_date=end, **where)
@@ -311,7 +302,7 @@ class _District:
         credits = Decimal("0.500") if grade >= 9 else None
         for period, c in enumerate(courses, start=1):
             cte = school.courses[c][0] in CTE_COURSE
-            yield CourseMembershipRecord(
+            yield models.CourseMembershipRecord(
                 student_number=number,
                 course_section=_course_section(c, period, rng.randrange(school.sections)),
                 period=f"{period:02d}", course_entry_date=start, course_exit_date=end,
@@ -320,14 +311,14 @@ class _District:
 
     # --- incidents -------------------------------------------------------------------------
 
-    def incidents(self, school: School, numbers: list[str]) -> Iterator[UtrexRecord]:
+    def incidents(self, school: School, numbers: list[str]) -> Iterator[models.UtrexRecord]:
         rng = self.rng
         count = max(1, school.students // (250 if school.secondary else 600))
         where = {"lea_number": LEA, "school_number": school.number}
         for _ in range(count):
             self.incident += 1
             kind = rng.randrange(len(DESCRIPTIONS))
-            yield IncidentRecord(
+            yield models.IncidentRecord(
                 incident_id=self.incident, gang_related="N",
                 incident_date=_school_day_after(FIRST_DAY + dt.timedelta(days=rng.randrange(35))),
                 incident_description=DESCRIPTIONS[kind], **where)
@@ -335,7 +326,7 @@ class _District:
             for k, student in enumerate(involved):
                 offender = k == 0 or kind == 0
                 days = rng.randint(1, 3) if offender else 0
-                yield IncidentAssociationRecord(
+                yield models.IncidentAssociationRecord(
                     incident_id=self.incident, student_number=student,
                     caused_incident="Y" if offender else "N", injured="N",
                     gang_prevention_program="N", discipline_method="S" if days else None,
@@ -362,7 +353,7 @@ def _school_day_after(day: dt.date) -> dt.date:
     return day
 
 
-def district_records(students: int, seed: int = 0) -> Iterator[UtrexRecord]:
+def district_records(students: int, seed: int = 0) -> Iterator[models.UtrexRecord]:
     """The canonical records of a synthetic district of ``students`` students, DI first.
 
     Records come school by school (SC, its course master, each student's S1/S2/AM, its

@@ -100,16 +100,18 @@ class MappingCheck:
 
 class _Watched:
     """An adapter seen through: its items (the first ``sample`` of each file, if given) are
-    passed on to `convert` and counted on the way."""
+    passed on to `convert` and counted on the way; the rest of the adapter interface (edition,
+    findings, blank rows, lookup files) is the adapter's own."""
 
     def __init__(self, adapter: Adapter, sample: int | None, check: MappingCheck,
                  fields: Mapping[str, tuple[str, ...]]):
         self.adapter, self.sample, self.check, self.fields = adapter, sample, check, fields
         self.by_key: dict[tuple[str, str], FileCheck] = {}
 
-    @property
-    def edition(self) -> str:
-        return self.adapter.edition
+    def __getattr__(self, name: str) -> Any:
+        if name == "adapter":  # not set yet: no lookup through it
+            raise AttributeError(name)
+        return getattr(self.adapter, name)
 
     def _stream(self) -> Iterator[Item]:
         engine = getattr(self.adapter, "engine", None)
@@ -140,15 +142,6 @@ class _Watched:
             elif item.reason_id not in INTENDED:
                 _example(account, item.reason_id, item.origin.row, item.reason)
             yield item
-
-    def findings(self) -> list[Finding]:
-        return self.adapter.findings()
-
-    def blank_rows(self) -> Mapping[str, int]:
-        return self.adapter.blank_rows()
-
-    def lookup_files(self) -> list[dict[str, int | str]]:
-        return self.adapter.lookup_files()
 
 
 def check_mapping(mapping: str | os.PathLike[str], input_dir: str | os.PathLike[str], *,

@@ -9,7 +9,9 @@ enrollments fit in a few tens of MB. Add a field to `S1_FACTS` when a rule needs
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import make_dataclass
+from operator import attrgetter
 from typing import Any
 
 from ..models import UtrexRecord
@@ -29,7 +31,20 @@ S1Facts = make_dataclass(
 )
 S1Facts.__doc__ = "The fields of one S1 record that cross-record rules use, and its line."
 
-INDEXED = frozenset({"DI", "SC", "S1", "S2", "S3", "S4", "AC", "I1", "ST", "TC"})
+FILED: dict[str, tuple[str, Callable[[UtrexRecord], Any]]] = {
+    # record type: (the index's attribute, the key its records are filed under)
+    "SC": ("schools", attrgetter("school_number")),
+    "S2": ("s2", attrgetter("student_number")),
+    "S3": ("s3", attrgetter("student_number")),
+    "S4": ("s4", attrgetter("student_number")),
+    "AC": ("courses", attrgetter("school_number", "course_section", "period")),
+    "I1": ("incidents", attrgetter("incident_id")),
+    "ST": ("transcripts", attrgetter("student_number")),
+    "TC": ("transcript_courses", attrgetter("course_record_id")),
+}
+"""The record types kept whole, besides the DI (a list) and the S1 (reduced to `S1Facts`)."""
+
+INDEXED = frozenset({"DI", "S1", *FILED})
 
 Entry = tuple[int | None, UtrexRecord]
 
@@ -48,6 +63,8 @@ class Index:
         self.incidents: dict[str | None, list[Entry]] = defaultdict(list)
         self.transcripts: dict[str | None, list[Entry]] = defaultdict(list)
         self.transcript_courses: dict[str | None, list[Entry]] = defaultdict(list)
+        self._filed = {rt: (getattr(self, attribute), key)
+                       for rt, (attribute, key) in FILED.items()}
 
     def add(self, record: UtrexRecord, line: int | None) -> None:
         rt = record.record_type
@@ -57,23 +74,9 @@ class Index:
                 S1Facts(line, *(values.get(n) for n in S1_FACTS)))
         elif rt == "DI":
             self.districts.append((line, record))
-        elif rt == "SC":
-            self.schools[record.school_number].append((line, record))
-        elif rt == "S2":
-            self.s2[record.student_number].append((line, record))
-        elif rt == "S3":
-            self.s3[record.student_number].append((line, record))
-        elif rt == "S4":
-            self.s4[record.student_number].append((line, record))
-        elif rt == "AC":
-            self.courses[(record.school_number, record.course_section, record.period)].append(
-                (line, record))
-        elif rt == "I1":
-            self.incidents[record.incident_id].append((line, record))
-        elif rt == "ST":
-            self.transcripts[record.student_number].append((line, record))
-        elif rt == "TC":
-            self.transcript_courses[record.course_record_id].append((line, record))
+        elif rt in self._filed:
+            entries, key = self._filed[rt]
+            entries[key(record)].append((line, record))
 
     # lookups the rules share
 

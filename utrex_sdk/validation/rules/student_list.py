@@ -18,18 +18,7 @@ from typing import Any
 
 from ...models import UtrexRecord
 from ..registry import CrossCheck, Found, Hit, rule
-from .student_view import (
-    active,
-    days,
-    enrolled,
-    gender,
-    keys,
-    latest,
-    name,
-    parse_date,
-    self_contained,
-    students,
-)
+from . import student_view as view
 
 MEMBERSHIP_BASE = 360
 """SL.505: "exceeds 360 + 10 x number of schools student was enrolled in"."""
@@ -46,11 +35,11 @@ def _identity(fact: Any, other: Any, *extra: str) -> tuple:
     """What must agree between two S1s of one student. Birth date and gender count only when
     both records are enrollments (an S1-X record's are ignored) and both are given (a blank is
     reported by the 001 rows)."""
-    values: list[Any] = [name(fact.last_name), name(fact.first_name)]
-    values += [name(getattr(fact, f)) if f == "middle_name" else getattr(fact, f)
+    values: list[Any] = [view.name(fact.last_name), view.name(fact.first_name)]
+    values += [view.name(getattr(fact, f)) if f == "middle_name" else getattr(fact, f)
                for f in extra]
-    if enrolled(fact) and enrolled(other):
-        for field, norm in (("birth_date", lambda v: v), ("gender", gender)):
+    if view.enrolled(fact) and view.enrolled(other):
+        for field, norm in (("birth_date", lambda v: v), ("gender", view.gender)):
             if getattr(fact, field) is not None and getattr(other, field) is not None:
                 values.append(norm(getattr(fact, field)))
     return tuple(values)
@@ -66,7 +55,7 @@ _PERSON = ("last_name", "first_name", "birth_date", "gender")
 
 
 def _where(fact: Any) -> dict[str, Any]:
-    return {"line": fact.line, "record": "S1", "keys": keys(fact)}
+    return {"line": fact.line, "record": "S1", "keys": view.keys(fact)}
 
 
 class StudentList(CrossCheck):
@@ -78,8 +67,8 @@ class StudentList(CrossCheck):
         ctx = self.context
         by_ssid: dict[Any, Any] = {}
         reported_ssids: set[Any] = set()
-        for number, facts in students(ctx):
-            first = next((f for f in facts if enrolled(f)), facts[0])
+        for number, facts in view.students(ctx):
+            first = next((f for f in facts if view.enrolled(f)), facts[0])
             clash = next((f for f in facts if _differs(f, first, "middle_name",
                                                         "statewide_student_id")), None)
             if clash is not None and number is not None:
@@ -99,17 +88,17 @@ class StudentList(CrossCheck):
     def _total(self, number: Any, facts: list[Any]) -> Found:
         """SL.505: S1 + self-contained S2, or S1 + self-contained S3, across all schools, above
         360 + 10 for each school the student was enrolled in."""
-        enrolments = [f for f in facts if enrolled(f)]
+        enrolments = [f for f in facts if view.enrolled(f)]
         if not enrolments:
             return
-        regular = sum(days(f.school_membership) for f in enrolments)
-        scram, yic = self_contained(self.context.index, number)
+        regular = sum(view.days(f.school_membership) for f in enrolments)
+        scram, yic = view.self_contained(self.context.index, number)
         limit = MEMBERSHIP_BASE + MEMBERSHIP_PER_SCHOOL * len({f.school_number
                                                                for f in enrolments})
         total = regular + max(scram, yic)
         if total > limit:
             yield Hit(field="student_number", value=number, rule="SL.505",
-                      data={"Total": total, "Limit": limit}, **_where(latest(enrolments)))
+                      data={"Total": total, "Limit": limit}, **_where(view.latest(enrolments)))
 
 
 class SsidSystem(CrossCheck):
@@ -120,30 +109,30 @@ class SsidSystem(CrossCheck):
 
     def finish(self) -> Found:
         table = self.context.reference.rows("ssid")
-        for _number, facts in students(self.context):
+        for _number, facts in view.students(self.context):
             seen: set[tuple[str, Any]] = set()
             for fact in facts:
                 ssid = fact.statewide_student_id
                 if ssid is None:
                     continue
                 row = table.get(str(ssid))
-                if row is None or not active(row):
+                if row is None or not view.active(row):
                     if ("504", ssid) not in seen:
                         seen.add(("504", ssid))
                         yield Hit(field="statewide_student_id", value=ssid, rule="SL.504",
                                   **_where(fact))
                     continue
-                if not enrolled(fact):
+                if not view.enrolled(fact):
                     continue
-                born = parse_date(row.get("birth_date"))
+                born = view.parse_date(row.get("birth_date"))
                 if born is not None and fact.birth_date is not None \
                         and fact.birth_date != born and ("born", ssid) not in seen:
                     seen.add(("born", ssid))
                     yield Hit(field="birth_date", value=fact.birth_date,
                               rule="SL.506:SL.birth_date", data={"SsidSystem": born},
                               **_where(fact))
-                theirs = gender(row.get("gender"))
-                if theirs and fact.gender is not None and gender(fact.gender) != theirs \
+                theirs = view.gender(row.get("gender"))
+                if theirs and fact.gender is not None and view.gender(fact.gender) != theirs \
                         and ("gender", ssid) not in seen:
                     seen.add(("gender", ssid))
                     yield Hit(field="gender", value=fact.gender, rule="SL.506:SL.gender",
