@@ -28,7 +28,8 @@ followed are the 2012-13 spec's, "Data Clearinghouse Update Transactions", secti
 - a few I1 incidents per school, each with one to three I2 students.
 
 Course titles, core codes and teacher ids are synthetic: they have the spec's shapes (an 11-digit
-core code, a 6-digit CACTUS id) but CACTUS is not public, so they are not real codes. Core codes
+core code, a 6-digit CACTUS id) but CACTUS is not public, so they are not real codes. The names,
+course catalogues and kinds of incident are data (``assets/synth_district.toml``). Core codes
 never carry '11' or '13' in positions 7-8, which would make a course CTE UTech or concurrent
 enrollment. Names are ASCII.
 """
@@ -38,10 +39,12 @@ from __future__ import annotations
 import datetime as dt
 import math
 import random
+import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from importlib import resources
+from typing import Any, NamedTuple
 
 from . import models
 
@@ -61,51 +64,37 @@ BANDS: tuple[tuple[str, range, int, str], ...] = (
 )
 MAX_SCHOOLS = 899  # school numbers are 3 digits, from 101
 
-# (title, core code) — synthetic core codes: positions 7-8 are '00'
-JUNIOR_HIGH_COURSES = (
-    ("ENGLISH 7-9", "41010000010"), ("MATH 7-9", "42010000010"),
-    ("SCIENCE 7-9", "43010000010"), ("UTAH STUDIES", "44010000010"),
-    ("PHYSICAL EDUCATION", "45010000010"), ("HEALTH", "45020000010"),
-    ("VISUAL ART", "46010000010"), ("CHOIR", "46020000010"),
-    ("COLLEGE CAREER AWARE", "47010000010"), ("KEYBOARDING", "47020000010"),
-    ("SPANISH I", "48010000010"), ("BAND", "46030000010"),
-)
-HIGH_COURSES = (
-    ("ENGLISH 10-12", "41020000010"), ("SECONDARY MATH", "42020000010"),
-    ("BIOLOGY", "43020000010"), ("CHEMISTRY", "43030000010"),
-    ("US HISTORY", "44020000010"), ("US GOVERNMENT", "44030000010"),
-    ("FINANCIAL LITERACY", "44040000010"), ("FITNESS FOR LIFE", "45030000010"),
-    ("SPANISH II", "48020000010"), ("CERAMICS", "46040000010"),
-    ("COMPUTER SCIENCE", "47030000010"), ("WELDING I", "35020000030"),
-)
-CTE_COURSE = {"WELDING I": ("480506", "4")}  # CIP code, semester length (as examples/sample)
 HOMEROOM_CORE = {0: "22050000010", **{g: f"20{g:02d}0000010" for g in range(1, 7)}}
 PERIODS = 8
 CLASS_SIZE = 28
 
-LAST_NAMES = (
-    "Smith", "Johnson", "Jensen", "Christensen", "Anderson", "Peterson", "Nielsen", "Larsen",
-    "Garcia", "Martinez", "Hernandez", "Lopez", "Nguyen", "Tran", "Begay", "Yazzie", "Tanaka",
-    "Kim", "O'Brien", "Young", "Hansen", "Olsen", "Thompson", "Allen", "Taylor", "Brown",
-    "Fonua", "Tuilagi", "De La Cruz", "Smith-Jones", "Okafor", "Walker", "Harris", "Clark",
-)
-FIRST_NAMES = {
-    "F": ("Emma", "Olivia", "Ava", "Sophia", "Mia", "Emily", "Abigail", "Madison", "Lily",
-          "Hannah", "Sofia", "Camila", "Mary-Kate", "Shandiin", "Mele", "Grace", "Chloe", "Zoe"),
-    "M": ("Liam", "Noah", "William", "James", "Ethan", "Mason", "Logan", "Jacob", "Samuel",
-          "Mateo", "Diego", "Ken", "Tevita", "Jackson", "Carter", "Owen", "Isaac", "Wyatt"),
-}
-ZIP_CODES = ("84095", "84065", "84084", "84088", "84081", "84096", "84009", "84020", "84047",
-             "84070", "84094", "84092", "84121", "84123")
-LANGUAGES = ("SPA", "SPA", "SPA", "VIE", "ARA", "TON", "NAV", "CHI")
-DESCRIPTIONS = (
-    "Fight between students in the hallway between classes.",
-    "Student threatened another student at lunch.",
-    "Tobacco found in a backpack during a search.",
-    "Repeated disruption of class after warnings.",
-    "Bullying reported by a parent; confirmed by staff.",
-)
-INFRACTIONS = ("04", "08", "11", "25", "24")  # matching DESCRIPTIONS (i2_infraction_type)
+
+class Incident(NamedTuple):
+    """A kind of incident: the I1's description, the I2's infraction type, and whether every
+    student involved caused it (a fight) or only the first one did."""
+
+    description: str
+    infraction: str
+    all_offenders: bool = False
+
+
+def _vocabulary() -> dict[str, Any]:
+    """The names, courses and incidents a district is made of (``assets/synth_district.toml``)."""
+    path = resources.files("utrex_sdk").joinpath("assets", "synth_district.toml")
+    return tomllib.loads(path.read_text(encoding="utf-8"))
+
+
+_WORDS = _vocabulary()
+COURSES: dict[str, tuple[tuple[str, str], ...]] = {
+    band: tuple((title, core) for title, core in rows) for band, rows in _WORDS["courses"].items()}
+"""A secondary school's catalogue by band: (title, core code)."""
+CTE_COURSE = {title: (c["cip_code"], c["semester_length"])
+              for title, c in _WORDS["cte_courses"].items()}
+LAST_NAMES: tuple[str, ...] = tuple(_WORDS["last_names"])
+FIRST_NAMES = {gender: tuple(names) for gender, names in _WORDS["first_names"].items()}
+ZIP_CODES: tuple[str, ...] = tuple(_WORDS["zip_codes"])
+LANGUAGES: tuple[str, ...] = tuple(_WORDS["languages"])
+INCIDENTS = tuple(Incident(**kind) for kind in _WORDS["incidents"])
 
 
 def school_days(start: dt.date, end: dt.date) -> int:
@@ -142,7 +131,8 @@ class School:
 
     @property
     def courses(self) -> tuple[tuple[str, str], ...]:
-        return JUNIOR_HIGH_COURSES if self.band == "junior high" else HIGH_COURSES
+        """The band's catalogue (none in an elementary school: its courses are homerooms)."""
+        return COURSES.get(self.band, ())
 
 
 def plan_schools(students: int) -> list[School]:
@@ -317,14 +307,14 @@ class _District:
         where = {"lea_number": LEA, "school_number": school.number}
         for _ in range(count):
             self.incident += 1
-            kind = rng.randrange(len(DESCRIPTIONS))
+            kind = INCIDENTS[rng.randrange(len(INCIDENTS))]
             yield models.IncidentRecord(
                 incident_id=self.incident, gang_related="N",
                 incident_date=_school_day_after(FIRST_DAY + dt.timedelta(days=rng.randrange(35))),
-                incident_description=DESCRIPTIONS[kind], **where)
+                incident_description=kind.description, **where)
             involved = rng.sample(numbers, min(len(numbers), rng.randint(1, 3)))
             for k, student in enumerate(involved):
-                offender = k == 0 or kind == 0
+                offender = k == 0 or kind.all_offenders
                 days = rng.randint(1, 3) if offender else 0
                 yield models.IncidentAssociationRecord(
                     incident_id=self.incident, student_number=student,
@@ -333,7 +323,7 @@ class _District:
                     number_of_days=Decimal(days), in_school="N", services_offered="Y",
                     referred_to_police="N", referred_to_court="N", referred_to_program="N",
                     alternative_placement="N", hearing_officer_removal="N",
-                    primary_infraction_type=INFRACTIONS[kind], primary_weapon="9",
+                    primary_infraction_type=kind.infraction, primary_weapon="9",
                     primary_role="O" if offender else "V", serious_bodily_injury="N", **where)
 
 
