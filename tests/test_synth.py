@@ -7,7 +7,7 @@ import pytest
 from typer.testing import CliRunner
 from utrex_csv import CsvAdapter
 
-from utrex_sdk import catalogue, edition_layout, read_file, write_file
+from utrex_sdk import catalogue, edition_layout, read_file, synth, write_file
 from utrex_sdk.cli import app
 from utrex_sdk.conversion import convert
 from utrex_sdk.synth import district_records, district_rows, plan_schools, students_for
@@ -186,3 +186,19 @@ def test_utrex_synth_writes_the_file_and_refuses_a_bad_count(tmp_path):
     result = runner.invoke(app, ["synth", "--students", "0", "--output", str(tmp_path)])
     assert result.exit_code == 2
     assert "--students must be at least 1" in result.output
+
+
+def test_the_vocabulary_data_keeps_the_shapes_the_generator_relies_on():
+    """assets/synth_district.toml: a catalogue for each secondary band, 11-digit core codes with
+    '00' in positions 7-8 (not CTE UTech '11', not concurrent enrollment '13'), CTE courses
+    that are in a catalogue, ASCII first names for both genders and ASCII last names."""
+    secondary = {band for band, grades, _, _ in synth.BANDS if min(grades) >= 7}
+    assert set(synth.COURSES) == secondary
+    titles = set()
+    for courses in synth.COURSES.values():
+        for title, core in courses:
+            assert len(core) == 11 and core.isdigit() and core[6:8] == "00", (title, core)
+            titles.add(title)
+    assert set(synth.CTE_COURSE) <= titles
+    names = [*synth.LAST_NAMES, *(n for names in synth.FIRST_NAMES.values() for n in names)]
+    assert set(synth.FIRST_NAMES) == {"F", "M"} and all(n.isascii() for n in names)
