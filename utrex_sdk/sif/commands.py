@@ -107,22 +107,28 @@ def _check(schema: etree.XMLSchema, elem: etree._Element, source: str) -> list[F
 
 def carriers(record_type: str, fields: Iterable[str]) -> tuple[str, ...]:
     """The inputs that can carry all of ``fields`` of ``record_type``: "fixed-width" (the
-    2012-13 layout has a column for each), "sif" (the SIF mapping carries each), both or none.
+    2012-13 layout has the record and a column for each), "sif" (SIF objects hold the record
+    and the mapping carries each field), both or none.
 
     >>> carriers("S1", ["entry_date"])
     ('fixed-width', 'sif')
     >>> carriers("TA", ["test_name"])
-    ()
+    ('sif',)
+    >>> carriers("ES", [])
+    ('fixed-width',)
     """
     from ..layouts import edition_layout
     from .spec import sif_spec
 
     wanted = set(fields)
     layout = edition_layout().records.get(record_type)
-    columns = {f.name for f in layout.fields} if layout is not None else set()
-    sif = {fm.field for fm in sif_spec().records[record_type].fields}
-    return tuple(name for name, held in (("fixed-width", columns), ("sif", sif))
-                 if wanted <= held)
+    rs = sif_spec().records.get(record_type)
+    held = []
+    if layout is not None and wanted <= {f.name for f in layout.fields}:
+        held.append("fixed-width")
+    if rs is not None and rs.objects and wanted <= {fm.field for fm in rs.fields}:
+        held.append("sif")
+    return tuple(held)
 
 
 def _first(err: Exception) -> str:

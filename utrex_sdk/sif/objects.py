@@ -60,6 +60,8 @@ class _Run:
         self.leas: set[Any] = set()
         self.plans: dict[tuple[str, str], Plan] = {}
         self.refid_cache: dict[tuple[Any, ...], str] = {}
+        self.contributions: dict[tuple[Any, ...], list[tuple[RecordSif, dict[str, Any]]]] = {}
+        self.merged: dict[tuple[str, ...], RecordSif] = {}
 
     def find(self, error_id: str, **params: Any) -> None:
         self.report.findings.append(make_finding(error_id, **params))
@@ -135,10 +137,49 @@ class _Run:
                       problem=str(err), keys=_keys(values))
             return None
 
+    # --- records feeding objects written before their own --------------------------------
+
+    def contribute(self, rs: RecordSif, values: dict[str, Any]) -> None:
+        """Keep a record's values for the earlier objects it also feeds (an ST record's
+        address for its StudentPersonal, its school's name for the SchoolInfo), until
+        `build` makes them."""
+        for obj in rs.contributes:
+            key = (obj, *(values.get(k) for k in self.spec.objects[obj].key))
+            self.contributions.setdefault(key, []).append((rs, values))
+
+    def _with_contributions(self, obj: str, rs: RecordSif, rows: list[dict[str, Any]]
+                            ) -> tuple[RecordSif, list[dict[str, Any]]]:
+        key = (obj, *(rows[0].get(k) for k in self.spec.objects[obj].key))
+        more = self.contributions.pop(key, None)
+        if not more:
+            return rs, rows
+        others = tuple(dict.fromkeys(m.record for m, _ in more))
+        name = (rs.record, *others)
+        merged = self.merged.get(name)
+        if merged is None:
+            extra = tuple(fm for other in others for fm in self.spec.records[other].fields
+                          if fm.object == obj and not fm.key)
+            merged = self.merged[name] = RecordSif("+".join(name), rs.objects,
+                                                   rs.fields + extra, {})
+        return merged, rows + [values for _, values in more]
+
+    def unplaced(self) -> None:
+        """Values kept for an object the document never held: each is a finding."""
+        for (obj, *_), more in self.contributions.items():
+            for rs, values in more:
+                for fm in rs.fields:
+                    if fm.object == obj and not fm.key and values.get(fm.field) is not None:
+                        self.find("sif.not-carried", record=rs.record, field=fm.field,
+                                  value=values[fm.field], keys=_keys(values),
+                                  reason=f"the document holds no {obj} for it")
+        self.contributions.clear()
+
     def build(self, obj: str, rs: RecordSif, rows: list[dict[str, Any]],
               extra: dict[str, Any] | None = None) -> etree._Element:
         """The object ``obj`` from the record(s) of type ``rs`` that feed it (the first
         wins where they disagree, reported): the compiled plan, or the general path."""
+        if self.contributions:
+            rs, rows = self._with_contributions(obj, rs, rows)
         first = {**rows[0], **(extra or {})}
         if not COMPILED:
             elem = self.new(obj, first)
