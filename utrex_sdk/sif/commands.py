@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from lxml import etree
@@ -117,18 +118,23 @@ def carriers(record_type: str, fields: Iterable[str]) -> tuple[str, ...]:
     >>> carriers("ES", [])
     ('fixed-width',)
     """
+    wanted = set(fields)
+    columns, sif = _held(record_type)
+    return tuple(name for name, held in (("fixed-width", columns), ("sif", sif))
+                 if held is not None and wanted <= held)
+
+
+@cache
+def _held(record_type: str) -> tuple[frozenset[str] | None, frozenset[str] | None]:
+    """The fields of a record type the 2012-13 layout and the SIF mapping carry (None: that
+    input holds no such record)."""
     from ..layouts import edition_layout
     from .spec import sif_spec
 
-    wanted = set(fields)
     layout = edition_layout().records.get(record_type)
     rs = sif_spec().records.get(record_type)
-    held = []
-    if layout is not None and wanted <= {f.name for f in layout.fields}:
-        held.append("fixed-width")
-    if rs is not None and rs.objects and wanted <= {fm.field for fm in rs.fields}:
-        held.append("sif")
-    return tuple(held)
+    return (None if layout is None else frozenset(f.name for f in layout.fields),
+            None if rs is None or not rs.objects else frozenset(fm.field for fm in rs.fields))
 
 
 def _first(err: Exception) -> str:
