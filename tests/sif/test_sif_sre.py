@@ -13,6 +13,7 @@ from sif_records import carried_values, sre_submission
 from sif_reference import retargeted_schema_text, sif_schema, sif_xsd_path  # noqa: F401
 from test_sif_roundtrip import without_specials
 from test_sif_schema import object_types, problems
+from test_sif_writer import same_either_way
 
 from utrex_sdk.models import model_for
 from utrex_sdk.sif import parse_sif, sif_bytes
@@ -193,3 +194,12 @@ def test_an_academic_record_whose_student_is_missing_is_a_finding():
     items = list(parse_sif(io.BytesIO(etree.tostring(root))))
     found = [f.error_id for i in items for f in i.findings]
     assert "sif.dangling-refid" in found
+
+
+@settings(max_examples=15, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(sre_submission())
+def test_the_compiled_plans_agree_with_the_general_path_on_st_values(monkeypatch, records):
+    """The ST values merged into StudentPersonal, SchoolInfo and LEAInfo: same bytes and
+    findings from the compiled plans as from the general path."""
+    same_either_way(records, monkeypatch)

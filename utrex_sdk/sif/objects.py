@@ -6,6 +6,11 @@ path here — each field's path walked (`paths.ensure`), the defaults applied wh
 exists, the children put in schema order. Both report what they cannot write the same way:
 a value SIF cannot hold, a conflict in a shared object, mandatory content with no value; and
 count each default used, which the writer reports once per run.
+
+A record can also feed objects written before its own (an ST record's address goes into the
+student's StudentPersonal, its school's name into the SchoolInfo): `_Run.contribute` keeps
+those values — only them, once per distinct set — and `build` merges them into the object
+when it makes it; what no object took is a finding (`_Run.unplaced`).
 """
 
 from __future__ import annotations
@@ -60,7 +65,8 @@ class _Run:
         self.leas: set[Any] = set()
         self.plans: dict[tuple[str, str], Plan] = {}
         self.refid_cache: dict[tuple[Any, ...], str] = {}
-        self.contributions: dict[tuple[Any, ...], list[tuple[RecordSif, dict[str, Any]]]] = {}
+        self.contributions: dict[tuple[Any, ...], dict[tuple[Any, ...],
+                                                        tuple[RecordSif, dict[str, Any]]]] = {}
         self.merged: dict[tuple[str, ...], RecordSif] = {}
 
     def find(self, error_id: str, **params: Any) -> None:
@@ -144,15 +150,24 @@ class _Run:
         address for its StudentPersonal, its school's name for the SchoolInfo), until
         `build` makes them."""
         for obj in rs.contributes:
+            given = {fm.field: values[fm.field] for fm in rs.fields
+                     if fm.object == obj and not fm.key and values.get(fm.field) is not None}
+            if not given:
+                continue
+            keys = {k: values[k] for k in _KEYS if values.get(k) is not None}
             key = (obj, *(values.get(k) for k in self.spec.objects[obj].key))
-            self.contributions.setdefault(key, []).append((rs, values))
+            # only what feeds the object, once per distinct set of values: an LEA's name
+            # repeated on every ST record is kept once, not once per student
+            self.contributions.setdefault(key, {}).setdefault(
+                (rs.record, *sorted(given.items())), (rs, {**keys, **given}))
 
     def _with_contributions(self, obj: str, rs: RecordSif, rows: list[dict[str, Any]]
                             ) -> tuple[RecordSif, list[dict[str, Any]]]:
         key = (obj, *(rows[0].get(k) for k in self.spec.objects[obj].key))
-        more = self.contributions.pop(key, None)
-        if not more:
+        kept = self.contributions.pop(key, None)
+        if not kept:
             return rs, rows
+        more = list(kept.values())
         others = tuple(dict.fromkeys(m.record for m, _ in more))
         name = (rs.record, *others)
         merged = self.merged.get(name)
@@ -165,8 +180,8 @@ class _Run:
 
     def unplaced(self) -> None:
         """Values kept for an object the document never held: each is a finding."""
-        for (obj, *_), more in self.contributions.items():
-            for rs, values in more:
+        for (obj, *_), kept in self.contributions.items():
+            for rs, values in kept.values():
                 for fm in rs.fields:
                     if fm.object == obj and not fm.key and values.get(fm.field) is not None:
                         self.find("sif.not-carried", record=rs.record, field=fm.field,
@@ -331,6 +346,8 @@ def _find_plain(elem: etree._Element, steps: tuple[Step, ...]
     return elem, None
 
 
+_KEYS = ("lea_number", "school_number", "student_number")
+
+
 def _keys(values: dict[str, Any]) -> dict[str, str]:
-    return {k: str(values[k]) for k in ("lea_number", "school_number", "student_number")
-            if values.get(k) is not None}
+    return {k: str(values[k]) for k in _KEYS if values.get(k) is not None}
