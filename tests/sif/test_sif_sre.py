@@ -203,3 +203,17 @@ def test_the_compiled_plans_agree_with_the_general_path_on_st_values(monkeypatch
     """The ST values merged into StudentPersonal, SchoolInfo and LEAInfo: same bytes and
     findings from the compiled plans as from the general path."""
     same_either_way(records, monkeypatch)
+
+
+def test_a_course_school_is_a_schoolattended_of_its_own_that_the_term_names():
+    data, _ = sif_bytes([DI, SC, rec("TC", course_title="Algebra", course_school_name="Other High",
+                                     course_school_code="490000000001"),
+                         rec("TC", course_title="Biology")])
+    record = etree.fromstring(data).find(Q + "StudentAcademicRecord")
+    schools = {s.get("RefId"): s.findtext(f"{Q}SchoolInfoData/{Q}SchoolName")
+               for s in record.iter(Q + "SchoolAttended")}
+    terms = [t.get("SchoolAttendedRefId") for t in record.iter(Q + "TermInfoData")]
+    assert [schools[ref] for ref in terms] == ["Other High", ""]  # the 2nd: school of record
+    tcs = [r for r in read_back(data) if r.record_type == "TC"]
+    assert [(t.course_school_name, t.course_school_code) for t in tcs] == [
+        ("Other High", "490000000001"), (None, None)]

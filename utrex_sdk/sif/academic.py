@@ -20,7 +20,8 @@ from typing import Any
 from lxml import etree
 
 from .objects import _keys, _Run
-from .paths import Step, ensure, find, key_of
+from .paths import Step, ensure, find, key_of, plain
+from .refids import refid
 from .spec import ACADEMIC_RECORD as RECORD_OBJECT
 from .spec import RecordSif, SifSpec
 
@@ -79,7 +80,19 @@ def _groups(run: _Run, elem: etree._Element, recs: list[tuple[str, dict[str, Any
         n = counts[rt] = counts.get(rt, -1) + 1
         instance = {s.name: (n if i == 0 else 0) for i, s in enumerate(each)}
         ensure(elem, rs.group, instance)
+        for own, _ in rs.via:  # the record's own instance of another repeated element
+            name = _each(own)[0].name
+            if _feeds(rs, values, own):  # after the first, the school of record's
+                instance[name] = counts[name] = counts.get(name, 0) + 1
+            else:
+                instance[name] = -1
         run.fill(elem, rs, values, RECORD_OBJECT, instance=instance)
+        for own, named in rs.via:
+            if instance[_each(own)[0].name] >= 0:
+                internal = refid(plain(own[:-1]), (*_key(run, values), rt, n))
+                for steps in (own, named):
+                    node, attr = ensure(elem, steps, instance)
+                    node.set(attr, internal)
         run.report.written[rt] += 1
         link = _child_link(spec, rt)
         placed.setdefault(rt, []).append((position, values.get(link) if link else None,
@@ -103,6 +116,17 @@ def _groups(run: _Run, elem: etree._Element, recs: list[tuple[str, dict[str, Any
 
 def _each(steps: tuple[Step, ...]) -> list[Step]:
     return [s for s in steps if s.kind == "each"]
+
+
+def _feeds(rs: RecordSif, values: dict[str, Any], own: tuple[Step, ...]) -> bool:
+    """Whether the record has a value for an element under ``own``'s repeated element."""
+    prefix = plain(own[:-1]) + "/"
+    return any(values.get(fm.field) is not None for fm in rs.fields
+               if plain(fm.path).startswith(prefix))
+
+
+def _key(run: _Run, values: dict[str, Any]) -> tuple[Any, ...]:
+    return tuple(values.get(k) for k in run.spec.objects[RECORD_OBJECT].key)
 
 
 def _child_link(spec: SifSpec, rt: str) -> str | None:
@@ -162,6 +186,8 @@ def instances(spec: SifSpec, values: dict[str, str]) -> list[tuple[str, dict[str
         top = rs.group.index(each[0])
         for n in range(_count(values, rs.group[:top + 1], {})):
             instance = {s.name: (n if i == 0 else 0) for i, s in enumerate(each)}
+            for own, named in rs.via:
+                instance[_each(own)[0].name] = _named(values, own, key_of(named, instance))
             found.append((rt, instance))
             child = nested.get(rt)
             if child is not None and len(each) > 1:
@@ -169,6 +195,18 @@ def instances(spec: SifSpec, values: dict[str, str]) -> list[tuple[str, dict[str
                 for k in range(1, _count(values, inner, instance)):
                     found.append((child, {**instance, each[-1].name: k}))
     return found
+
+
+def _named(values: dict[str, str], own: tuple[Step, ...], named_key: str) -> int:
+    """The instance of ``own``'s repeated element whose internal id the record's element
+    holds (-1: none; the first instance is the school of record's, never a record's own)."""
+    internal = values.get(named_key)
+    name = _each(own)[0].name
+    last = own.index(_each(own)[0])
+    for i in range(1, _count(values, own[:last + 1], {})):
+        if internal is not None and values.get(key_of(own, {name: i})) == internal:
+            return i
+    return -1
 
 
 def _count(values: dict[str, str], steps: tuple[Step, ...], instance: dict[str, int]) -> int:

@@ -327,10 +327,13 @@ class _Run:
 
 
 def _all(elem: etree._Element, steps: tuple[Step, ...]) -> list[etree._Element]:
-    """Every element a path names, all instances of each step (predicates ignored)."""
+    """Every element a path names, all instances of each step (predicates ignored, but for
+    a position: ``SchoolAttended[1]`` is the first only)."""
     found = [elem]
     for step in steps:
         found = [c for e in found for c in e.iterchildren(qname(step.name))]
+        if step.kind == "index":
+            found = found[int(step.value) - 1:int(step.value)]
     return found
 
 

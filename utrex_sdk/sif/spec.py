@@ -144,6 +144,8 @@ class RecordSif:
     """the record type whose group instance this record's instance nests in ..."""
     link: str | None = None
     """... the one with the same value of this field"""
+    via: tuple[tuple[tuple[Step, ...], tuple[Step, ...]], ...] = ()
+    """(A, B): the record's own instance of element A, named by an internal id that B holds"""
 
 
 ACADEMIC_RECORD = "StudentAcademicRecord"
@@ -268,6 +270,7 @@ def sif_spec() -> SifSpec:
             group=parse_path(body.get("group", "")), group_refs=_refs(body.get("group_refs", {})),
             program_type=body.get("program_type"),
             contributes=tuple(body.get("contributes", ())),
-            parent=body.get("parent"), link=body.get("link"))
+            parent=body.get("parent"), link=body.get("link"),
+            via=tuple((parse_path(a), parse_path(b)) for a, b in body.get("via", {}).items()))
     academic = frozenset(rt for rt, rs in records.items() if rs.objects[:1] == (ACADEMIC_RECORD,))
     return SifSpec(objects, records, walks, academic)
