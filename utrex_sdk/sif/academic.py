@@ -79,38 +79,40 @@ def _groups(run: _Run, elem: etree._Element, recs: list[tuple[str, dict[str, Any
         each = _each(rs.group)
         n = counts[rt] = counts.get(rt, -1) + 1
         instance = {s.name: (n if i == 0 else 0) for i, s in enumerate(each)}
-        ensure(elem, rs.group, instance)
+        top = rs.group[:rs.group.index(each[0]) + 1]
+        group = ensure(_last(elem, top[:-1]), top[-1:], instance)[0]  # appended: the n-th
+        ensure(group, rs.group[len(top):], instance)
         for own, _ in rs.via:  # the record's own instance of another repeated element
             name = _each(own)[0].name
             if _feeds(rs, values, own):  # after the first, the school of record's
                 instance[name] = counts[name] = counts.get(name, 0) + 1
             else:
                 instance[name] = -1
-        run.fill(elem, rs, values, RECORD_OBJECT, instance=instance)
+        run.fill(elem, rs, values, RECORD_OBJECT, instance=instance, base=(group, top))
         for own, named in rs.via:
             if instance[_each(own)[0].name] >= 0:
                 internal = refid(plain(own[:-1]), (*_key(run, values), rt, n))
-                for steps in (own, named):
-                    node, attr = ensure(elem, steps, instance)
-                    node.set(attr, internal)
+                ensure(elem, own, instance)[0].set(own[-1].name[1:], internal)
+                ensure(group, named[len(top):], instance)[0].set(named[-1].name[1:], internal)
         run.report.written[rt] += 1
         link = _child_link(spec, rt)
         placed.setdefault(rt, []).append((position, values.get(link) if link else None,
-                                          instance))
+                                          instance, group, top))
     for position, (rt, values) in enumerate(recs):
         rs = spec.records[rt]
         if rs.parent is None:
             continue
-        parent = _parent(placed.get(rs.parent, []), position, values.get(rs.link))
-        if parent is None:
+        found = _parent(placed.get(rs.parent, []), position, values.get(rs.link))
+        if found is None:
             run.report.not_written[rt] += 1
             run.find("sif.no-parent", record=rt, field=rs.link, value=values.get(rs.link),
                      parent=rs.parent, keys=_keys(values))
             continue
+        parent, group, top = found
         k = children[id(parent)] = children.get(id(parent), 0) + 1
         instance = {**parent, _each(rs.group)[-1].name: k}
-        ensure(elem, rs.group, instance)
-        run.fill(elem, rs, values, RECORD_OBJECT, instance=instance)
+        ensure(group, rs.group[len(top):], instance)
+        run.fill(elem, rs, values, RECORD_OBJECT, instance=instance, base=(group, top))
         run.report.written[rt] += 1
 
 
@@ -133,14 +135,18 @@ def _child_link(spec: SifSpec, rt: str) -> str | None:
     return next((rs.link for rs in spec.records.values() if rs.parent == rt), None)
 
 
-def _parent(parents: list[tuple[int, Any, dict[str, int]]], position: int, link: Any
-            ) -> dict[str, int] | None:
-    """The instance of the parent record with the same link value; with a blank link, the
-    parent record before this one."""
+def _parent(parents: list[tuple[Any, ...]], position: int, link: Any) -> tuple[Any, ...] | None:
+    """(instance, its group element, the path naming it) of the parent record with the same
+    link value; with a blank link, of the parent record before this one."""
     if link is not None:
-        return next((inst for _, value, inst in parents if value == link), None)
-    before = [inst for at, _, inst in parents if at < position]
+        return next((p[2:] for p in parents if p[1] == link), None)
+    before = [p[2:] for p in parents if p[0] < position]
     return before[-1] if before else None
+
+
+def _last(elem: etree._Element, steps: tuple[Step, ...]) -> etree._Element:
+    """The element of a path of plain steps, created when absent."""
+    return ensure(elem, steps)[0] if steps else elem
 
 
 def _constants(elem: etree._Element, spec: SifSpec, obj: str) -> None:
@@ -175,7 +181,8 @@ def academic_records(reader: Any, ref: str, line: int, values: dict[str, str],
 def instances(spec: SifSpec, values: dict[str, str]) -> list[tuple[str, dict[str, int]]]:
     """(record type, instance) of every grouped record a flattened StudentAcademicRecord holds,
     in document order: each top-level instance, then the records nested in it."""
-    found = []
+    found: list[tuple[str, dict[str, int]]] = []
+    counts = _instance_counts(values)
     types = spec.academic
     nested = {rs.parent: rt for rt, rs in spec.records.items() if rt in types and rs.parent}
     for rt in sorted(types, key=list(spec.records).index):
@@ -184,34 +191,47 @@ def instances(spec: SifSpec, values: dict[str, str]) -> list[tuple[str, dict[str
             continue
         each = _each(rs.group)
         top = rs.group.index(each[0])
-        for n in range(_count(values, rs.group[:top + 1], {})):
+        for n in range(_count(counts, rs.group[:top + 1], {})):
             instance = {s.name: (n if i == 0 else 0) for i, s in enumerate(each)}
             for own, named in rs.via:
-                instance[_each(own)[0].name] = _named(values, own, key_of(named, instance))
+                instance[_each(own)[0].name] = _named(values, counts, own,
+                                                      key_of(named, instance))
             found.append((rt, instance))
             child = nested.get(rt)
             if child is not None and len(each) > 1:
                 inner = rs.group[:rs.group.index(each[-1]) + 1]
-                for k in range(1, _count(values, inner, instance)):
+                for k in range(1, _count(counts, inner, instance)):
                     found.append((child, {**instance, each[-1].name: k}))
     return found
 
 
-def _named(values: dict[str, str], own: tuple[Step, ...], named_key: str) -> int:
+def _named(values: dict[str, str], counts: dict[str, int], own: tuple[Step, ...],
+           named_key: str) -> int:
     """The instance of ``own``'s repeated element whose internal id the record's element
     holds (-1: none; the first instance is the school of record's, never a record's own)."""
     internal = values.get(named_key)
     name = _each(own)[0].name
     last = own.index(_each(own)[0])
-    for i in range(1, _count(values, own[:last + 1], {})):
+    for i in range(1, _count(counts, own[:last + 1], {})):
         if internal is not None and values.get(key_of(own, {name: i})) == internal:
             return i
     return -1
 
 
-def _count(values: dict[str, str], steps: tuple[Step, ...], instance: dict[str, int]) -> int:
+def _instance_counts(values: dict[str, str]) -> dict[str, int]:
+    """For each ``...Name[#`` prefix of the flattened keys, how many instances follow it: one
+    pass over the object's keys, so a transcript of many courses is not rescanned per course."""
+    numbers: dict[str, set[str]] = {}
+    for key in values:
+        at = key.find("[#")
+        while at >= 0:
+            end = key.find("]", at)
+            numbers.setdefault(key[:at + 2], set()).add(key[at + 2:end])
+            at = key.find("[#", end)
+    return {head: len(found) for head, found in numbers.items()}
+
+
+def _count(counts: dict[str, int], steps: tuple[Step, ...], instance: dict[str, int]) -> int:
     """How many instances of the last (``[#]``) step the flattened object holds."""
     base = key_of(steps[:-1], instance)
-    head = (base + "/" if base else "") + steps[-1].name + "[#"
-    numbers = {k[len(head):].split("]", 1)[0] for k in values if k.startswith(head)}
-    return len(numbers)
+    return counts.get((base + "/" if base else "") + steps[-1].name + "[#", 0)

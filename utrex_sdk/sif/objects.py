@@ -26,7 +26,7 @@ from ..catalogue import catalogue
 from ..findings import make_finding
 from ..fixedwidth.writer import WriteCounts
 from .compiled import Plan, default_key, object_refs
-from .paths import SIF_NS, Step, ensure, qname, sort_children
+from .paths import SIF_NS, Instance, Step, ensure, qname, sort_children
 from .refids import refid
 from .spec import Default, FieldMap, ObjectSpec, RecordSif, SifSpec
 from .values import to_text
@@ -75,7 +75,11 @@ class _Run:
     # --- filling an object from a record ------------------------------------------------
 
     def fill(self, elem: etree._Element, rs: RecordSif, values: dict[str, Any], obj: str,
-             instance: int | None = None, shared: bool = False) -> None:
+             instance: Instance = None, shared: bool = False,
+             base: tuple[etree._Element, tuple[Step, ...]] | None = None) -> None:
+        """The record's fields into ``elem``; ``base``: (an element, the path that names it)
+        the fields under that path are written from, not from the object's root (a group
+        instance among many: a transcript's 40th course is not found by scanning 39)."""
         for fm in rs.fields:
             if fm.object != obj:
                 continue
@@ -83,10 +87,13 @@ class _Run:
             text = self._text(fm, value, values)
             if text is None:
                 continue
+            start, path = elem, fm.path
+            if base is not None and path[:len(base[1])] == base[1]:
+                start, path = base[0], path[len(base[1]):]
             if fm.presence is not None:
-                ensure(elem, fm.path, instance)
+                ensure(start, path, instance)
                 continue
-            target, attr = ensure(elem, fm.path, instance)
+            target, attr = ensure(start, path, instance)
             held = target.get(attr) if attr else (target.text if len(target) == 0 else None)
             if shared and held is not None and held != text:
                 self.find("sif.conflict", record=rs.record, field=fm.field, value=value,
