@@ -74,6 +74,16 @@ def plain(steps: Iterable[Step]) -> str:
     return "/".join(s.name for s in steps)
 
 
+Instance = int | dict[str, int] | None
+"""Which instance a ``[#]`` step means: one number for every ``[#]`` step, or, for a record
+nested in two groups (a TG's MarkingPeriod in its TC's Term), a number per element name."""
+
+
+def nth(instance: Instance, step: Step) -> int | None:
+    """The instance number a ``[#]`` step takes."""
+    return instance.get(step.name) if isinstance(instance, dict) else instance
+
+
 def key_of(steps: Iterable[Step], instance: Instance = None) -> str:
     """The flattened key of a path (see `flatten`); ``instance`` fills a ``[#]`` step."""
     parts = []
@@ -94,16 +104,6 @@ def key_of(steps: Iterable[Step], instance: Instance = None) -> str:
 
 def qname(name: str) -> str:
     return _Q + name
-
-
-Instance = int | dict[str, int] | None
-"""Which instance a ``[#]`` step means: one number for every ``[#]`` step, or, for a record
-nested in two groups (a TG's MarkingPeriod in its TC's Term), a number per element name."""
-
-
-def nth(instance: Instance, step: Step) -> int | None:
-    """The instance number a ``[#]`` step takes."""
-    return instance.get(step.name) if isinstance(instance, dict) else instance
 
 
 # --- writing -------------------------------------------------------------------------------
