@@ -91,3 +91,55 @@ def carried_values(rec):
     if rec.record_type == "DI":
         names |= {"school_year", "which_month", "sis_as_of"}
     return rec.record_type, {k: v for k, v in rec.__dict__.items() if k in names}
+
+
+# --- the transcript records (ST, TA, TC, TG) ---------------------------------------------------
+
+SRE_REQUIRED = {  # a blank one would read back as the default SIF requires there
+    "ST": ("student_address_state", "student_address_country", "school_state"),
+}
+PARTIAL_DATE = st.dates(dt.date(1990, 1, 1), dt.date(2100, 12, 31)).flatmap(
+    lambda d: st.sampled_from([d.strftime("%Y%m%d"), d.strftime("%Y-%m")]))
+"""The graduation dates' forms that read back as written (YYYYMM reads back as YYYY-MM)."""
+
+
+def sre_value_strategy(rt, fm):
+    spec = fm.spec
+    if fm.crosswalk is not None and fm.crosswalk.form == "partial_date":
+        return PARTIAL_DATE
+    if rt == "TC" and fm.field == "school_year":
+        return st.integers(1990, 2100)  # an xs:gYear, the spec's four digits
+    strategy = value_strategy(spec)
+    if spec.type in ("integer", "decimal") and not fm.extension:
+        strategy = strategy.filter(lambda v: not isinstance(v, str))  # SIF holds a number
+    return strategy
+
+
+@st.composite
+def sre_record(draw, rt, **fixed):
+    values = dict(fixed)
+    for fm in sif_spec().records[rt].fields:
+        if fm.field in values:
+            continue
+        if fm.field in KEYS:
+            values[fm.field] = KEYS[fm.field]
+            continue
+        strategy = sre_value_strategy(rt, fm)
+        if fm.field not in SRE_REQUIRED.get(rt, ()):
+            strategy = st.none() | strategy
+        values[fm.field] = draw(strategy)
+    return model_for(rt)(**values)
+
+
+@st.composite
+def sre_submission(draw):
+    """DI, SC, S1 and a student's transcript: an ST, TA records, TC records each with the TG
+    records of its course (linked by Course Record ID)."""
+    records = [draw(record(rt)) for rt in ("DI", "SC", "S1")]
+    records.append(draw(sre_record("ST")))
+    records += draw(st.lists(sre_record("TA"), max_size=3))
+    courses = draw(st.integers(0, 3))
+    records += [draw(sre_record("TC", course_record_id=f"C{n}")) for n in range(courses)]
+    for n in range(courses):
+        records += draw(st.lists(sre_record("TG", course_record_id=f"C{n}"), max_size=2))
+    return records

@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from lxml import etree
@@ -107,22 +108,33 @@ def _check(schema: etree.XMLSchema, elem: etree._Element, source: str) -> list[F
 
 def carriers(record_type: str, fields: Iterable[str]) -> tuple[str, ...]:
     """The inputs that can carry all of ``fields`` of ``record_type``: "fixed-width" (the
-    2012-13 layout has a column for each), "sif" (the SIF mapping carries each), both or none.
+    2012-13 layout has the record and a column for each), "sif" (SIF objects hold the record
+    and the mapping carries each field), both or none.
 
     >>> carriers("S1", ["entry_date"])
     ('fixed-width', 'sif')
     >>> carriers("TA", ["test_name"])
-    ()
+    ('sif',)
+    >>> carriers("ES", [])
+    ('fixed-width',)
     """
+    wanted = set(fields)
+    columns, sif = _held(record_type)
+    return tuple(name for name, held in (("fixed-width", columns), ("sif", sif))
+                 if held is not None and wanted <= held)
+
+
+@cache
+def _held(record_type: str) -> tuple[frozenset[str] | None, frozenset[str] | None]:
+    """The fields of a record type the 2012-13 layout and the SIF mapping carry (None: that
+    input holds no such record)."""
     from ..layouts import edition_layout
     from .spec import sif_spec
 
-    wanted = set(fields)
     layout = edition_layout().records.get(record_type)
-    columns = {f.name for f in layout.fields} if layout is not None else set()
-    sif = {fm.field for fm in sif_spec().records[record_type].fields}
-    return tuple(name for name, held in (("fixed-width", columns), ("sif", sif))
-                 if wanted <= held)
+    rs = sif_spec().records.get(record_type)
+    return (None if layout is None else frozenset(f.name for f in layout.fields),
+            None if rs is None or not rs.objects else frozenset(fm.field for fm in rs.fields))
 
 
 def _first(err: Exception) -> str:

@@ -7,7 +7,10 @@ The writer streams objects in an order that lets the reader join them back with 
    Section its SchoolCourseInfo and the SectionInfo of each Period (AC);
 3. per student (LEA, Student Number): the StudentPersonal, then per S1 (by Entry Date) its
    StudentSchoolEnrollment and StudentAttendanceSummary, the StudentParticipation of each S2,
-   S3 and S4, and the StudentSectionEnrollment of each AM;
+   S3 and S4, the StudentSectionEnrollment of each AM, and per school the StudentAcademicRecord
+   (+ StudentDemographicRecord) of its ST, TA, TC and TG records (academic.py). A TC and the TG
+   records of its course share a rank and sort by Course Record ID only, so they keep their
+   order among themselves (a TG with a blank Course Record ID goes with the TC before it);
 4. per incident (LEA, School Number, Incident ID): one DisciplineIncident (I1 and its I2s).
 
 Records are kept until writing as (sort key, record type, values) tuples, not models: a
@@ -34,6 +37,10 @@ _ORDER: dict[str, tuple[int, int, tuple[str, ...]]] = {
     "S3": (2, 2, ("yic_entry_date", "school_number", "custody_type", "time_code")),
     "S4": (2, 3, ("section_504_entry_date", "school_number")),
     "AM": (2, 4, ("school_number", "course_section", "period", "course_entry_date")),
+    "ST": (2, 5, ("school_number",)),
+    "TA": (2, 6, ("school_number",)),
+    "TC": (2, 7, ("school_number", "course_record_id")),
+    "TG": (2, 7, ("school_number", "course_record_id")),
     "I1": (3, 0, ()),
     "I2": (3, 1, ("student_number",)),
 }

@@ -6,6 +6,11 @@ path here — each field's path walked (`paths.ensure`), the defaults applied wh
 exists, the children put in schema order. Both report what they cannot write the same way:
 a value SIF cannot hold, a conflict in a shared object, mandatory content with no value; and
 count each default used, which the writer reports once per run.
+
+A record can also feed objects written before its own (an ST record's address goes into the
+student's StudentPersonal, its school's name into the SchoolInfo): `_Run.contribute` keeps
+those values — only them, once per distinct set — and `build` merges them into the object
+when it makes it; what no object took is a finding (`_Run.unplaced`).
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from ..catalogue import catalogue
 from ..findings import make_finding
 from ..fixedwidth.writer import WriteCounts
 from .compiled import Plan, default_key, object_refs
-from .paths import SIF_NS, Step, ensure, qname, sort_children
+from .paths import SIF_NS, Instance, Step, ensure, qname, sort_children
 from .refids import refid
 from .spec import Default, FieldMap, ObjectSpec, RecordSif, SifSpec
 from .values import to_text
@@ -60,6 +65,9 @@ class _Run:
         self.leas: set[Any] = set()
         self.plans: dict[tuple[str, str], Plan] = {}
         self.refid_cache: dict[tuple[Any, ...], str] = {}
+        self.contributions: dict[tuple[Any, ...], dict[tuple[Any, ...],
+                                                        tuple[RecordSif, dict[str, Any]]]] = {}
+        self.merged: dict[tuple[str, ...], RecordSif] = {}
 
     def find(self, error_id: str, **params: Any) -> None:
         self.report.findings.append(make_finding(error_id, **params))
@@ -67,7 +75,11 @@ class _Run:
     # --- filling an object from a record ------------------------------------------------
 
     def fill(self, elem: etree._Element, rs: RecordSif, values: dict[str, Any], obj: str,
-             instance: int | None = None, shared: bool = False) -> None:
+             instance: Instance = None, shared: bool = False,
+             base: tuple[etree._Element, tuple[Step, ...]] | None = None) -> None:
+        """The record's fields into ``elem``; ``base``: (an element, the path that names it)
+        the fields under that path are written from, not from the object's root (a group
+        instance among many: a transcript's 40th course is not found by scanning 39)."""
         for fm in rs.fields:
             if fm.object != obj:
                 continue
@@ -75,10 +87,13 @@ class _Run:
             text = self._text(fm, value, values)
             if text is None:
                 continue
+            start, path = elem, fm.path
+            if base is not None and path[:len(base[1])] == base[1]:
+                start, path = base[0], path[len(base[1]):]
             if fm.presence is not None:
-                ensure(elem, fm.path, instance)
+                ensure(start, path, instance)
                 continue
-            target, attr = ensure(elem, fm.path, instance)
+            target, attr = ensure(start, path, instance)
             held = target.get(attr) if attr else (target.text if len(target) == 0 else None)
             if shared and held is not None and held != text:
                 self.find("sif.conflict", record=rs.record, field=fm.field, value=value,
@@ -135,10 +150,58 @@ class _Run:
                       problem=str(err), keys=_keys(values))
             return None
 
+    # --- records feeding objects written before their own --------------------------------
+
+    def contribute(self, rs: RecordSif, values: dict[str, Any]) -> None:
+        """Keep a record's values for the earlier objects it also feeds (an ST record's
+        address for its StudentPersonal, its school's name for the SchoolInfo), until
+        `build` makes them."""
+        for obj in rs.contributes:
+            given = {fm.field: values[fm.field] for fm in rs.fields
+                     if fm.object == obj and not fm.key and values.get(fm.field) is not None}
+            if not given:
+                continue
+            keys = {k: values[k] for k in _KEYS if values.get(k) is not None}
+            key = (obj, *(values.get(k) for k in self.spec.objects[obj].key))
+            # only what feeds the object, once per distinct set of values: an LEA's name
+            # repeated on every ST record is kept once, not once per student
+            self.contributions.setdefault(key, {}).setdefault(
+                (rs.record, *sorted(given.items())), (rs, {**keys, **given}))
+
+    def _with_contributions(self, obj: str, rs: RecordSif, rows: list[dict[str, Any]]
+                            ) -> tuple[RecordSif, list[dict[str, Any]]]:
+        key = (obj, *(rows[0].get(k) for k in self.spec.objects[obj].key))
+        kept = self.contributions.pop(key, None)
+        if not kept:
+            return rs, rows
+        more = list(kept.values())
+        others = tuple(dict.fromkeys(m.record for m, _ in more))
+        name = (rs.record, *others)
+        merged = self.merged.get(name)
+        if merged is None:
+            extra = tuple(fm for other in others for fm in self.spec.records[other].fields
+                          if fm.object == obj and not fm.key)
+            merged = self.merged[name] = RecordSif("+".join(name), rs.objects,
+                                                   rs.fields + extra, {})
+        return merged, rows + [values for _, values in more]
+
+    def unplaced(self) -> None:
+        """Values kept for an object the document never held: each is a finding."""
+        for (obj, *_), kept in self.contributions.items():
+            for rs, values in kept.values():
+                for fm in rs.fields:
+                    if fm.object == obj and not fm.key and values.get(fm.field) is not None:
+                        self.find("sif.not-carried", record=rs.record, field=fm.field,
+                                  value=values[fm.field], keys=_keys(values),
+                                  reason=f"the document holds no {obj} for it")
+        self.contributions.clear()
+
     def build(self, obj: str, rs: RecordSif, rows: list[dict[str, Any]],
               extra: dict[str, Any] | None = None) -> etree._Element:
         """The object ``obj`` from the record(s) of type ``rs`` that feed it (the first
         wins where they disagree, reported): the compiled plan, or the general path."""
+        if self.contributions:
+            rs, rows = self._with_contributions(obj, rs, rows)
         first = {**rows[0], **(extra or {})}
         if not COMPILED:
             elem = self.new(obj, first)
@@ -271,10 +334,13 @@ class _Run:
 
 
 def _all(elem: etree._Element, steps: tuple[Step, ...]) -> list[etree._Element]:
-    """Every element a path names, all instances of each step (predicates ignored)."""
+    """Every element a path names, all instances of each step (predicates ignored, but for
+    a position: ``SchoolAttended[1]`` is the first only)."""
     found = [elem]
     for step in steps:
         found = [c for e in found for c in e.iterchildren(qname(step.name))]
+        if step.kind == "index":
+            found = found[int(step.value) - 1:int(step.value)]
     return found
 
 
@@ -290,6 +356,8 @@ def _find_plain(elem: etree._Element, steps: tuple[Step, ...]
     return elem, None
 
 
+_KEYS = ("lea_number", "school_number", "student_number")
+
+
 def _keys(values: dict[str, Any]) -> dict[str, str]:
-    return {k: str(values[k]) for k in ("lea_number", "school_number", "student_number")
-            if values.get(k) is not None}
+    return {k: str(values[k]) for k in _KEYS if values.get(k) is not None}

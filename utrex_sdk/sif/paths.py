@@ -74,7 +74,17 @@ def plain(steps: Iterable[Step]) -> str:
     return "/".join(s.name for s in steps)
 
 
-def key_of(steps: Iterable[Step], instance: int | None = None) -> str:
+Instance = int | dict[str, int] | None
+"""Which instance a ``[#]`` step means: one number for every ``[#]`` step, or, for a record
+nested in two groups (a TG's MarkingPeriod in its TC's Term), a number per element name."""
+
+
+def nth(instance: Instance, step: Step) -> int | None:
+    """The instance number a ``[#]`` step takes."""
+    return instance.get(step.name) if isinstance(instance, dict) else instance
+
+
+def key_of(steps: Iterable[Step], instance: Instance = None) -> str:
     """The flattened key of a path (see `flatten`); ``instance`` fills a ``[#]`` step."""
     parts = []
     for s in steps:
@@ -86,7 +96,7 @@ def key_of(steps: Iterable[Step], instance: int | None = None) -> str:
             case "child":
                 parts.append(f"{s.name}[{s.key}='{s.value}']")
             case "each":
-                parts.append(f"{s.name}[#{instance}]")
+                parts.append(f"{s.name}[#{nth(instance, s)}]")
             case "index":
                 parts.append(f"{s.name}[{s.value}]")
     return "/".join(parts)
@@ -99,7 +109,7 @@ def qname(name: str) -> str:
 # --- writing -------------------------------------------------------------------------------
 
 
-def ensure(elem: etree._Element, steps: tuple[Step, ...], instance: int | None = None
+def ensure(elem: etree._Element, steps: tuple[Step, ...], instance: Instance = None
            ) -> tuple[etree._Element, str | None]:
     """The element a path names under ``elem``, created as needed, and the attribute name
     when the path ends in ``@Attr`` (else None)."""
@@ -108,17 +118,17 @@ def ensure(elem: etree._Element, steps: tuple[Step, ...], instance: int | None =
             if i != len(steps) - 1:
                 raise ValueError(f"an attribute step must be last: {plain(steps)}")
             return elem, step.name[1:]
-        elem = _child(elem, step, instance)
+        elem = _child(elem, step, nth(instance, step))
     return elem, None
 
 
-def find(elem: etree._Element, steps: tuple[Step, ...], instance: int | None = None
+def find(elem: etree._Element, steps: tuple[Step, ...], instance: Instance = None
          ) -> tuple[etree._Element | None, str | None]:
     """Like `ensure`, without creating anything: (None, None) when the path is absent."""
     for i, step in enumerate(steps):
         if step.is_attribute:
             return elem, step.name[1:]
-        found = _match(elem, step, instance)
+        found = _match(elem, step, nth(instance, step))
         if found is None:
             return None, None
         elem = found

@@ -30,8 +30,9 @@ from ..findings import Finding, make_finding
 from ..fixedwidth.lines import ParsedLine
 from ..input_files import open_input
 from ..models import model_for
+from .academic import COMPANION, academic_records
 from .paths import Step, flatten, key_of, plain
-from .spec import FieldMap, SifSpec, sif_spec
+from .spec import ACADEMIC_RECORD, FieldMap, SifSpec, sif_spec
 from .values import from_text
 from .writer import COLLECTION_ATTRIBUTES, CONTAINER
 
@@ -103,7 +104,7 @@ class _Reader:
         self.program = {rs.program_type: rt for rt, rs in spec.records.items()
                         if rs.program_type}
         self.companion = {"StudentSchoolEnrollment": "StudentAttendanceSummary",
-                          "SchoolInfo": "CalendarSummary"}
+                          "SchoolInfo": "CalendarSummary", ACADEMIC_RECORD: COMPANION}
         self.pending: tuple[str, str, int, dict[str, str]] | None = None
         self.plans = {rt: [(fm, fm.object, key_of(fm.path), fm.spec.type in ("text", "code")
                             and fm.presence is None and fm.crosswalk is None)
@@ -150,6 +151,9 @@ class _Reader:
 
     def records(self, obj: str, ref: str, line: int, values: dict[str, str],
                 companion: dict[str, str] | None) -> Iterator[ParsedLine]:
+        if obj == ACADEMIC_RECORD:
+            yield from academic_records(self, ref, line, values, companion)
+            return
         if obj == "StudentParticipation":
             rt = self.program.get(values.get("ProgramType/Code", ""))
             if rt is None:

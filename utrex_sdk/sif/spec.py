@@ -8,6 +8,8 @@ object's order, an unknown crosswalk, a field the catalogue does not have) fails
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import cache
@@ -33,14 +35,46 @@ class Default:
     refid: tuple[str, ...] = ()
 
 
+_PARTIAL = re.compile(r"^([0-9]{4})-?([0-9]{2})(?:-?([0-9]{2}))?$")
+
+
+def _partial_to_sif(text: str | None) -> str | None:
+    """YYYYMMDD -> YYYY-MM-DD (xs:date), YYYYMM or YYYY-MM -> YYYY-MM (xs:gYearMonth);
+    None when the text is no real date."""
+    m = _PARTIAL.match(text or "")
+    if m is None:
+        return None
+    year, month, day = m.groups()
+    try:
+        dt.date(int(year), int(month), int(day or 1))
+    except ValueError:
+        return None
+    return f"{year}-{month}-{day}" if day else f"{year}-{month}"
+
+
+def _partial_to_utah(text: str) -> str | None:
+    m = re.match(r"^([0-9]{4})-([0-9]{2})(?:-([0-9]{2}))?$", text)
+    if m is None:
+        return None
+    year, month, day = m.groups()
+    return f"{year}{month}{day}" if day else text
+
+
+_FORMS = {"partial_date": (_partial_to_sif, _partial_to_utah)}
+"""Crosswalks that are a change of written form, not a table: (to SIF, to Utah)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Crosswalk:
     name: str
     to_sif: dict[str, str]
     to_utah: dict[str, str]
     case: str | None = None
+    form: str | None = None
 
     def sif(self, code: str | None) -> str | None:
+        if self.form:
+            return None if code is None else _FORMS[self.form][0](code)
         if self.case:  # only a code that reads back the same: the spec's are upper-case
             if code is None or code.lower().upper() != code:
                 return None
@@ -48,6 +82,8 @@ class Crosswalk:
         return self.to_sif.get("" if code is None else code)
 
     def utah(self, code: str) -> str | None:
+        if self.form:
+            return _FORMS[self.form][1](code)
         if self.case:
             return code.upper()
         utah = self.to_utah.get(code)
@@ -86,6 +122,8 @@ class ObjectSpec:
     order: dict[str, int]
     defaults: tuple[Default, ...]
     source: str
+    constants: tuple[tuple[tuple[Step, ...], str], ...] = ()
+    """(path, text) written wherever the path's last repeated element exists"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +138,17 @@ class RecordSif:
     group: tuple[Step, ...] = ()
     group_refs: dict[str, tuple[tuple[Step, ...], str]] = field(default_factory=dict)
     program_type: str | None = None
+    contributes: tuple[str, ...] = ()
+    """objects written before the record's own that its fields also feed"""
+    parent: str | None = None
+    """the record type whose group instance this record's instance nests in ..."""
+    link: str | None = None
+    """... the one with the same value of this field"""
+    via: tuple[tuple[tuple[Step, ...], tuple[Step, ...]], ...] = ()
+    """(A, B): the record's own instance of element A, named by an internal id that B holds"""
+
+
+ACADEMIC_RECORD = "StudentAcademicRecord"
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +156,8 @@ class SifSpec:
     objects: dict[str, ObjectSpec]
     records: dict[str, RecordSif]
     crosswalks: dict[str, Crosswalk]
+    academic: frozenset[str] = frozenset()
+    """the record types whose own object is the StudentAcademicRecord (sif/academic.py)"""
 
 
 def _read(name: str) -> dict:
@@ -121,7 +172,9 @@ def _crosswalks(data: dict) -> dict[str, Crosswalk]:
         to_utah: dict[str, str] = {}
         for row in body.get("values", []):
             to_utah.setdefault(row["sif"], row["utah"])
-        walks[name] = Crosswalk(name, to_sif, to_utah, body.get("case"))
+        if body.get("form") is not None and body["form"] not in _FORMS:
+            raise ValueError(f"spec/sif: crosswalk {name}: unknown form {body['form']!r}")
+        walks[name] = Crosswalk(name, to_sif, to_utah, body.get("case"), body.get("form"))
     return walks
 
 
@@ -178,7 +231,10 @@ def sif_spec() -> SifSpec:
             name=name, key=tuple(body["key"]), refs=_refs(body.get("refs", {})),
             order={p: i for i, p in enumerate(body["order"])},
             defaults=tuple(_default(d) for d in body.get("defaults", [])),
-            source=body["source"])
+            source=body["source"],
+            constants=tuple((parse_path(p), v) for p, v in body.get("constants", {}).items()))
+        for steps, _ in objects[name].constants:
+            _check_order(objects[name], steps, f"objects.{name}.constants")
     by_record: dict[str, list[FieldMap]] = {}
     for row in _read("fields.toml")["fields"]:
         rt, name = row["record"], row["field"]
@@ -212,5 +268,9 @@ def sif_spec() -> SifSpec:
         records[rt] = RecordSif(
             rt, tuple(body["objects"]), tuple(m for m in maps if m.carried), not_carried,
             group=parse_path(body.get("group", "")), group_refs=_refs(body.get("group_refs", {})),
-            program_type=body.get("program_type"))
-    return SifSpec(objects, records, walks)
+            program_type=body.get("program_type"),
+            contributes=tuple(body.get("contributes", ())),
+            parent=body.get("parent"), link=body.get("link"),
+            via=tuple((parse_path(a), parse_path(b)) for a, b in body.get("via", {}).items()))
+    academic = frozenset(rt for rt, rs in records.items() if rs.objects[:1] == (ACADEMIC_RECORD,))
+    return SifSpec(objects, records, walks, academic)

@@ -25,6 +25,7 @@ from lxml import etree
 
 from ..atomic import atomic_write
 from ..models import UtrexRecord, model_for
+from .academic import academic_objects
 from .graph import ENTRY_DATE, groups, handled, sort_key
 from .objects import _FIELD_SPECS, SifWriteReport, _keys, _Run
 from .spec import RecordSif, SifSpec, sif_spec
@@ -70,6 +71,8 @@ def _collect(records: Iterable[UtrexRecord], run: _Run) -> list:
             run.schools.add((values.get("lea_number"), values.get("school_number")))
         elif rt == "AC":
             run.sections.add(_section_key(values))
+        if rs.contributes:
+            run.contribute(rs, values)
         entries.append((sort_key(rt, values), rt, tuple(values[n] for n in names[rt])))
     return entries, names
 
@@ -153,7 +156,10 @@ def _student(recs, run: _Run, spec: SifSpec):
     s1 = spec.records["S1"]
     people = [values for rt, values in placed if rt == "S1"] or [placed[0][1]]
     yield run.build("StudentPersonal", s1, people)
+    academic = spec.academic
     for rt, values in placed:
+        if rt in academic:
+            continue
         rs = spec.records[rt]
         own = rs.objects[0]
         if rs.program_type:
@@ -164,6 +170,8 @@ def _student(recs, run: _Run, spec: SifSpec):
         yield run.build(own, rs, [values])
         if rt == "S1" and _has_any(rs, values, "StudentAttendanceSummary"):
             yield run.build("StudentAttendanceSummary", rs, [values])
+    if any(rt in academic for rt, _ in placed):
+        yield from academic_objects(run, placed, next((v for rt, v in placed if rt == "S1"), {}))
 
 
 def _has_any(rs: RecordSif, values: dict[str, Any], obj: str) -> bool:
@@ -216,6 +224,7 @@ def _write(records: Iterable[UtrexRecord], out: BinaryIO, spec: SifSpec) -> SifW
             for elem in _objects(entries, names, run):
                 xf.write(elem)
                 xf.write("\n")
+    run.unplaced()
     if run.missing_year:
         run.find("sif.no-school-year")
     for (obj, element, value, reason), count in sorted(run.defaults.items()):

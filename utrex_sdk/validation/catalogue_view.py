@@ -34,13 +34,59 @@ def why(rule: RuleSpec) -> str:
     return ""
 
 
+RUNS = ("implemented", "needs-reference-data")
+"""The statuses of rules the validator runs (given the reference data)."""
+INPUTS = {frozenset({"fixed-width", "sif"}): "both", frozenset({"fixed-width"}): "fixed-width",
+          frozenset({"sif"}): "SIF", frozenset(): "none"}
+
+
+def carried_by(rule: RuleSpec) -> tuple[str, str]:
+    """Which inputs can carry what ``rule`` needs — its record's fields it is about and the
+    other records' fields it uses: ("both" | "fixed-width" | "SIF" | "none", why not both).
+    A fixed-width file carries what the 2012-13 layout has a column for, a SIF document what
+    the SIF mapping carries (`utrex_sdk.sif.commands.carriers`)."""
+    from ..catalogue import catalogue
+    from ..sif.commands import carriers
+
+    needs: dict[str, set[str]] = {}
+    if rule.record_type in catalogue().records:  # not a Level 2 exception's "L2"
+        needs[rule.record_type] = set(rule.fields)
+    for used in rule.uses:
+        record, _, name = used.partition(".")
+        needs.setdefault(record, set()).add(name)
+    held = {"fixed-width", "sif"}
+    missing = []
+    for record, names in needs.items():
+        can = set(carriers(record, names))
+        for lost in sorted(held - can):
+            missing.append(_missing(lost, record, names))
+        held &= can
+    return INPUTS[frozenset(held)], "; ".join(missing)
+
+
+def _missing(kind: str, record: str, names: set[str]) -> str:
+    from ..sif.commands import carriers
+
+    absent = sorted(n for n in names if kind not in carriers(record, [n]))
+    if kind == "fixed-width":
+        if "fixed-width" not in carriers(record, []):
+            return f"the 2012-13 layout has no {record} record"
+        return f"the 2012-13 layout has no column for {record} {', '.join(absent)}"
+    if "sif" not in carriers(record, []):
+        return f"SIF carries no {record} record"
+    return f"SIF carries no {record} {', '.join(absent)} (no XPath)"
+
+
 def registry_rows() -> list[dict[str, Any]]:
-    return [
-        {"rule": r.id, "error_id": r.error_id, "level": str(r.level), "record": r.record,
-         "field": r.field, "text": r.rule, "status": rule_status(r), "why": why(r),
-         "spec": r.section}
-        for r in all_rules().values()
-    ]
+    rows = []
+    for r in all_rules().values():
+        state = rule_status(r)
+        inputs, inputs_why = carried_by(r) if state in RUNS else ("", "")
+        rows.append({"rule": r.id, "error_id": r.error_id, "level": str(r.level),
+                     "record": r.record, "field": r.field, "text": r.rule, "status": state,
+                     "why": why(r), "inputs": inputs, "inputs_why": inputs_why,
+                     "spec": r.section})
+    return rows
 
 
 def rule_detail(error_id: str) -> str:
@@ -89,6 +135,15 @@ def render_rules_md() -> str:
         "needs (docs/reference-data.md), otherwise reported as not checked;",
         "- `not-applicable`: cannot be decided from a submission (the reason is given).",
         "",
+        "Inputs: which inputs can carry what a rule that runs needs (its fields, and the other "
+        "records' fields it uses): `both`, `fixed-width` (the 2012-13 layout), `SIF` (the SIF "
+        "objects, docs/sif.md) or `none`, with the reason when not both.",
+        "",
+        "| inputs | rules |",
+        "|---|---|",
+        *(f"| {i} | {n} |" for i, n in sorted(Counter(r["inputs"] for r in rows
+                                                       if r["inputs"]).items())),
+        "",
         "| status | rules |",
         "|---|---|",
         *(f"| {s} | {counts[s]} |" for s in ("implemented", "needs-reference-data",
@@ -101,8 +156,9 @@ def render_rules_md() -> str:
         if r["record"] != record:
             record = r["record"]
             out += ["", f"## {record}", "", "| Rule | Error ID | Level | Field | Rule text | "
-                    "Status | Why |", "|---|---|---|---|---|---|---|"]
-        out.append("| " + " | ".join(_cell(str(r[k])) for k in
-                                      ("rule", "error_id", "level", "field", "text", "status",
-                                       "why")) + " |")
+                    "Status | Why | Inputs |", "|---|---|---|---|---|---|---|---|"]
+        inputs = r["inputs"] + (f" ({r['inputs_why']})" if r["inputs_why"] else "")
+        out.append("| " + " | ".join([*(_cell(str(r[k])) for k in
+                                        ("rule", "error_id", "level", "field", "text", "status",
+                                         "why")), _cell(inputs)]) + " |")
     return "\n".join(out) + "\n"

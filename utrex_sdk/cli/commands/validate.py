@@ -106,6 +106,11 @@ def explain(error_id: Annotated[str, typer.Argument(
     typer.echo(text)
 
 
+RULE_TEXT_WIDTH, FIELD_WIDTH = 60, 30
+"""Where `utrex rules` folds the spec's rule text and field names when its output is not a
+terminal (the identifiers never wrap)."""
+
+
 def rules(fmt: Annotated[RulesFormat, typer.Option("--format", help="Output format.")
                          ] = RulesFormat.table) -> None:
     """The rule registry: every Error ID of the 2020-21 spec and its status."""
@@ -121,15 +126,22 @@ def rules(fmt: Annotated[RulesFormat, typer.Option("--format", help="Output form
     from rich.table import Table
     from rich.text import Text
 
+    console = make_console()
     table = Table(title="UTREx 2020-21 rule registry")
-    identifying = ("Rule", "Error ID", "Level", "Record", "Field", "Status")
-    for column in (*identifying, "Rule text"):
-        table.add_column(column, overflow="fold", no_wrap=column in identifying)
+    # piped, the console is unbounded: the spec's texts fold at a readable width, the
+    # identifiers never wrap
+    piped = not console.is_terminal
+    for column in ("Rule", "Error ID", "Level", "Record"):
+        table.add_column(column, overflow="fold", no_wrap=True)
+    table.add_column("Field", overflow="fold", max_width=FIELD_WIDTH if piped else None)
+    for column in ("Status", "Inputs"):
+        table.add_column(column, overflow="fold", no_wrap=True)
+    table.add_column("Rule text", overflow="fold", max_width=RULE_TEXT_WIDTH if piped else None)
     for row in rows:
         cells = (row["rule"], row["error_id"], row["level"], row["record"], row["field"],
-                 row["status"], row["text"])
+                 row["status"], row["inputs"], row["text"])
         table.add_row(*map(Text, cells))  # the spec's text as it is: "[" is not markup
-    make_console().print(table)
+    console.print(table)
 
 
 def register(app: typer.Typer) -> None:
