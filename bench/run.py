@@ -63,6 +63,7 @@ class Result:
     rss_start: int | None = None  # bytes, when the step started
     worker_rss: int | None = None  # bytes, the validator's second process (VmHWM), if any
     note: str = ""
+    cpu: float | None = None  # user + system seconds of the best run, its worker's included
 
     @property
     def per_second(self) -> float | None:
@@ -151,14 +152,16 @@ def release_memory() -> None:
 
 def measure(step: str, path: Path, work: Path, size: int, repeat: int, trace: bool) -> Result:
     func = steps.STEPS[step]
-    best, rss, rss_start, worker = float("inf"), 0, None, None
+    best, rss, rss_start, worker, cpu = float("inf"), 0, None, None, None
     for _ in range(repeat):
         release_memory()
         parallel.last_worker_peak = None
         with RssPeak() as memory:
-            start = time.perf_counter()
+            start, times = time.perf_counter(), os.times()
             count = func(path, work)
-            best = min(best, time.perf_counter() - start)
+            seconds, spent = time.perf_counter() - start, _cpu_since(times)
+            if seconds < best:
+                best, cpu = seconds, spent
         rss, rss_start = max(rss, memory.peak or 0), rss_start or memory.start
         if parallel.last_worker_peak is not None:
             worker = max(worker or 0, parallel.last_worker_peak)
@@ -171,15 +174,23 @@ def measure(step: str, path: Path, work: Path, size: int, repeat: int, trace: bo
         func(path, work)
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
-    return Result(size, step, best, peak, rss or None, rss_start, worker)
+    return Result(size, step, best, peak, rss or None, rss_start, worker, cpu=cpu)
+
+
+def _cpu_since(times: os.times_result) -> float:
+    """User + system seconds since ``times``, this process's and its waited-for children's
+    (the validator's second-pass worker): on a shared machine, the figure to compare."""
+    now = os.times()
+    return sum(now[i] - times[i] for i in range(4))
 
 
 def derive_serialize(results: list[Result], step: str = "parse+serialize",
                      name: str = "serialize") -> Result:
     by = {r.step: r for r in results}
     both, parse = by[step], by["parse"]
+    cpu = both.cpu - parse.cpu if both.cpu is not None and parse.cpu is not None else None
     return Result(both.size, name, both.seconds - parse.seconds, both.traced_peak,
-                  both.rss_peak, both.rss_start, note=f"{step} minus parse")
+                  both.rss_peak, both.rss_start, note=f"{step} minus parse", cpu=cpu)
 
 
 def run_size(size: int, args: argparse.Namespace, folder: Path) -> list[Result]:
@@ -196,13 +207,16 @@ def run_size(size: int, args: argparse.Namespace, folder: Path) -> list[Result]:
             continue
         steps.warm_up(step)
         result = measure(step, path, folder, records, args.repeats[size], args.tracemalloc)
-        print(f"   {step}: {result.seconds:.2f} s", flush=True)
+        print(f"   {step}: {result.seconds:.2f} s (CPU {result.cpu:.2f} s)", flush=True)
         results.append(result)
     done = {r.step for r in results if r.seconds is not None}
     if {"parse", "parse+serialize"} <= done:
         results.append(derive_serialize(results))
     if {"parse", "parse+sif"} <= done:
         results.append(derive_serialize(results, "parse+sif", "sif-write"))
+    for r in results:
+        if r.note.endswith("minus parse") and r.cpu is not None:
+            print(f"   {r.step}: {r.seconds:.2f} s (CPU {r.cpu:.2f} s)", flush=True)
     if not args.keep:
         path.unlink()
         shutil.rmtree(steps.export_folder(path), ignore_errors=True)
