@@ -12,6 +12,7 @@ DisciplineIncident, whose participants repeat; tests check both give the same by
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,6 +23,11 @@ from lxml import etree
 from .paths import SIF_NS, Step, qname
 from .refids import refid
 from .spec import Default, FieldMap, ObjectSpec, RecordSif, SifSpec
+
+_SEP = "\x20"
+_PLAIN = re.compile(r'[^&<>"\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]*\Z').match
+"""Texts lxml writes as they are, in text and in attributes alike: no markup character, no
+control character, nothing XML 1.0 cannot hold. Any other text goes through lxml."""
 
 
 @dataclass(eq=False)
@@ -92,6 +98,7 @@ class Plan:
         self.node_marks = [self._ancestors(n.index) for n in self.nodes]
         self.marks = [self.node_marks[owner] for owner in self.slot_owner]
         self._fill: Callable[[etree._Element, list, list], None] | None = None
+        self._render: Callable[[list, list], str] | None = None
 
     # --- building the plan ----------------------------------------------------------------
 
@@ -172,9 +179,26 @@ class Plan:
     def build(self, texts: list[str | None], present: list[int], refs: dict[str, str],
               values: dict[str, Any], default_text: Callable[[Default, dict[str, Any]],
                                                              str | None],
-              used: Counter, unfilled: Callable[[Default], None]) -> etree._Element:
-        """The object element: references and defaults applied, content only. ``present``:
-        the elements a presence field makes exist; ``used`` counts each default used."""
+              used: Counter, unfilled: Callable[[Default], None]) -> etree._Element | str:
+        """The object: its XML text (`render`), or the lxml element when a text needs what
+        only lxml does (escaping, refusing what XML cannot hold); references and defaults
+        applied, content only. ``present``: the elements a presence field makes exist;
+        ``used`` counts each default used."""
+        content = self.content(texts, present, refs, values, default_text, used, unfilled)
+        if _PLAIN(_SEP.join([t for t in texts if t is not None])) is not None:
+            return self.render(texts, content)
+        return self.element(texts, content)
+
+    def element(self, texts: list[str | None], content: list[bool]) -> etree._Element:
+        root = etree.Element(self.root.tag, nsmap={None: SIF_NS})
+        self.fill(root, texts, content)
+        return root
+
+    def content(self, texts: list[str | None], present: list[int], refs: dict[str, str],
+                values: dict[str, Any], default_text: Callable[[Default, dict[str, Any]],
+                                                               str | None],
+                used: Counter, unfilled: Callable[[Default], None]) -> list[bool]:
+        """Which elements the object has (references and defaults written into ``texts``)."""
         content = [False] * len(self.nodes)
         content[0] = True
         marks = self.marks
@@ -209,9 +233,47 @@ class Plan:
                 content[i] = True
         for default in missing.values():
             unfilled(default)
-        root = etree.Element(self.root.tag, nsmap={None: SIF_NS})
-        self.fill(root, texts, content)
-        return root
+        return content
+
+    @property
+    def render(self) -> Callable[[list, list], str]:
+        """The object's XML text as lxml serializes the element `fill` builds, for texts with
+        nothing to escape (`build` checks): generated once as straight-line code."""
+        if self._render is None:
+            names: dict[str, Any] = {}
+            lines = ["def render(t, c):", "    p = []", "    a = p.append"]
+            self._emit_text(self.root, 1, lines, f' xmlns="{SIF_NS}"')
+            lines.append("    return ''.join(p)")
+            exec(compile("\n".join(lines), f"<sif render {self.obj.name}>", "exec"), names)
+            self._render = names["render"]
+        return self._render
+
+    def _emit_text(self, node: _Node, depth: int, lines: list[str], xmlns: str = "") -> None:
+        pad = "    " * depth
+        name = node.tag.rpartition("}")[2]
+        for const in (*node.const_attrs.values(), *(c.const_text for c in node.children)):
+            if const is not None and _PLAIN(const) is None:
+                raise ValueError(f"spec/sif: {self.obj.name}: {const!r} would need escaping")
+        head = f"<{name}{xmlns}" + "".join(f' {k}="{v}"' for k, v in node.const_attrs.items())
+        lines.append(f"{pad}a({head!r})")
+        for attr, slot in node.attrs.items():
+            lines.append(f"{pad}if t[{slot}] is not None: p += (' {attr}=\"', t[{slot}], '\"')")
+        if node.text is None and not node.children:
+            lines.append(f"{pad}a('/>')")
+            return
+        lines.append(f"{pad}m = len(p)")
+        lines.append(f"{pad}a('>')")
+        if node.text is not None:
+            lines.append(f"{pad}if t[{node.text}] is not None: a(t[{node.text}])")
+        for child in node.children:
+            if child.const_text is not None:
+                tag = child.tag.rpartition("}")[2]
+                lines.append(f"{pad}a({f'<{tag}>{child.const_text}</{tag}>'!r})")
+                continue
+            lines.append(f"{pad}if c[{child.index}]:")
+            self._emit_text(child, depth + 1, lines)
+        lines.append(f"{pad}if len(p) == m + 1: p[m] = '/>'")
+        lines.append(f"{pad}else: a({f'</{name}>'!r})")
 
     @property
     def fill(self) -> Callable[[etree._Element, list, list], None]:

@@ -124,6 +124,27 @@ class _Reader:
     def finding(self, error_id: str, line: int | None, **params: Any) -> Finding:
         return make_finding(error_id, line=line, source=self.source, **params)
 
+    def skippable(self, only: frozenset[str]) -> frozenset[str]:
+        """The tags of the objects whose records are all outside ``only`` and that no object
+        references or completes (see `parse_sif`)."""
+        needed = {target for obj in self.spec.objects.values() for _, target in obj.refs.values()}
+        needed |= {target for rs in self.spec.records.values()
+                   for _, target in rs.group_refs.values()}
+        needed |= set(self.companion) | set(self.companion.values())
+        yields: dict[str, set[str]] = {}
+        for rt, rs in self.spec.records.items():
+            if rs.objects:
+                yields.setdefault(rs.objects[0], set()).add(rt)
+        return frozenset(qname(obj) for obj, rts in yields.items()
+                         if obj in self.primary_of and obj not in needed and not rts & only)
+
+    def pass_over(self, elem: etree._Element) -> Iterator[ParsedLine]:
+        """An object the caller does not need: what reading it would flush is flushed."""
+        ref = elem.get("RefId") or ""
+        if ref not in self.index.seen:  # a repeated RefId is passed over by `object` too
+            self.index.seen.add(ref)
+            yield from self.flush()
+
     # --- one object -------------------------------------------------------------------
 
     def object(self, elem: etree._Element) -> Iterator[ParsedLine]:
@@ -372,8 +393,14 @@ def _collection(root: etree._Element, reader: _Reader) -> Iterator[ParsedLine]:
                 "sif.bad-collection", line, attribute=attr, value=text, problem=str(err))])
 
 
-def parse_sif(handle: BinaryIO, source: str | None = None) -> Iterator[ParsedLine]:
+def parse_sif(handle: BinaryIO, source: str | None = None, *,
+              only: frozenset[str] | None = None) -> Iterator[ParsedLine]:
     """Stream the records of a SIF document read from ``handle``.
+
+    ``only``: the record types the caller needs (the validator's first pass indexes a few);
+    an object whose records are all of other types, and which no object references, is then
+    passed over unread (its RefId still counts as seen). The records of the types asked for
+    are the ones a full read gives.
 
     libxml2 reports the end of the known objects and of the container only (``tag``): the
     elements inside an object raise no Python event. An element among the container's
@@ -381,6 +408,7 @@ def parse_sif(handle: BinaryIO, source: str | None = None) -> Iterator[ParsedLin
     next object (or the container) ends, in document order, as if it had raised its own."""
     reader = _Reader(source, sif_spec())
     tags = [CONTAINER, *(qname(name) for name in reader.spec.objects)]
+    skip = reader.skippable(only) if only is not None else frozenset()
     events = etree.iterparse(handle, events=("end",), tag=tags, resolve_entities=False,
                              no_network=True, load_dtd=False, huge_tree=False,
                              remove_comments=True, remove_pis=True)
@@ -406,7 +434,10 @@ def parse_sif(handle: BinaryIO, source: str | None = None) -> Iterator[ParsedLin
             if root.tag != CONTAINER:
                 continue
             yield from _unread(reader, parent, last, elem)
-            yield from reader.object(elem)
+            if elem.tag in skip:
+                yield from reader.pass_over(elem)
+            else:
+                yield from reader.object(elem)
             elem.clear()
             while elem.getprevious() is not None:
                 del parent[0]
@@ -450,13 +481,16 @@ def _short(err: etree.XMLSyntaxError) -> str:
     return message.split(" (line ")[0].split(", line ")[0]
 
 
-def read_sif(path: str | os.PathLike[str]) -> Iterator[ParsedLine]:
-    """Stream a SIF document's records as `ParsedLine` items (see the module doc)."""
+def read_sif(path: str | os.PathLike[str], *, only: frozenset[str] | None = None
+             ) -> Iterator[ParsedLine]:
+    """Stream a SIF document's records as `ParsedLine` items (see the module doc);
+    ``only``: see `parse_sif`."""
     path = Path(path)
     handle = open_input(path, "a SIF document")
-    return _closing(handle, str(path))
+    return _closing(handle, str(path), only)
 
 
-def _closing(handle: BinaryIO, source: str) -> Iterator[ParsedLine]:
+def _closing(handle: BinaryIO, source: str, only: frozenset[str] | None
+             ) -> Iterator[ParsedLine]:
     with handle:
-        yield from parse_sif(handle, source)
+        yield from parse_sif(handle, source, only=only)

@@ -77,9 +77,11 @@ def kept_as_is(spec: FieldSpec, codes: tuple[str, ...]) -> Callable[[Any], bool]
             allowed = frozenset(codes)
             return lambda v: v.__class__ is str and v in allowed
         case "integer":
-            return lambda v: (v.__class__ is int and -2**63 < v < 2**63) or v in specials
+            return lambda v: (v.__class__ is int and -2**63 < v < 2**63) or (
+                v.__class__ is str and v in specials)
         case "decimal":
-            return lambda v: (v.__class__ is Decimal and v.is_finite()) or v in specials
+            return lambda v: (v.__class__ is Decimal and v.is_finite()) or (
+                v.__class__ is str and v in specials)
         case "date":
             return lambda v: v.__class__ is dt.date
         case "datetime":

@@ -25,6 +25,7 @@ from lxml import etree
 
 from ..atomic import atomic_write
 from ..models import UtrexRecord, model_for
+from . import objects
 from .graph import ENTRY_DATE, groups, handled, sort_key
 from .objects import _FIELD_SPECS, SifWriteReport, _keys, _Run
 from .spec import RecordSif, SifSpec, sif_spec
@@ -208,20 +209,52 @@ def _incident(recs, run: _Run, spec: SifSpec):
 def _write(records: Iterable[UtrexRecord], out: BinaryIO, spec: SifSpec) -> SifWriteReport:
     run = _Run(spec)
     entries, names = _collect(records, run)
-    with etree.xmlfile(out, encoding="utf-8") as xf:
-        xf.write_declaration()
-        attrs = dict(sorted(run.collection.items()))
-        with xf.element(CONTAINER, attrs, nsmap={"utrex": CONTAINER_NS}):
-            xf.write("\n")
-            for elem in _objects(entries, names, run):
-                xf.write(elem)
-                xf.write("\n")
+    attrs = dict(sorted(run.collection.items()))
+    if objects.COMPILED:
+        _write_text(_objects(entries, names, run), out, attrs)
+    else:
+        _write_elements(_objects(entries, names, run), out, attrs)
     if run.missing_year:
         run.find("sif.no-school-year")
     for (obj, element, value, reason), count in sorted(run.defaults.items()):
         run.find("sif.default", object=obj, element=element, default=value, count=count,
                  reason=reason)
     return run.report
+
+
+_CHUNK = 512
+"""Objects joined into one write."""
+
+
+def _write_text(objs: Iterable[etree._Element | str], out: BinaryIO, attrs: dict[str, str]
+                ) -> None:
+    """The document as `_write_elements` writes it, from the objects' texts (`Plan.render`);
+    an object given as an element is serialized by lxml."""
+    head = etree.tostring(etree.Element(CONTAINER, attrs, nsmap={"utrex": CONTAINER_NS}))
+    out.write(b"<?xml version='1.0' encoding='utf-8'?>\n" + head[:-2] + b">\n")
+    chunk: list[str] = []
+    for obj in objs:
+        chunk.append(obj if obj.__class__ is str else etree.tostring(obj, encoding="unicode"))
+        if len(chunk) == _CHUNK:
+            chunk.append("")
+            out.write("\n".join(chunk).encode("utf-8"))
+            chunk = []
+    if chunk:
+        chunk.append("")
+        out.write("\n".join(chunk).encode("utf-8"))
+    out.write(b"</" + head[1:head.index(b" ")] + b">")
+
+
+def _write_elements(objs: Iterable[etree._Element], out: BinaryIO, attrs: dict[str, str]
+                    ) -> None:
+    """The document with ``lxml.etree.xmlfile``, object by object: the general path."""
+    with etree.xmlfile(out, encoding="utf-8") as xf:
+        xf.write_declaration()
+        with xf.element(CONTAINER, attrs, nsmap={"utrex": CONTAINER_NS}):
+            xf.write("\n")
+            for elem in objs:
+                xf.write(elem)
+                xf.write("\n")
 
 
 def write_sif(records: Iterable[UtrexRecord], path: str | os.PathLike[str]) -> SifWriteReport:
