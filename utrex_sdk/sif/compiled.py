@@ -12,6 +12,7 @@ DisciplineIncident, whose participants repeat; tests check both give the same by
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -99,6 +100,8 @@ class Plan:
         self.marks = [self.node_marks[owner] for owner in self.slot_owner]
         self._fill: Callable[[etree._Element, list, list], None] | None = None
         self._render: Callable[[list, list], str] | None = None
+        self._texts: Callable[[dict[str, Any], Callable], list[str | None]] | None = None
+        self._content: Callable[..., list[bool]] | None = None
 
     # --- building the plan ----------------------------------------------------------------
 
@@ -168,13 +171,35 @@ class Plan:
 
     def texts(self, text_of: Callable[[FieldMap, Any, dict[str, Any]], str | None],
               values: dict[str, Any]) -> list[str | None]:
-        """The field slots' texts of one record (None: nothing written)."""
-        texts: list[str | None] = [None] * len(self.slot_owner)
-        for fm, slot in self.fields:
-            value = values.get(fm.field)
-            if value is not None or fm.crosswalk is not None:
-                texts[slot] = text_of(fm, value, values)
-        return texts
+        """The field slots' texts of one record (None: nothing written): ``text_of`` for
+        each value, but a text or code held as a string, or a date, is its own text."""
+        if self._texts is None:
+            self._texts = self._generate_texts()
+        return self._texts(values, text_of)
+
+    def _generate_texts(self) -> Callable[[dict[str, Any], Callable], list[str | None]]:
+        names: dict[str, Any] = {"DATE": dt.date}
+        lines = ["def texts(values, text_of):", f"    t = [None] * {len(self.slot_owner)}",
+                 "    g = values.get"]
+        for n, (fm, slot) in enumerate(self.fields):
+            names[f"F{n}"] = fm
+            call = f"text_of(F{n}, v, values)"
+            lines.append(f"    v = g({fm.field!r})")
+            if fm.crosswalk is not None:
+                lines.append(f"    t[{slot}] = {call}")
+                continue
+            lines.append("    if v is not None:")
+            plain = fm.requires is None
+            if plain and fm.spec.type in ("text", "code"):
+                lines.append(f"        t[{slot}] = v if v.__class__ is str else {call}")
+            elif plain and fm.spec.type == "date":
+                lines.append(f"        t[{slot}] = v.isoformat() if v.__class__ is DATE "
+                             f"else {call}")
+            else:
+                lines.append(f"        t[{slot}] = {call}")
+        lines.append("    return t")
+        exec(compile("\n".join(lines), f"<sif texts {self.obj.name}>", "exec"), names)
+        return names["texts"]
 
     def build(self, texts: list[str | None], present: list[int], refs: dict[str, str],
               values: dict[str, Any], default_text: Callable[[Default, dict[str, Any]],
@@ -198,42 +223,52 @@ class Plan:
                 values: dict[str, Any], default_text: Callable[[Default, dict[str, Any]],
                                                                str | None],
                 used: Counter, unfilled: Callable[[Default], None]) -> list[bool]:
-        """Which elements the object has (references and defaults written into ``texts``)."""
-        content = [False] * len(self.nodes)
-        content[0] = True
-        marks = self.marks
-        for index in present:
-            for i in self.node_marks[index]:
-                content[i] = True
+        """Which elements the object has (references and defaults written into ``texts``):
+        a value makes its element and their ancestors exist; a default fills a slot left
+        empty where its parent exists (``within``), counted in ``used``; a mandatory slot
+        nothing fills is passed to ``unfilled``. Generated once per plan as straight-line
+        code (`_generate_content`)."""
+        if self._content is None:
+            self._content = self._generate_content()
+        return self._content(texts, present, refs, values, default_text, used, unfilled)
+
+    def _generate_content(self) -> Callable[..., list[bool]]:
+        names: dict[str, Any] = {"NODE_MARKS": self.node_marks}
+
+        def marks(slot: int, pad: str) -> str:
+            found = [i for i in self.marks[slot] if i]
+            return f"{pad}" + " = ".join(f"c[{i}]" for i in found) + " = True" if found else ""
+
+        lines = ["def content(t, present, refs, values, default_text, used, unfilled):",
+                 f"    c = [False] * {len(self.nodes)}", "    c[0] = True",
+                 "    for index in present:", "        for i in NODE_MARKS[index]:",
+                 "            c[i] = True"]
         for target, slot in self.refs:
-            ref = refs.get(target)
-            if ref is not None:
-                texts[slot] = ref
-        texts[self.id_slot] = refs["self"]
-        for slot, text in enumerate(texts):
-            if text is not None:
-                for i in marks[slot]:
-                    content[i] = True
-        missing: dict[int, Default] = {}
-        for d in self.defaults:
+            lines += [f"    x = refs.get({target!r})", f"    if x is not None: t[{slot}] = x"]
+        lines.append(f"    t[{self.id_slot}] = refs['self']")
+        for slot in range(len(self.slot_owner)):
+            if mark := marks(slot, ""):
+                lines.append(f"    if t[{slot}] is not None: {mark}")
+        lines.append("    missing = {}")
+        for n, d in enumerate(self.defaults):
+            names[f"D{n}"], names[f"K{n}"] = d.default, d.key
             slot = d.slot
-            if texts[slot] is not None:
-                missing.pop(slot, None)
-                continue
-            if d.within is not None and not content[d.within]:
-                continue
-            text = default_text(d.default, values)
-            if text is None:
-                missing[slot] = d.default
-                continue
-            missing.pop(slot, None)
-            texts[slot] = text
-            used[d.key] += 1
-            for i in marks[slot]:
-                content[i] = True
-        for default in missing.values():
-            unfilled(default)
-        return content
+            lines += [f"    if t[{slot}] is not None:",
+                      f"        if missing: missing.pop({slot}, None)"]
+            lines.append("    else:" if d.within is None else f"    elif c[{d.within}]:")
+            constant = (d.default.source is None and not d.default.refid
+                        and d.default.value is not None)
+            lines.append(f"        x = {d.default.value!r}" if constant
+                         else f"        x = default_text(D{n}, values)")
+            lines += ["        if x is None:", f"            missing[{slot}] = D{n}",
+                      "        else:", f"            if missing: missing.pop({slot}, None)",
+                      f"            t[{slot}] = x", f"            used[K{n}] += 1"]
+            if mark := marks(slot, "            "):
+                lines.append(mark)
+        lines += ["    for default in missing.values():", "        unfilled(default)",
+                  "    return c"]
+        exec(compile("\n".join(lines), f"<sif content {self.obj.name}>", "exec"), names)
+        return names["content"]
 
     @property
     def render(self) -> Callable[[list, list], str]:
