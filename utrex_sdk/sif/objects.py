@@ -139,7 +139,7 @@ class _Run:
               extra: dict[str, Any] | None = None) -> etree._Element:
         """The object ``obj`` from the record(s) of type ``rs`` that feed it (the first
         wins where they disagree, reported): the compiled plan, or the general path."""
-        first = {**rows[0], **(extra or {})}
+        first = {**rows[0], **extra} if extra else rows[0]  # read only: no copy needed
         if not COMPILED:
             elem = self.new(obj, first)
             for i, values in enumerate(rows):

@@ -31,7 +31,7 @@ from ..findings import Finding, make_finding
 from ..fixedwidth.lines import ParsedLine
 from ..input_files import open_input
 from ..models import code_set, model_for
-from .paths import Step, flatten, key_of, plain, qname
+from .paths import Flattener, Step, key_of, plain, qname
 from .spec import FieldMap, SifSpec, sif_spec
 from .values import from_text, kept_as_is
 from .writer import COLLECTION_ATTRIBUTES, CONTAINER
@@ -46,6 +46,7 @@ class _Index:
     def __init__(self, spec: SifSpec) -> None:
         self.spec = spec
         self.predicates = _predicates(spec)
+        self.flatteners: dict[str, Flattener] = {}
         self.flat: dict[str, tuple[str, dict[str, str]]] = {}  # RefId -> (object, values)
         self.people: OrderedDict[str, dict[str, str]] = OrderedDict()
         self.person_ids: dict[str, str] = {}  # StudentPersonal RefId -> LocalId
@@ -89,7 +90,10 @@ def _predicates(spec: SifSpec) -> dict[str, dict[str, Step]]:
 
 
 def _flat(elem: etree._Element, obj: str, index: _Index) -> dict[str, str]:
-    return flatten(elem, index.predicates.get(obj, {}))
+    flat = index.flatteners.get(obj)
+    if flat is None:
+        flat = index.flatteners[obj] = Flattener(index.predicates.get(obj, {}))
+    return flat(elem)
 
 
 class _Reader:
