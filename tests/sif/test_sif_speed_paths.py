@@ -117,3 +117,39 @@ def test_a_document_that_is_one_unknown_object_is_reported():
     items = list(parse_sif(io.BytesIO(unknown("StaffPersonal", "B").encode())))
     assert [(f.error_id, f.line) for i in items for f in i.findings] == [
         ("sif.unknown-object", 1)]
+
+
+def test_a_text_with_markup_or_control_characters_is_written_as_lxml_writes_it(monkeypatch):
+    from utrex_sdk.sif import objects
+
+    records = list(district_records(5, seed=2))
+    at = next(i for i, r in enumerate(records) if r.record_type == "S1")
+    records[at] = records[at].model_copy(update={"last_name": 'A&B <C> "D"\tE'})
+    fast, _ = sif_bytes(records)
+    monkeypatch.setattr(objects, "COMPILED", False)
+    general, _ = sif_bytes(records)
+    assert fast == general
+    assert b"<LastName>A&amp;B &lt;C&gt; \"D\"\tE</LastName>" in fast
+
+
+def test_the_rendered_objects_are_the_elements_lxml_serializes():
+    from lxml import etree
+
+    from utrex_sdk.sif.compiled import Plan
+    from utrex_sdk.sif.spec import sif_spec
+
+    spec = sif_spec()
+    grouped = {rs.objects[0] for rs in spec.records.values() if rs.group}  # general path only
+    for rt, rs in spec.records.items():
+        for name in rs.objects:
+            if name in grouped:
+                continue
+            plan = Plan(spec, spec.objects[name], rs)
+            texts = [f"v{slot}" for slot in range(len(plan.slot_owner))]
+            for every in (True, False):  # every element, or only the object and its RefId
+                content = [every or i == 0 for i in range(len(plan.nodes))]
+                if not every:
+                    texts = [t if slot == plan.id_slot else None for slot, t in
+                             enumerate(texts)]
+                element = etree.tostring(plan.element(list(texts), content), encoding="unicode")
+                assert plan.render(list(texts), content) == element, (rt, name, every)
