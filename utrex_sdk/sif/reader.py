@@ -124,6 +124,7 @@ class _Reader:
                             for steps, target in obj.refs.values()]
                      for name, obj in spec.objects.items()}
         self.part_cache: dict[tuple[str, str, str], dict[str, Any]] = {}
+        self.names: dict[str, str] = {}  # tag -> local name
 
     def finding(self, error_id: str, line: int | None, **params: Any) -> Finding:
         return make_finding(error_id, line=line, source=self.source, **params)
@@ -152,7 +153,9 @@ class _Reader:
     # --- one object -------------------------------------------------------------------
 
     def object(self, elem: etree._Element) -> Iterator[ParsedLine]:
-        obj = etree.QName(elem).localname
+        obj = self.names.get(elem.tag)
+        if obj is None:
+            obj = self.names[elem.tag] = etree.QName(elem).localname
         line = elem.sourceline or 0
         ref = elem.get("RefId") or ""
         if obj not in self.spec.objects:
@@ -437,7 +440,9 @@ def parse_sif(handle: BinaryIO, source: str | None = None, *,
                     yield from _collection(root, reader)
             if root.tag != CONTAINER:
                 continue
-            yield from _unread(reader, parent, last, elem)
+            before = elem.getprevious()
+            if before is not None and before is not last:  # lxml: one proxy per element
+                yield from _unread(reader, parent, last, elem)
             if elem.tag in skip:
                 yield from reader.pass_over(elem)
             else:

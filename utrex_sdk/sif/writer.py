@@ -51,8 +51,8 @@ def _collect(records: Iterable[UtrexRecord], run: _Run) -> list:
     entries = []
     spec = run.spec
     names = {rt: tuple(model_for(rt).model_fields) for rt in spec.records}
-    getters = {rt: itemgetter(*fields) if len(fields) > 1 else lambda v, f=fields[0]: (v[f],)
-               for rt, fields in names.items()}
+    getters = {rt: _getter(fields) for rt, fields in names.items()}
+    not_carried: dict[str, tuple[Any, int]] = {}
     for record in records:
         rt = record.record_type
         rs = spec.records[rt]
@@ -63,11 +63,15 @@ def _collect(records: Iterable[UtrexRecord], run: _Run) -> list:
                      reason="no SIF object in this SDK holds it yet" if rs.fields or rt != "ES"
                      else "the 2020-21 spec maps none of its fields to SIF")
             continue
-        for name, reason in rs.not_carried.items():
-            value = values.get(name)
-            if value is not None and not (rt == "DI" and name in COLLECTION_ATTRIBUTES):
-                run.find("sif.not-carried", record=rt, field=name, value=value,
-                         keys=_keys(values), reason=reason)
+        lost = not_carried.get(rt)
+        if lost is None:
+            lost = not_carried[rt] = _lost_getter(rs)
+        if lost[0](values).count(None) != lost[1]:  # some value SIF cannot carry is set
+            for name, reason in rs.not_carried.items():
+                value = values.get(name)
+                if value is not None and not (rt == "DI" and name in COLLECTION_ATTRIBUTES):
+                    run.find("sif.not-carried", record=rt, field=name, value=value,
+                             keys=_keys(values), reason=reason)
         if rt == "DI":
             run.leas.add(values.get("lea_number"))
             if run.school_year is None and values.get("school_year") is not None:
@@ -83,6 +87,21 @@ def _collect(records: Iterable[UtrexRecord], run: _Run) -> list:
         entries.append((tuple(map(intern, sort_key(rt, values))), rt,
                         dumps(getters[rt](values), HIGHEST_PROTOCOL)))
     return entries, names
+
+
+def _getter(fields: tuple[str, ...]) -> Any:
+    """``values -> tuple`` of ``fields`` (in C: ``itemgetter``), a tuple even for one."""
+    if len(fields) == 1:
+        return lambda values, name=fields[0]: (values[name],)
+    return itemgetter(*fields)
+
+
+def _lost_getter(rs: RecordSif) -> tuple[Any, int]:
+    """The values of the fields SIF cannot carry (the collection's DI fields aside: the
+    container holds them), and how many: a record with all of them blank needs no more look."""
+    names = tuple(n for n in rs.not_carried
+                  if not (rs.record == "DI" and n in COLLECTION_ATTRIBUTES))
+    return (lambda values: tuple(map(values.get, names))), len(names)
 
 
 def _section_key(values: dict[str, Any]) -> tuple[Any, ...]:
