@@ -357,9 +357,10 @@ def object_refs(spec: SifSpec, obj: ObjectSpec, values: dict[str, Any],
                 cache: dict[tuple[Any, ...], str]) -> dict[str, str]:
     """The object's own RefId ("self") and the RefIds it references, from a record's keys;
     ``cache`` keeps the RefIds of the objects many records reference (students, schools)."""
-    refs = {"self": refid(obj.name, [values.get(k) for k in obj.key])}
-    for _, target in obj.refs.values():
-        key = (target, *[values.get(k) for k in spec.objects[target].key])
+    get = values.get
+    refs = {"self": refid(obj.name, map(get, obj.key))}
+    for target, key_fields in _targets(spec, obj):
+        key = (target, *map(get, key_fields))
         ref = cache.get(key)
         if ref is None:
             if len(cache) > 100_000:
@@ -367,3 +368,16 @@ def object_refs(spec: SifSpec, obj: ObjectSpec, values: dict[str, Any],
             ref = cache[key] = refid(target, key[1:])
         refs[target] = ref
     return refs
+
+
+_TARGETS: dict[int, tuple[SifSpec, ObjectSpec, list[tuple[str, tuple[str, ...]]]]] = {}
+
+
+def _targets(spec: SifSpec, obj: ObjectSpec) -> list[tuple[str, tuple[str, ...]]]:
+    """(target object, its key fields) of each reference of ``obj``, in the spec's order
+    (kept with the spec and object they were read from: an id is only unique while alive)."""
+    found = _TARGETS.get(id(obj))
+    if found is None or found[0] is not spec or found[1] is not obj:
+        found = _TARGETS[id(obj)] = (spec, obj, [
+            (target, spec.objects[target].key) for _, target in obj.refs.values()])
+    return found[2]
