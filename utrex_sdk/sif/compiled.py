@@ -5,9 +5,12 @@ costs hundreds of microseconds an object; a million-record district needs tens. 
 resolves all of that when the SDK first writes an object type: every element and attribute the
 mapping, the references, the predicates and the defaults can produce, as slots in schema order.
 Per record the writer fills the slots (the same `_Run._text` and default rules the general
-path uses), marks which elements have content, and builds the element in one pass with no
-searching and no sorting. The general path (`objects._Run.fill` / `finish`) stays for the
-DisciplineIncident, whose participants repeat; tests check both give the same bytes.
+path uses), marks which elements have content, and writes the object in one pass with no
+searching and no sorting. Each step is a function generated once per plan as straight-line
+code: the slots' texts (`texts`), the elements with content (`content`), and the object as
+text (`render`, what lxml would serialize; an object with a text to escape is built as an
+lxml element by `fill` instead). The general path (`objects._Run.fill` / `finish`) stays for
+the DisciplineIncident, whose participants repeat; tests check both give the same bytes.
 """
 
 from __future__ import annotations

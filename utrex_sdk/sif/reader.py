@@ -250,10 +250,14 @@ class _Reader:
     def record(self, rt: str, line: int, text: str, joined: dict[str, dict[str, str]],
                instance: int | None, problems: list[Finding]) -> ParsedLine:
         found = list(problems)
-        values = self.fast_values(rt, joined, line) if instance is None else None
-        if values is not None:
+        fast = self.fast_values(rt, joined, line) if instance is None else None
+        if fast is not None:
+            values, trusted = fast
+            build = self.builds[rt][1]
             if rt == "DI":
                 values.update(self.collection)
+            elif trusted and build is not None:
+                return ParsedLine(line, text, build(values), found)
             return ParsedLine(line, text, self.model(rt, values, line, found), found)
         values = {}
         for fm, obj_name, key, plain_text in self.plans[rt]:
@@ -273,30 +277,35 @@ class _Reader:
         return ParsedLine(line, text, self.model(rt, values, line, found), found)
 
     def fast_values(self, rt: str, joined: dict[str, dict[str, str]], line: int
-                    ) -> dict[str, Any] | None:
+                    ) -> tuple[dict[str, Any], bool] | None:
         """A record's values object by object, the part an object referenced by many records
-        (its student, its section, its school) gives kept by RefId; None when some value is
-        unreadable: `record` then reads field by field, its findings in field order."""
+        (its student, its section, its school) gives kept by RefId, and whether every value
+        is one its model keeps as it is (a kept part was judged once); None when some value
+        is unreadable: `record` then reads field by field, its findings in field order."""
         values: dict[str, Any] = {}
         cache = self.part_cache
         own = next(iter(joined))
+        kept = self.kept(rt)
+        trusted = True
         for obj_name, fields in self.parts[rt].items():
             obj = joined.get(obj_name)
             if obj is None:
                 continue
             ref = obj.get("@RefId") if obj_name != own else None
             key = (rt, obj_name, ref)
-            part = cache.get(key) if ref is not None else None
-            if part is None:
+            got = cache.get(key) if ref is not None else None
+            if got is None:
                 part = self.part(fields, obj, line)
                 if part is None:
                     return None
+                got = part, all(name in kept and kept[name](v) for name, v in part.items())
                 if ref is not None:
                     if len(cache) > _PART_CACHE:
                         cache.clear()
-                    cache[key] = part
-            values.update(part)
-        return values
+                    cache[key] = got
+            values.update(got[0])
+            trusted = trusted and got[1]
+        return values, trusted
 
     def part(self, fields: list[tuple[FieldMap, str, bool]], obj: dict[str, str], line: int
              ) -> dict[str, Any] | None:
@@ -337,13 +346,17 @@ class _Reader:
                                       value=text, problem=str(err)))
             return None
 
+    def kept(self, rt: str) -> dict[str, Callable[[Any], bool]]:
+        return (self.builds[rt] if rt in self.builds else self._build(rt))[0]
+
+    def _build(self, rt: str) -> tuple[dict[str, Callable[[Any], bool]], Callable | None]:
+        got = self.builds[rt] = _trusted_build(rt)
+        return got
+
     def model(self, rt: str, values: dict[str, Any], line: int, found: list[Finding]):
         """The record's model: built directly when every value is one validation would keep
         as it is (`values.kept_as_is`), else validated, each bad value a finding."""
-        got = self.builds.get(rt)
-        if got is None:
-            got = self.builds[rt] = _trusted_build(rt)
-        kept, build = got
+        kept, build = self.builds[rt] if rt in self.builds else self._build(rt)
         if build is not None:
             for name, value in values.items():
                 check = kept.get(name)

@@ -1,4 +1,4 @@
-"""Canonical records -> one SIF 2.x document, streamed with ``lxml.etree.xmlfile``.
+"""Canonical records -> one SIF 2.x document, streamed object by object.
 
 The SIF writer is a second serializer of the same canonical records as the fixed-width codec,
 driven by the mapping data (`spec.sif_spec`). Every record given is written or accounted for:
@@ -12,6 +12,11 @@ the objects, one per line, each declaring the SIF 2.x namespace: every object el
 exactly what the XSD's global declaration of that object describes, and a SIF agent can serve
 it as is. The collection facts the spec keeps outside any object (DI School Year, Which
 Month, SIS As-Of: "Use manifest SchoolYear property") ride on the container's attributes.
+
+The bytes are lxml's: an object built from its compiled plan is written as the text
+`compiled.Plan.render` gives, which is the element's lxml serialization (tests compare them),
+and lxml itself serializes any object with a text to escape and the DisciplineIncident; the
+general path (``objects.COMPILED`` off) writes every object with ``lxml.etree.xmlfile``.
 """
 
 from __future__ import annotations
