@@ -202,7 +202,7 @@ class _Run:
         wins where they disagree, reported): the compiled plan, or the general path."""
         if self.contributions:
             rs, rows = self._with_contributions(obj, rs, rows)
-        first = {**rows[0], **(extra or {})}
+        first = {**rows[0], **extra} if extra else rows[0]  # read only: no copy needed
         if not COMPILED:
             elem = self.new(obj, first)
             for i, values in enumerate(rows):

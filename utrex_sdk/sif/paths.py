@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from itertools import pairwise
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from lxml import etree
 
@@ -198,53 +198,70 @@ def flatten(elem: etree._Element, predicates: dict[str, Step]) -> dict[str, str]
     """Every text and attribute under ``elem`` as ``{key: text}``, keys as `key_of` makes
     them; ``predicates`` (plain path -> the step of the mapping that selects an instance)
     say how a repeated element's instance is named. An element with children is present as
-    ``""``; of a repeated element no predicate selects, the first instance is kept."""
-    out: dict[str, str] = {}
-    for name, value in elem.items():
-        if "}" not in name:
-            out["@" + name] = value
-    _flatten(elem, "", "", predicates, out)
-    return out
+    ``""``; of a repeated element no predicate selects, the first instance is kept.
+    A reader flattening many objects keeps one `Flattener` per object type instead."""
+    return Flattener(predicates)(elem)
 
 
-_LOCAL: dict[str, str] = {}
+class Flattener:
+    """`flatten` for one object type, with what each (parent path, child tag) resolves to
+    (local name, plain path, predicate step) looked up once, not per element: the reader
+    flattens every object of a million-record document."""
 
+    def __init__(self, predicates: dict[str, Step]) -> None:
+        self.predicates = predicates
+        self.table: dict[tuple[str, Any], tuple[str, str, Step | None] | None] = {}
 
-def _flatten(elem, key: str, path: str, predicates: dict[str, Step], out: dict[str, str]
-             ) -> None:
-    counts: dict[str, int] | None = None
-    for child in elem:
-        tag = child.tag
+    def __call__(self, elem: etree._Element) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for name, value in elem.items():
+            if "}" not in name:
+                out["@" + name] = value
+        self._walk(elem, "", "", out)
+        return out
+
+    def _resolve(self, path: str, tag: Any) -> tuple[str, str, Step | None] | None:
         if tag.__class__ is not str:  # an entity reference left unexpanded, and the like
-            continue
-        name = _LOCAL.get(tag)
-        if name is None:
-            name = _LOCAL[tag] = tag.rpartition("}")[2]
+            return None
+        name = tag.rpartition("}")[2]
         child_path = path + "/" + name if path else name
-        step = predicates.get(child_path)
-        if step is None:
-            part = name
-        else:
-            if counts is None:
-                counts = {}
-            n = counts[name] = counts.get(name, 0) + 1
-            if step.kind == "attr":
-                part = f"{name}[@{step.key}='{child.get(step.key)}']"
-            elif step.kind == "child":
-                part = f"{name}[{step.key}='{child.findtext(_Q + step.key)}']"
-            elif step.kind == "each":
-                part = f"{name}[#{n - 1}]"
+        return name, child_path, self.predicates.get(child_path)
+
+    def _walk(self, elem: etree._Element, key: str, path: str, out: dict[str, str]) -> None:
+        table = self.table
+        counts: dict[str, int] | None = None
+        same = key == path  # no instance named above: a child's key is its plain path
+        for child in elem:
+            tag = child.tag
+            info = table.get((path, tag), False)
+            if info is False:
+                info = table[(path, tag)] = self._resolve(path, tag)
+            if info is None:
+                continue
+            name, child_path, step = info
+            if step is None:
+                child_key = child_path if same else key + "/" + name
             else:
-                part = f"{name}[{n}]"
-        child_key = key + "/" + part if key else part
-        if child_key in out:  # a repeated element the mapping does not select: the first
-            continue
-        if len(child):
-            out[child_key] = ""
-            _flatten(child, child_key, child_path, predicates, out)
-        else:
-            out[child_key] = child.text or ""
-        if child.attrib:
-            for attr, value in child.items():
-                if "}" not in attr:
-                    out[child_key + "/@" + attr] = value
+                if counts is None:
+                    counts = {}
+                n = counts[name] = counts.get(name, 0) + 1
+                if step.kind == "attr":
+                    part = f"{name}[@{step.key}='{child.get(step.key)}']"
+                elif step.kind == "child":
+                    part = f"{name}[{step.key}='{child.findtext(_Q + step.key)}']"
+                elif step.kind == "each":
+                    part = f"{name}[#{n - 1}]"
+                else:
+                    part = f"{name}[{n}]"
+                child_key = key + "/" + part if key else part
+            if child_key in out:  # a repeated element the mapping does not select: the first
+                continue
+            if len(child):
+                out[child_key] = ""
+                self._walk(child, child_key, child_path, out)
+            else:
+                out[child_key] = child.text or ""
+            if child.attrib:
+                for attr, value in child.items():
+                    if "}" not in attr:
+                        out[child_key + "/@" + attr] = value

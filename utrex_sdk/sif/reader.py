@@ -19,24 +19,26 @@ from __future__ import annotations
 
 import os
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from lxml import etree
 from pydantic import ValidationError
 
+from ..construct import constructor
 from ..findings import Finding, make_finding
 from ..fixedwidth.lines import ParsedLine
 from ..input_files import open_input
-from ..models import model_for
+from ..models import code_set, model_for
 from .academic import COMPANION, academic_records
-from .paths import Step, flatten, key_of, plain
+from .paths import Flattener, Step, key_of, plain, qname
 from .spec import ACADEMIC_RECORD, FieldMap, SifSpec, sif_spec
-from .values import from_text
+from .values import from_text, kept_as_is
 from .writer import COLLECTION_ATTRIBUTES, CONTAINER
 
 _PERSON_CACHE = 4096
+_PART_CACHE = 50_000
 
 
 class _Index:
@@ -45,6 +47,7 @@ class _Index:
     def __init__(self, spec: SifSpec) -> None:
         self.spec = spec
         self.predicates = _predicates(spec)
+        self.flatteners: dict[str, Flattener] = {}
         self.flat: dict[str, tuple[str, dict[str, str]]] = {}  # RefId -> (object, values)
         self.people: OrderedDict[str, dict[str, str]] = OrderedDict()
         self.person_ids: dict[str, str] = {}  # StudentPersonal RefId -> LocalId
@@ -88,7 +91,10 @@ def _predicates(spec: SifSpec) -> dict[str, dict[str, Step]]:
 
 
 def _flat(elem: etree._Element, obj: str, index: _Index) -> dict[str, str]:
-    return flatten(elem, index.predicates.get(obj, {}))
+    flat = index.flatteners.get(obj)
+    if flat is None:
+        flat = index.flatteners[obj] = Flattener(index.predicates.get(obj, {}))
+    return flat(elem)
 
 
 class _Reader:
@@ -109,14 +115,48 @@ class _Reader:
         self.plans = {rt: [(fm, fm.object, key_of(fm.path), fm.spec.type in ("text", "code")
                             and fm.presence is None and fm.crosswalk is None)
                            for fm in rs.fields] for rt, rs in spec.records.items()}
+        self.builds: dict[str, tuple[dict[str, Callable[[Any], bool]], Callable | None]] = {}
+        self.parts: dict[str, dict[str, list[tuple[FieldMap, str, bool]]]] = {}
+        for rt, plan in self.plans.items():
+            for fm, obj_name, key, plain_text in plan:
+                self.parts.setdefault(rt, {}).setdefault(obj_name, []).append(
+                    (fm, key, plain_text))
+        self.refs = {name: [(key_of(steps), plain(steps), target)
+                            for steps, target in obj.refs.values()]
+                     for name, obj in spec.objects.items()}
+        self.part_cache: dict[tuple[str, str, str], dict[str, Any]] = {}
+        self.names: dict[str, str] = {}  # tag -> local name
 
     def finding(self, error_id: str, line: int | None, **params: Any) -> Finding:
         return make_finding(error_id, line=line, source=self.source, **params)
 
+    def skippable(self, only: frozenset[str]) -> frozenset[str]:
+        """The tags of the objects whose records are all outside ``only`` and that no object
+        references or completes (see `parse_sif`)."""
+        needed = {target for obj in self.spec.objects.values() for _, target in obj.refs.values()}
+        needed |= {target for rs in self.spec.records.values()
+                   for _, target in rs.group_refs.values()}
+        needed |= set(self.companion) | set(self.companion.values())
+        yields: dict[str, set[str]] = {}
+        for rt, rs in self.spec.records.items():
+            if rs.objects:
+                yields.setdefault(rs.objects[0], set()).add(rt)
+        return frozenset(qname(obj) for obj, rts in yields.items()
+                         if obj in self.primary_of and obj not in needed and not rts & only)
+
+    def pass_over(self, elem: etree._Element) -> Iterator[ParsedLine]:
+        """An object the caller does not need: what reading it would flush is flushed."""
+        ref = elem.get("RefId") or ""
+        if ref not in self.index.seen:  # a repeated RefId is passed over by `object` too
+            self.index.seen.add(ref)
+            yield from self.flush()
+
     # --- one object -------------------------------------------------------------------
 
     def object(self, elem: etree._Element) -> Iterator[ParsedLine]:
-        obj = etree.QName(elem).localname
+        obj = self.names.get(elem.tag)
+        if obj is None:
+            obj = self.names[elem.tag] = etree.QName(elem).localname
         line = elem.sourceline or 0
         ref = elem.get("RefId") or ""
         if obj not in self.spec.objects:
@@ -182,15 +222,15 @@ class _Reader:
         todo = [(obj, values)]
         while todo:
             name, vals = todo.pop()
-            for steps, target in self.spec.objects[name].refs.values():
-                target_ref = vals.get(key_of(steps))
+            for key, path, target in self.refs[name]:
+                target_ref = vals.get(key)
                 if target_ref is None or target in joined:
                     continue
                 found = self.index.lookup(target, target_ref)
                 if found is None:
                     problems.append(self.finding(
                         "sif.dangling-refid", line, value=obj, refid=ref,
-                        reference=plain(steps), target=target))
+                        reference=path, target=target))
                     continue
                 joined[target] = found
                 todo.append((target, found))
@@ -213,8 +253,17 @@ class _Reader:
 
     def record(self, rt: str, line: int, text: str, joined: dict[str, dict[str, str]],
                instance: int | None, problems: list[Finding]) -> ParsedLine:
-        values: dict[str, Any] = {}
         found = list(problems)
+        fast = self.fast_values(rt, joined, line) if instance is None else None
+        if fast is not None:
+            values, trusted = fast
+            build = self.builds[rt][1]
+            if rt == "DI":
+                values.update(self.collection)
+            elif trusted and build is not None:
+                return ParsedLine(line, text, build(values), found)
+            return ParsedLine(line, text, self.model(rt, values, line, found), found)
+        values = {}
         for fm, obj_name, key, plain_text in self.plans[rt]:
             obj = joined.get(obj_name)
             if obj is None:
@@ -230,6 +279,54 @@ class _Reader:
         if rt == "DI":
             values.update(self.collection)
         return ParsedLine(line, text, self.model(rt, values, line, found), found)
+
+    def fast_values(self, rt: str, joined: dict[str, dict[str, str]], line: int
+                    ) -> tuple[dict[str, Any], bool] | None:
+        """A record's values object by object, the part an object referenced by many records
+        (its student, its section, its school) gives kept by RefId, and whether every value
+        is one its model keeps as it is (a kept part was judged once); None when some value
+        is unreadable: `record` then reads field by field, its findings in field order."""
+        values: dict[str, Any] = {}
+        cache = self.part_cache
+        own = next(iter(joined))
+        kept = self.kept(rt)
+        trusted = True
+        for obj_name, fields in self.parts[rt].items():
+            obj = joined.get(obj_name)
+            if obj is None:
+                continue
+            ref = obj.get("@RefId") if obj_name != own else None
+            key = (rt, obj_name, ref)
+            got = cache.get(key) if ref is not None else None
+            if got is None:
+                part = self.part(fields, obj, line)
+                if part is None:
+                    return None
+                got = part, all(name in kept and kept[name](v) for name, v in part.items())
+                if ref is not None:
+                    if len(cache) > _PART_CACHE:
+                        cache.clear()
+                    cache[key] = got
+            values.update(got[0])
+            trusted = trusted and got[1]
+        return values, trusted
+
+    def part(self, fields: list[tuple[FieldMap, str, bool]], obj: dict[str, str], line: int
+             ) -> dict[str, Any] | None:
+        part: dict[str, Any] = {}
+        found: list[Finding] = []
+        for fm, key, plain_text in fields:
+            got = obj.get(key)
+            if plain_text:
+                if got:
+                    part[fm.field] = got
+                continue
+            got = self.value(fm, got, line, found)
+            if found:
+                return None
+            if got is not None:
+                part[fm.field] = got
+        return part
 
     def value(self, fm: FieldMap, text: str | None, line: int, found: list[Finding]) -> Any:
         if fm.presence is not None:
@@ -253,7 +350,24 @@ class _Reader:
                                       value=text, problem=str(err)))
             return None
 
+    def kept(self, rt: str) -> dict[str, Callable[[Any], bool]]:
+        return (self.builds[rt] if rt in self.builds else self._build(rt))[0]
+
+    def _build(self, rt: str) -> tuple[dict[str, Callable[[Any], bool]], Callable | None]:
+        got = self.builds[rt] = _trusted_build(rt)
+        return got
+
     def model(self, rt: str, values: dict[str, Any], line: int, found: list[Finding]):
+        """The record's model: built directly when every value is one validation would keep
+        as it is (`values.kept_as_is`), else validated, each bad value a finding."""
+        kept, build = self.builds[rt] if rt in self.builds else self._build(rt)
+        if build is not None:
+            for name, value in values.items():
+                check = kept.get(name)
+                if check is None or not check(value):
+                    break
+            else:
+                return build(values)
         model = model_for(rt)
         for _ in range(len(values) + 1):
             try:
@@ -268,6 +382,14 @@ class _Reader:
                                               problem="not a valid value for the field"))
                     values.pop(name, None)
         return None
+
+
+def _trusted_build(rt: str) -> tuple[dict[str, Callable[[Any], bool]], Callable | None]:
+    """Per field of ``rt``, the test of a value its model keeps unchanged, and the model's
+    trusted constructor (None when the model cannot be built so)."""
+    model = model_for(rt)
+    kept = {f.name: kept_as_is(f, code_set(f)) for f in model.spec.fields}
+    return kept, constructor(model)
 
 
 def _instances(values: dict[str, str], group: tuple[Step, ...]) -> int:
@@ -295,19 +417,37 @@ def _collection(root: etree._Element, reader: _Reader) -> Iterator[ParsedLine]:
                 "sif.bad-collection", line, attribute=attr, value=text, problem=str(err))])
 
 
-def parse_sif(handle: BinaryIO, source: str | None = None) -> Iterator[ParsedLine]:
-    """Stream the records of a SIF document read from ``handle``."""
+def parse_sif(handle: BinaryIO, source: str | None = None, *,
+              only: frozenset[str] | None = None) -> Iterator[ParsedLine]:
+    """Stream the records of a SIF document read from ``handle``.
+
+    ``only``: the record types the caller needs (the validator's first pass indexes a few);
+    an object whose records are all of other types, and which no object references, is then
+    passed over unread (its RefId still counts as seen). The records of the types asked for
+    are the ones a full read gives.
+
+    libxml2 reports the end of the known objects and of the container only (``tag``): the
+    elements inside an object raise no Python event. An element among the container's
+    children that raised none is an object the SDK does not read; it is reported when the
+    next object (or the container) ends, in document order, as if it had raised its own."""
     reader = _Reader(source, sif_spec())
-    events = etree.iterparse(handle, events=("end",), resolve_entities=False,
+    tags = [CONTAINER, *(qname(name) for name in reader.spec.objects)]
+    skip = reader.skippable(only) if only is not None else frozenset()
+    events = etree.iterparse(handle, events=("end",), tag=tags, resolve_entities=False,
                              no_network=True, load_dtd=False, huge_tree=False,
                              remove_comments=True, remove_pis=True)
-    root = None
+    root = last = None
     try:
-        for _, elem in events:  # ends only: the objects are the root's children
+        for _, elem in events:
             parent = elem.getparent()
-            if parent is None:
-                if elem.tag != CONTAINER:  # a document that is one object
+            if parent is None:  # the document's element: the container, or one object
+                if elem.tag != CONTAINER:
                     yield from reader.object(elem)
+                else:
+                    if root is None:
+                        root = elem
+                        yield from _collection(root, reader)
+                    yield from _unread(reader, elem, last, None)
                 continue
             if parent.getparent() is not None:
                 continue
@@ -317,11 +457,25 @@ def parse_sif(handle: BinaryIO, source: str | None = None) -> Iterator[ParsedLin
                     yield from _collection(root, reader)
             if root.tag != CONTAINER:
                 continue
-            yield from reader.object(elem)
+            before = elem.getprevious()
+            if before is not None and before is not last:  # lxml: one proxy per element
+                yield from _unread(reader, parent, last, elem)
+            if elem.tag in skip:
+                yield from reader.pass_over(elem)
+            else:
+                yield from reader.object(elem)
             elem.clear()
             while elem.getprevious() is not None:
                 del parent[0]
+            last = elem
+        top = events.root
+        if top is not None and top.tag != CONTAINER and qname_of(top) not in tags:
+            yield from reader.object(top)  # a document that is one object the SDK does not read
     except etree.XMLSyntaxError as err:
+        if root is not None and root.tag == CONTAINER and len(root):
+            # unknown objects that ended before the damage (the last child may be the damaged
+            # one); known ones whose events the error swallowed stay unread, as before
+            yield from _unread(reader, root, last, root[len(root) - 1], skip=frozenset(tags))
         yield from reader.flush()
         line = err.lineno or None
         yield ParsedLine(line or 0, "", None, [make_finding(
@@ -330,18 +484,39 @@ def parse_sif(handle: BinaryIO, source: str | None = None) -> Iterator[ParsedLin
     yield from reader.flush()
 
 
+def qname_of(elem: etree._Element) -> str | None:
+    return elem.tag if elem.tag.__class__ is str else None
+
+
+def _unread(reader: _Reader, parent: etree._Element, last: etree._Element | None,
+            until: etree._Element | None, skip: frozenset[str] = frozenset()
+            ) -> Iterator[ParsedLine]:
+    """The container's children between the last object read and ``until`` (None: the end)
+    that raised no event: objects the SDK does not read, reported in document order."""
+    for child in parent:
+        if child is until:
+            return
+        if child is last or child.tag.__class__ is not str or child.tag in skip:
+            continue
+        yield from reader.object(child)
+        child.clear()
+
+
 def _short(err: etree.XMLSyntaxError) -> str:
     message = str(err.msg or err).strip()
     return message.split(" (line ")[0].split(", line ")[0]
 
 
-def read_sif(path: str | os.PathLike[str]) -> Iterator[ParsedLine]:
-    """Stream a SIF document's records as `ParsedLine` items (see the module doc)."""
+def read_sif(path: str | os.PathLike[str], *, only: frozenset[str] | None = None
+             ) -> Iterator[ParsedLine]:
+    """Stream a SIF document's records as `ParsedLine` items (see the module doc);
+    ``only``: see `parse_sif`."""
     path = Path(path)
     handle = open_input(path, "a SIF document")
-    return _closing(handle, str(path))
+    return _closing(handle, str(path), only)
 
 
-def _closing(handle: BinaryIO, source: str) -> Iterator[ParsedLine]:
+def _closing(handle: BinaryIO, source: str, only: frozenset[str] | None
+             ) -> Iterator[ParsedLine]:
     with handle:
-        yield from parse_sif(handle, source)
+        yield from parse_sif(handle, source, only=only)

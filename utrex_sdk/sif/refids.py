@@ -18,5 +18,6 @@ def refid(object_name: str, key: Iterable[Any]) -> str:
     >>> refid("SchoolInfo", ("14", "104"))
     '50BBB584C008B1DB446AA814867485BD'
     """
-    text = "\x1f".join([object_name, *("" if v is None else str(v) for v in key)])
+    text = "\x1f".join([object_name, *["" if v is None else v if v.__class__ is str else str(v)
+                                       for v in key]])
     return hashlib.md5(text.encode("utf-8"), usedforsecurity=False).hexdigest().upper()

@@ -9,6 +9,8 @@ Special values a numeric field allows (``NGPA``) are written as they are.
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -57,3 +59,36 @@ def from_text(spec: FieldSpec, text: str) -> Any:
     except (ValueError, InvalidOperation):
         raise ValueError(f"{text!r} is not a {spec.type.replace('_', ' ')}") from None
     return text
+
+
+def kept_as_is(spec: FieldSpec, codes: tuple[str, ...]) -> Callable[[Any], bool]:
+    """A test that is True only for a value the field's model would keep unchanged, so a
+    record whose values all pass it can be built without validation (`construct`); a value
+    that fails it goes through the model, which reports or normalises it. ``codes``: the
+    field's code set (`models.code_set`)."""
+    specials = frozenset(spec.specials)
+    match spec.type:
+        case "text" | "code" if spec.pattern:
+            whole = re.compile(spec.pattern).fullmatch  # a whole match is a search match too
+            return lambda v: v.__class__ is str and _kept_text(v) and whole(v) is not None
+        case "text":
+            return lambda v: v.__class__ is str and _kept_text(v)
+        case "code":
+            allowed = frozenset(codes)
+            return lambda v: v.__class__ is str and v in allowed
+        case "integer":
+            return lambda v: (v.__class__ is int and -2**63 < v < 2**63) or (
+                v.__class__ is str and v in specials)
+        case "decimal":
+            return lambda v: (v.__class__ is Decimal and v.is_finite()) or (
+                v.__class__ is str and v in specials)
+        case "date":
+            return lambda v: v.__class__ is dt.date
+        case "datetime":
+            return lambda v: v.__class__ is dt.datetime
+    return lambda v: False
+
+
+def _kept_text(text: str) -> bool:
+    """Not blank, no trailing blank: what the models' blank-to-None step leaves alone."""
+    return text != "" and not text[-1].isspace()

@@ -1,4 +1,4 @@
-"""Canonical records -> one SIF 2.x document, streamed with ``lxml.etree.xmlfile``.
+"""Canonical records -> one SIF 2.x document, streamed object by object.
 
 The SIF writer is a second serializer of the same canonical records as the fixed-width codec,
 driven by the mapping data (`spec.sif_spec`). Every record given is written or accounted for:
@@ -12,19 +12,28 @@ the objects, one per line, each declaring the SIF 2.x namespace: every object el
 exactly what the XSD's global declaration of that object describes, and a SIF agent can serve
 it as is. The collection facts the spec keeps outside any object (DI School Year, Which
 Month, SIS As-Of: "Use manifest SchoolYear property") ride on the container's attributes.
+
+The bytes are lxml's: an object built from its compiled plan is written as the text
+`compiled.Plan.render` gives, which is the element's lxml serialization (tests compare them),
+and lxml itself serializes any object with a text to escape and the DisciplineIncident; the
+general path (``objects.COMPILED`` off) writes every object with ``lxml.etree.xmlfile``.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from operator import itemgetter
 from pathlib import Path
+from pickle import HIGHEST_PROTOCOL, dumps, loads
+from sys import intern
 from typing import Any, BinaryIO
 
 from lxml import etree
 
 from ..atomic import atomic_write
 from ..models import UtrexRecord, model_for
+from . import objects
 from .academic import academic_objects
 from .graph import ENTRY_DATE, groups, handled, sort_key
 from .objects import _FIELD_SPECS, SifWriteReport, _keys, _Run
@@ -40,10 +49,16 @@ COLLECTION_ATTRIBUTES = {"school_year": "SchoolYear", "which_month": "WhichMonth
 
 
 def _collect(records: Iterable[UtrexRecord], run: _Run) -> list:
-    """Records as sortable entries; what SIF cannot carry is reported here."""
+    """Records as sortable entries; what SIF cannot carry is reported here.
+
+    A million-record district is held here until it is sorted, so an entry is compact: its
+    sort key's texts interned (a district repeats its LEA, schools, students, sections and
+    dates), its values one pickled tuple (about a quarter of the tuple and its objects)."""
     entries = []
     spec = run.spec
     names = {rt: tuple(model_for(rt).model_fields) for rt in spec.records}
+    getters = {rt: _getter(fields) for rt, fields in names.items()}
+    not_carried: dict[str, tuple[Any, int]] = {}
     for record in records:
         rt = record.record_type
         rs = spec.records[rt]
@@ -54,11 +69,15 @@ def _collect(records: Iterable[UtrexRecord], run: _Run) -> list:
                      reason="no SIF object in this SDK holds it yet" if rs.fields or rt != "ES"
                      else "the 2020-21 spec maps none of its fields to SIF")
             continue
-        for name, reason in rs.not_carried.items():
-            value = values.get(name)
-            if value is not None and not (rt == "DI" and name in COLLECTION_ATTRIBUTES):
-                run.find("sif.not-carried", record=rt, field=name, value=value,
-                         keys=_keys(values), reason=reason)
+        lost = not_carried.get(rt)
+        if lost is None:
+            lost = not_carried[rt] = _lost_getter(rs)
+        if lost[0](values).count(None) != lost[1]:  # some value SIF cannot carry is set
+            for name, reason in rs.not_carried.items():
+                value = values.get(name)
+                if value is not None and not (rt == "DI" and name in COLLECTION_ATTRIBUTES):
+                    run.find("sif.not-carried", record=rt, field=name, value=value,
+                             keys=_keys(values), reason=reason)
         if rt == "DI":
             run.leas.add(values.get("lea_number"))
             if run.school_year is None and values.get("school_year") is not None:
@@ -73,8 +92,24 @@ def _collect(records: Iterable[UtrexRecord], run: _Run) -> list:
             run.sections.add(_section_key(values))
         if rs.contributes:
             run.contribute(rs, values)
-        entries.append((sort_key(rt, values), rt, tuple(values[n] for n in names[rt])))
+        entries.append((tuple(map(intern, sort_key(rt, values))), rt,
+                        dumps(getters[rt](values), HIGHEST_PROTOCOL)))
     return entries, names
+
+
+def _getter(fields: tuple[str, ...]) -> Any:
+    """``values -> tuple`` of ``fields`` (in C: ``itemgetter``), a tuple even for one."""
+    if len(fields) == 1:
+        return lambda values, name=fields[0]: (values[name],)
+    return itemgetter(*fields)
+
+
+def _lost_getter(rs: RecordSif) -> tuple[Any, int]:
+    """The values of the fields SIF cannot carry (the collection's DI fields aside: the
+    container holds them), and how many: a record with all of them blank needs no more look."""
+    names = tuple(n for n in rs.not_carried
+                  if not (rs.record == "DI" and n in COLLECTION_ATTRIBUTES))
+    return (lambda values: tuple(map(values.get, names))), len(names)
 
 
 def _section_key(values: dict[str, Any]) -> tuple[Any, ...]:
@@ -85,7 +120,7 @@ def _objects(entries, names, run: _Run) -> Iterable[etree._Element]:
     """The document's objects, in order (see graph.py)."""
     spec = run.spec
     for section, members in groups(entries):
-        recs = [(rt, dict(zip(names[rt], values, strict=True))) for rt, values in members]
+        recs = [(rt, dict(zip(names[rt], loads(values), strict=True))) for rt, values in members]
         if section == 0:
             yield from _district(recs, run)
         elif section == 1:
@@ -216,14 +251,11 @@ def _incident(recs, run: _Run, spec: SifSpec):
 def _write(records: Iterable[UtrexRecord], out: BinaryIO, spec: SifSpec) -> SifWriteReport:
     run = _Run(spec)
     entries, names = _collect(records, run)
-    with etree.xmlfile(out, encoding="utf-8") as xf:
-        xf.write_declaration()
-        attrs = dict(sorted(run.collection.items()))
-        with xf.element(CONTAINER, attrs, nsmap={"utrex": CONTAINER_NS}):
-            xf.write("\n")
-            for elem in _objects(entries, names, run):
-                xf.write(elem)
-                xf.write("\n")
+    attrs = dict(sorted(run.collection.items()))
+    if objects.COMPILED:
+        _write_text(_objects(entries, names, run), out, attrs)
+    else:
+        _write_elements(_objects(entries, names, run), out, attrs)
     run.unplaced()
     if run.missing_year:
         run.find("sif.no-school-year")
@@ -231,6 +263,41 @@ def _write(records: Iterable[UtrexRecord], out: BinaryIO, spec: SifSpec) -> SifW
         run.find("sif.default", object=obj, element=element, default=value, count=count,
                  reason=reason)
     return run.report
+
+
+_CHUNK = 512
+"""Objects joined into one write."""
+
+
+def _write_text(objs: Iterable[etree._Element | str], out: BinaryIO, attrs: dict[str, str]
+                ) -> None:
+    """The document as `_write_elements` writes it, from the objects' texts (`Plan.render`);
+    an object given as an element is serialized by lxml."""
+    head = etree.tostring(etree.Element(CONTAINER, attrs, nsmap={"utrex": CONTAINER_NS}))
+    out.write(b"<?xml version='1.0' encoding='utf-8'?>\n" + head[:-2] + b">\n")
+    chunk: list[str] = []
+    for obj in objs:
+        chunk.append(obj if obj.__class__ is str else etree.tostring(obj, encoding="unicode"))
+        if len(chunk) == _CHUNK:
+            chunk.append("")
+            out.write("\n".join(chunk).encode("utf-8"))
+            chunk = []
+    if chunk:
+        chunk.append("")
+        out.write("\n".join(chunk).encode("utf-8"))
+    out.write(b"</" + head[1:head.index(b" ")] + b">")
+
+
+def _write_elements(objs: Iterable[etree._Element], out: BinaryIO, attrs: dict[str, str]
+                    ) -> None:
+    """The document with ``lxml.etree.xmlfile``, object by object: the general path."""
+    with etree.xmlfile(out, encoding="utf-8") as xf:
+        xf.write_declaration()
+        with xf.element(CONTAINER, attrs, nsmap={"utrex": CONTAINER_NS}):
+            xf.write("\n")
+            for elem in objs:
+                xf.write(elem)
+                xf.write("\n")
 
 
 def write_sif(records: Iterable[UtrexRecord], path: str | os.PathLike[str]) -> SifWriteReport:
