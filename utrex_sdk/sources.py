@@ -25,13 +25,13 @@ import re
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 import chardet
 import petl
 
 from .errors import UnusableInputError
-from .input_files import open_input
+from .input_files import LongLine, bounded_lines, open_input
 from .workbooks import UNCALCULATED, Workbook, unreadable
 
 SAMPLE_BYTES = 65536
@@ -258,7 +258,7 @@ class SourceTable(petl.Table):
                     "opened and never closed") from None
             raise UnusableInputError(f"{self._path}: row {number + 1} cannot be read as "
                                      f"delimited text ({err})") from None
-        except _LongLine:
+        except LongLine:
             raise UnusableInputError(
                 f"{self._path}: row {number + 1} has a line longer than {MAX_LINE:,} characters; "
                 "an export has one row per line: is this a text export at all?") from None
@@ -309,10 +309,6 @@ class SourceTable(petl.Table):
             raise unreadable(self._path, err) from None
 
 
-class _LongLine(Exception):
-    """A physical line longer than `MAX_LINE`: the file is not an export of rows."""
-
-
 class _DelimitedRows:
     """The rows of a delimited text file, re-read on each iteration, one bounded line at a time.
 
@@ -326,15 +322,8 @@ class _DelimitedRows:
 
     def __iter__(self) -> Iterator[tuple[str, ...]]:
         with self.path.open("r", encoding=self.encoding, errors="replace", newline="") as text:
-            for cells in csv.reader(_bounded_lines(text), delimiter=self.delimiter):
+            for cells in csv.reader(bounded_lines(text, MAX_LINE), delimiter=self.delimiter):
                 yield tuple(cells)
-
-
-def _bounded_lines(text: TextIO) -> Iterator[str]:
-    while line := text.readline(MAX_LINE + 1):
-        if len(line) > MAX_LINE:
-            raise _LongLine
-        yield line
 
 
 def _check_decodes(path: Path, encoding: str) -> None:
