@@ -3,8 +3,9 @@
 A baseline is input like any other, and it may be an old report, another tool's JSON or a file
 edited by hand. Its findings are compared with this run's by their identifying parts (rule or
 Error ID, record, field, identifying keys), so each of those must be text (or absent) and the
-keys' values plain ones (keys that are no object count as none); anything else would surface as a crash deep in the comparison.
-The file is refused in one line that names the finding and the key, never its content.
+keys' values plain ones (keys that are no object count as none); anything else would surface
+as a crash deep in the comparison. The file is refused in one line that names the finding and
+the key, never its content.
 """
 
 from __future__ import annotations
