@@ -351,10 +351,20 @@ def _check_decodes(path: Path, encoding: str) -> None:
 
 
 def _check_codec(path: Path, encoding: str) -> None:
+    """A mapping's ``encoding`` must name a character set: Python also knows codecs that are no
+    text encoding (``base64``, ``rot13``, ``zip``), which would fail deep inside the reading."""
     try:
         codecs.lookup(encoding)
     except LookupError:
         raise UnusableInputError(f"{path}: unknown encoding {encoding!r}") from None
+    try:  # a codec that is no text encoding is refused with LookupError (b"" is not tried)
+        b"x".decode(encoding)
+    except UnicodeError:
+        pass  # a text encoding that cannot read "x" alone (utf-16)
+    except LookupError:
+        raise UnusableInputError(
+            f"{path}: encoding {encoding!r} is not a text encoding; give the file's character "
+            "set (utf-8, cp1252, utf-16, ...) or remove it to have it detected") from None
 
 
 class _SheetRows:
