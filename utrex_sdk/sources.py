@@ -32,6 +32,7 @@ import petl
 
 from .errors import UnusableInputError
 from .input_files import LongLine, bounded_lines, open_input
+from .windows_1252 import check_windows_1252
 from .workbooks import UNCALCULATED, Workbook, unreadable
 
 SAMPLE_BYTES = 65536
@@ -93,7 +94,8 @@ def detect_encoding(path: str | os.PathLike[str]) -> str:
     chardet is asked to choose among the encodings exports actually come in: left to pick from
     every code page, it names Windows-1250 for a Windows-1252 roster of Spanish names, and a wrong
     single-byte guess would silently turn "Nuñez" into "NuĂ±ez". Raises `UnusableInputError` for a
-    file that is not text.
+    file that is not text, and for one read as Windows-1252 that cannot be such text (a
+    Shift-JIS export: `windows_1252`).
     """
     path = Path(path)
     head = _head(path)
@@ -117,7 +119,10 @@ def detect_encoding(path: str | os.PathLike[str]) -> str:
     guess = chardet.detect(head, include_encodings=["windows-1252", "utf-8"],
                            no_match_encoding="windows-1252")
     encoding = "utf-8" if (guess.get("encoding") or "").lower() == "utf-8" else "cp1252"
-    return _checked_text(path, head, encoding)
+    _checked_text(path, head, encoding)
+    if encoding == "cp1252":
+        check_windows_1252(path)
+    return encoding
 
 
 def _checked_text(path: Path, head: bytes, encoding: str) -> str:
