@@ -9,9 +9,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from ..errors import UnusableInputError
 from ..fixedwidth.codec import codec_for
 from ..fixedwidth.reader import lines_of, read_file, split_lines
+from ..input_files import open_input
 from ..layouts import DEFAULT_EDITION, edition_layout
 from ..models import UtrexRecord
 from ..sif.detect import is_sif
@@ -37,8 +37,7 @@ def validate_file(path: str | Path, options: ValidationOptions | None = None
     if options.edition is None:
         options = _with(options, edition=edition)
     path = Path(path)
-    if not path.is_file():
-        raise UnusableInputError(f"{path}: no such file")
+    open_input(path, "a UTREx file").close()  # one line for a missing file, a folder, a FIFO
 
     if is_sif(path):  # a SIF document (by content): no fixed-width lines, order or layout
         def sif_items(_indexing: bool) -> Iterator[Item]:
