@@ -32,6 +32,7 @@ from ..options import (
     redact,
     registry_cases,
 )
+from ..progress import progress_line
 
 
 class RulesFormat(StrEnum):
@@ -89,7 +90,9 @@ def validate(
         options = ValidationOptions(school_year=school_year, as_of=_date(as_of),
                                     collection=collection, reference=reference,
                                     edition=edition, max_findings=max_findings, jobs=jobs)
-        result = validate_file(file, options)
+        size = file.stat().st_size if file.is_file() else None
+        with progress_line("validating", total_bytes=size) as progress:
+            result = validate_file(file, options, progress=progress)
         if baseline is not None:
             result.compare_baseline(baseline)
         if redact:
