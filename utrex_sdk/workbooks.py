@@ -18,6 +18,7 @@ day that never was, kept by Excel for Lotus 1-2-3: openpyxl gives 28 February) a
 
 from __future__ import annotations
 
+import datetime as dt
 import zipfile
 from collections.abc import Iterator
 from functools import cache
@@ -144,7 +145,7 @@ def _parser_class() -> type:
     """openpyxl's sheet parser reading saved values, marking a formula without one, and giving
     a date cell whose serial names no day as its number (built on first use: importing
     openpyxl is slow, and most runs read no workbook)."""
-    from openpyxl.utils.datetime import WINDOWS_EPOCH, from_excel
+    from openpyxl.utils.datetime import WINDOWS_EPOCH
     from openpyxl.worksheet._reader import (
         FORMULA_TAG,
         VALUE_TAG,
@@ -154,9 +155,10 @@ def _parser_class() -> type:
 
     class CachedValues(WorkSheetParser):
         def parse_cell(self, element: Any) -> dict[str, Any]:
-            serial = self._off_calendar(element)
-            if serial is not None:  # read as a plain number: openpyxl would warn and guess
-                style = element.attrib.pop("s")
+            style = element.get("s")
+            if style and int(style) in self.date_formats and \
+                    (serial := self._off_calendar(element)) is not None:
+                del element.attrib["s"]  # read as a plain number: openpyxl would warn and guess
                 try:
                     cell = super().parse_cell(element)
                 finally:
@@ -170,21 +172,22 @@ def _parser_class() -> type:
 
         def _off_calendar(self, element: Any) -> int | float | None:
             """The serial of a date-formatted number that is no day (see the module doc)."""
-            style = element.get("s")
-            if not style or element.get("t", "n") != "n" or int(style) not in \
-                    self.date_formats or int(style) in self.timedelta_formats:
+            if element.get("t", "n") != "n" or int(element.get("s")) in self.timedelta_formats:
                 return None
             text = element.findtext(VALUE_TAG)
             if not text:
                 return None
             value = _cast_number(text)
-            if value < 0 or (self.epoch == WINDOWS_EPOCH and 60 <= value < 61):
-                return value
-            try:
-                from_excel(value, self.epoch)
-            except (OverflowError, ValueError):
+            if value < 0 or value >= _days_to_9999(self.epoch) or (
+                    self.epoch == WINDOWS_EPOCH and 60 <= value < 61):
                 return value
             return None
 
     return CachedValues
 
+
+
+@cache
+def _days_to_9999(epoch: dt.datetime) -> int:
+    """The first serial past 9999-12-31 in a workbook's date system (its epoch)."""
+    return (dt.datetime(9999, 12, 31) - epoch).days + 1
