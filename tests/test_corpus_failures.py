@@ -176,6 +176,16 @@ def test_a_damaged_reference_table_is_one_line_naming_it(tmp_path, name, data, p
         f"utrex: error: {folder / name}: {problem}"
 
 
+def test_convert_checks_the_reference_tables_before_it_writes_anything(tmp_path):
+    folder = _reference(tmp_path, "leas.csv", b"foo,bar\n1,2\n")
+    export_folder = export(tmp_path / "in")
+    assert refused("convert", "--quiet", "--mapping", export_folder / "mapping.toml", "--input",
+                   export_folder, "--output", tmp_path / "out.txt", "--reference", folder) == (
+        f"utrex: error: {folder / 'leas.csv'}: missing column(s) lea_number; leas.csv needs "
+        "lea_number")
+    assert not (tmp_path / "out.txt").exists()
+
+
 def test_a_folder_by_a_reference_tables_name_is_one_line(tmp_path):
     folder = tmp_path / "reference"
     (folder / "leas.csv").mkdir(parents=True)

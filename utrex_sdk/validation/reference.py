@@ -17,6 +17,7 @@ import os
 import re
 import tomllib
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -68,7 +69,7 @@ class Reference:
             raise UnusableInputError(f"reference data folder {folder} does not exist")
         self.folder = folder
         self._tables: dict[str, dict[Any, dict[str, str]]] = {
-            name: _load(folder / spec.filename, spec) for name, spec in TABLES.items()
+            name: _loaded(folder / TABLES[name].filename, name) for name in TABLES
             if self.has(name)}
 
     def has(self, table: str) -> bool:
@@ -81,6 +82,24 @@ class Reference:
 
 MAX_LINE = 1 << 20
 """The longest line a reference table may have: its rows are a few short columns."""
+
+
+def _loaded(path: Path, table: str) -> dict[Any, dict[str, str]]:
+    """`_load`, once per version of the file in a process: `utrex convert` checks the tables
+    before it writes anything, and its validator then finds them read (the rows are never
+    changed by their users)."""
+    try:
+        st = os.stat(path)
+        version: tuple[int, int] | None = (st.st_size, st.st_mtime_ns)
+    except OSError:
+        version = None  # `_load` says why in one line
+    return _load_version(path, table, version)
+
+
+@lru_cache(maxsize=len(TABLES))
+def _load_version(path: Path, table: str, version: tuple[int, int] | None
+                  ) -> dict[Any, dict[str, str]]:
+    return _load(path, TABLES[table])
 
 
 def _load(path: Path, spec: TableSpec) -> dict[Any, dict[str, str]]:

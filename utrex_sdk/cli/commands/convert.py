@@ -85,6 +85,10 @@ def convert(
         check_run_paths({"--output": output, "--report": report, "--rejects": rejects},
                         [("an export file or the mapping", f) for f in plugin.input_files()]
                         + ([("--reference", reference)] if reference else []))
+        if reference is not None:  # a damaged table stops the run before anything is written
+            from ...validation.reference import Reference
+
+            Reference(reference)
         redactor = Redactor() if redact else None
         with progress_line("converting", quiet=quiet) as progress:
             result = run_conversion(plugin, output, rejects=rejects, progress=progress,
