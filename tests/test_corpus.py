@@ -84,6 +84,11 @@ UTREX_FINDINGS = {
                           f"(line 2); a record belongs to the school of the SC record before it "
                           f"{SPEC}")],
     "formula-like.txt": [],  # its values are the state's rule S1.022's: see its own test
+    "split-line.txt": [("fmt.short-line", "S1", 3, None, None,
+                        "line is 44 characters; S1 records are 220"),
+                       ("fmt.unknown-record", None, 4, None, "se ",
+                        "unknown record type 'se ': a line must start with one of AC=, AM=, "
+                        "DI=, ES=, I1=, I2=, S1=, S2=, S3=, SC=")],
 }
 UTREX_ERRORS = {
     "utf16-no-bom.txt": "is UTF-16 text, not ASCII; save it as plain ASCII text",
@@ -118,6 +123,32 @@ def test_an_unusable_utrex_file_is_a_one_line_error(name, command):
     result = run(command, path)
     assert result.exit_code == 2
     assert result.stderr == f"utrex: error: {path}: {UTREX_ERRORS[name]}\n"
+
+
+def redacted(path):
+    result = run("validate", path, "--format", "json", "--redact")
+    assert result.exit_code == 1, result.stderr
+    return own(json.loads(result.stdout)["findings"])
+
+
+def test_redact_masks_the_fragment_of_a_split_line():
+    """The rest of a record split by a stray line break starts inside a name ('se' of Jose)."""
+    assert redacted(UTREX / "split-line.txt") == [
+        ("fmt.short-line", "S1", 3, None, None, "line is 44 characters; S1 records are 220"),
+        ("fmt.unknown-record", None, 4, None, "** ",
+         "unknown record type '** ': a line must start with one of AC=, AM=, DI=, ES=, I1=, "
+         "I2=, S1=, S2=, S3=, SC=")]
+    result = run("inspect", UTREX / "split-line.txt", "--redact", "--format", "json")
+    assert "se " not in json.dumps(json.loads(result.stdout)[3])
+
+
+def test_redact_hides_the_byte_of_a_name_that_is_not_ascii():
+    """0xF1 is the 'ñ' of "Nuñez" in Windows-1252: one letter of a rare name can find a child."""
+    assert redacted(UTREX / "cp1252-name.txt") == [
+        ("fmt.not-ascii", None, 3, None, "0x??",
+         "byte 0x?? at column 25 is not ASCII; UTREx files are ASCII text")]
+    result = run("inspect", UTREX / "cp1252-name.txt", "--redact")
+    assert "0xF1" not in result.stdout and "byte 0x?? at column 25" in result.stdout
 
 
 def test_records_separated_by_bare_crs_are_each_read():
@@ -206,6 +237,15 @@ CSV_ERRORS = {
     "cp1252-declared-utf8": "is not utf-8 text (byte 0xF1 on line 2 cannot be read as it); "
                             "remove the mapping's encoding to have it detected, or give the "
                             "file's real one (cp1252 for Windows-1252)",
+    "shift-jis": "is neither UTF-8 nor Windows-1252 text (byte 0x8D on line 4 is no "
+                 "Windows-1252 character); save it as UTF-8, or give its encoding in the mapping",
+    "shift-jis-katakana": "does not look like Windows-1252 text: 7 of its 20 non-ASCII "
+                          "characters are symbols no name has (first on line 2), as when "
+                          "Shift-JIS, GBK, Big5 or EUC-KR text is read so; save it as UTF-8, or "
+                          'give its encoding in the mapping (encoding = "shift_jis", ...)',
+    "not-a-text-encoding": "encoding 'base64' is not a text encoding; give the file's "
+                           "character set (utf-8, cp1252, utf-16, ...) or remove it to have it "
+                           "detected",
 }
 CSV_CASES = {"ok", "empty", "header-only", "ragged-rows", "utf16-no-bom", "mixed-line-endings",
              "duplicate-headers", "formula-like", *CSV_ERRORS}

@@ -176,3 +176,17 @@ def test_validate_redacts_values_the_rules_quote(tmp_path, fmt):
     assert redacted.exit_code == plain.exit_code
     text = redacted.stdout if fmt == "table" else _report_text(report, fmt)
     assert "EVE1YN" not in text and "ZQXWV9" not in text and re.search(r"\bNAME-", text)
+
+
+def test_redact_replaces_a_value_a_message_quotes_with_escapes():
+    """A name with a control or invisible character is quoted escaped ('Smi\\x01th'); the whole
+    quoted value is replaced, not left in clear around the placeholder."""
+    from utrex_sdk.findings import make_finding
+
+    redactor = Redactor(key=b"k" * 32)
+    for value in ("Smi\x01th", "O'Neil\u200b"):
+        finding = make_finding("fmt.non-ascii", record="S1", field="last_name", value=value,
+                               chars=repr(value[-1]))
+        message = redactor.finding(finding).message
+        assert "Smi" not in message and "Neil" not in message and "\\u200b" not in message
+        assert redactor.placeholder("name", value) in message

@@ -11,8 +11,9 @@ from __future__ import annotations
 import errno
 import os
 import stat
+from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TextIO
 
 from .errors import UnusableInputError
 
@@ -62,3 +63,18 @@ def read_limited(path: Path, limit: int, what: str) -> bytes:
         raise UnusableInputError(f"{path}: is over {limit // MIB} MB; {what} is at most "
                                  f"{limit // MIB} MB, so this cannot be one")
     return data
+
+
+class LongLine(Exception):
+    """A physical line longer than the limit `bounded_lines` was given: the file is not a
+    table of rows (a file of NULs, a one-line dump), and reading the line whole would take its
+    size in memory."""
+
+
+def bounded_lines(text: TextIO, limit: int) -> Iterator[str]:
+    """The lines of a text file (endings kept, for the csv module), each read at most ``limit``
+    characters at a time; `LongLine` for a longer one."""
+    while line := text.readline(limit + 1):
+        if len(line) > limit:
+            raise LongLine
+        yield line

@@ -45,6 +45,9 @@ _BIRTH_PHRASE = re.compile(
     r"(?i)(birth[\s_]*date\W{0,3})(\d{8}|\d{4}-\d\d-\d\d|\d{1,2}/\d{1,2}/\d{4})")
 _WORD = "A-Za-z0-9"
 _MASK = re.compile(r"\S")
+# Reader findings that quote a line's raw text, not a field's value (see `_line_quote_hidden`)
+QUOTES_LINE_START = frozenset({"fmt.unknown-record"})
+QUOTES_LINE_BYTE = frozenset({"fmt.not-ascii"})
 
 
 @cache
@@ -108,6 +111,8 @@ class Redactor:
         if kind == "birth_date" and (day := _as_date(text)) is not None:
             forms |= {f"{day:%Y%m%d}", day.isoformat(), f"{day:%m/%d/%Y}",
                       f"{day.month}/{day.day}/{day.year}"}
+        # as a message quotes it ({value!r}): a control or invisible character escaped
+        forms |= {repr(f)[1:-1] for f in forms}
         return {f for f in forms if f}
 
     def learn(self, kind: str, value: str) -> str:
@@ -144,6 +149,8 @@ class Redactor:
 
         Call `learn_from` on every finding first when a report is redacted as a whole, so a
         value is also replaced where another finding quotes it."""
+        if finding.error_id in QUOTES_LINE_START or finding.error_id in QUOTES_LINE_BYTE:
+            return _line_quote_hidden(finding)
         kind = pii_fields().get(finding.field or "")
         value = finding.value
         message, description = finding.message, finding.description
@@ -217,6 +224,25 @@ class Redactor:
 
 def _mask(value: Any) -> Any:
     return _MASK.sub("*", value) if isinstance(value, str) else value
+
+
+def _line_quote_hidden(finding: Finding) -> Finding:
+    """A reader's finding about a line that is no record, which quotes the line's raw text: its
+    first characters (``unknown record type 'se '``: the rest of a record split over two lines
+    by a stray line break starts in the middle of a name) are masked as `_mask` masks them, and
+    a byte that is not ASCII (0xF1, an 'ñ' of Windows-1252: a letter of a name, most often,
+    and one letter of a rare name can be enough to find the child) is shown as ``0x??``. The
+    line's type is unknown, so whether the text lies in a personal field cannot be told."""
+    value, message = finding.value, finding.message
+    if not isinstance(value, str) or not value:
+        return finding
+    if finding.error_id in QUOTES_LINE_BYTE:
+        hidden = "0x??"
+        message = message.replace(f"0x{value[2:].upper()}", hidden).replace(value, hidden)
+    else:
+        hidden = _mask(value)
+        message = message.replace(repr(value), repr(hidden))
+    return replace(finding, value=hidden, message=message)
 
 
 def _masked(finding: Finding) -> Finding:

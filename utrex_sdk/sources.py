@@ -25,13 +25,14 @@ import re
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 import chardet
 import petl
 
 from .errors import UnusableInputError
-from .input_files import open_input
+from .input_files import LongLine, bounded_lines, open_input
+from .windows_1252 import check_windows_1252
 from .workbooks import UNCALCULATED, Workbook, unreadable
 
 SAMPLE_BYTES = 65536
@@ -93,7 +94,8 @@ def detect_encoding(path: str | os.PathLike[str]) -> str:
     chardet is asked to choose among the encodings exports actually come in: left to pick from
     every code page, it names Windows-1250 for a Windows-1252 roster of Spanish names, and a wrong
     single-byte guess would silently turn "Nuñez" into "NuĂ±ez". Raises `UnusableInputError` for a
-    file that is not text.
+    file that is not text, and for one read as Windows-1252 that cannot be such text (a
+    Shift-JIS export: `windows_1252`).
     """
     path = Path(path)
     head = _head(path)
@@ -117,7 +119,10 @@ def detect_encoding(path: str | os.PathLike[str]) -> str:
     guess = chardet.detect(head, include_encodings=["windows-1252", "utf-8"],
                            no_match_encoding="windows-1252")
     encoding = "utf-8" if (guess.get("encoding") or "").lower() == "utf-8" else "cp1252"
-    return _checked_text(path, head, encoding)
+    _checked_text(path, head, encoding)
+    if encoding == "cp1252":
+        check_windows_1252(path)
+    return encoding
 
 
 def _checked_text(path: Path, head: bytes, encoding: str) -> str:
@@ -258,7 +263,7 @@ class SourceTable(petl.Table):
                     "opened and never closed") from None
             raise UnusableInputError(f"{self._path}: row {number + 1} cannot be read as "
                                      f"delimited text ({err})") from None
-        except _LongLine:
+        except LongLine:
             raise UnusableInputError(
                 f"{self._path}: row {number + 1} has a line longer than {MAX_LINE:,} characters; "
                 "an export has one row per line: is this a text export at all?") from None
@@ -309,10 +314,6 @@ class SourceTable(petl.Table):
             raise unreadable(self._path, err) from None
 
 
-class _LongLine(Exception):
-    """A physical line longer than `MAX_LINE`: the file is not an export of rows."""
-
-
 class _DelimitedRows:
     """The rows of a delimited text file, re-read on each iteration, one bounded line at a time.
 
@@ -326,15 +327,8 @@ class _DelimitedRows:
 
     def __iter__(self) -> Iterator[tuple[str, ...]]:
         with self.path.open("r", encoding=self.encoding, errors="replace", newline="") as text:
-            for cells in csv.reader(_bounded_lines(text), delimiter=self.delimiter):
+            for cells in csv.reader(bounded_lines(text, MAX_LINE), delimiter=self.delimiter):
                 yield tuple(cells)
-
-
-def _bounded_lines(text: TextIO) -> Iterator[str]:
-    while line := text.readline(MAX_LINE + 1):
-        if len(line) > MAX_LINE:
-            raise _LongLine
-        yield line
 
 
 def _check_decodes(path: Path, encoding: str) -> None:
@@ -362,10 +356,20 @@ def _check_decodes(path: Path, encoding: str) -> None:
 
 
 def _check_codec(path: Path, encoding: str) -> None:
+    """A mapping's ``encoding`` must name a character set: Python also knows codecs that are no
+    text encoding (``base64``, ``rot13``, ``zip``), which would fail deep inside the reading."""
     try:
         codecs.lookup(encoding)
     except LookupError:
         raise UnusableInputError(f"{path}: unknown encoding {encoding!r}") from None
+    try:  # a codec that is no text encoding is refused with LookupError (b"" is not tried)
+        b"x".decode(encoding)
+    except UnicodeError:
+        pass  # a text encoding that cannot read "x" alone (utf-16)
+    except LookupError:
+        raise UnusableInputError(
+            f"{path}: encoding {encoding!r} is not a text encoding; give the file's character "
+            "set (utf-8, cp1252, utf-16, ...) or remove it to have it detected") from None
 
 
 class _SheetRows:

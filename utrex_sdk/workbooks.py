@@ -6,11 +6,19 @@ streams the worksheets; its sizes are checked in the zip's directory first, so a
 bomb (830 KB holding 20 million shared strings, 1.9 GB once read) is refused, not unpacked.
 A workbook written by a tool that does not calculate (a script, a report server) can hold
 formulas with no saved value: read as values, each would be a blank, silently. The sheet is
-read by openpyxl's own parser, with the formula cells it would leave blank marked `UNCALCULATED`.
+read by openpyxl's own parser, with the formula cells it would leave blank marked `UNCALCULATED`,
+and a date cell whose serial is no day of the calendar given as its number.
+
+That number is what the cell holds, and no date field reads it, so its row is rejected with a
+finding naming the value, where openpyxl would change it silently or print it: a negative
+serial (openpyxl gives 1899-12-29 for -1), serial 60 of the 1900 system (29 February 1900, a
+day that never was, kept by Excel for Lotus 1-2-3: openpyxl gives 28 February) and a serial past
+9999-12-31 (openpyxl warns on stderr, quoting it, and gives "#VALUE!").
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import zipfile
 from collections.abc import Iterator
 from functools import cache
@@ -134,15 +142,52 @@ def _values(cells: list[dict[str, Any]], width: int | None) -> tuple[Any, ...]:
 
 @cache
 def _parser_class() -> type:
-    """openpyxl's sheet parser reading saved values, marking a formula without one (built on
-    first use: importing openpyxl is slow, and most runs read no workbook)."""
-    from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
+    """openpyxl's sheet parser reading saved values, marking a formula without one, and giving
+    a date cell whose serial names no day as its number (built on first use: importing
+    openpyxl is slow, and most runs read no workbook)."""
+    from openpyxl.utils.datetime import WINDOWS_EPOCH
+    from openpyxl.worksheet._reader import (
+        FORMULA_TAG,
+        VALUE_TAG,
+        WorkSheetParser,
+        _cast_number,
+    )
 
     class CachedValues(WorkSheetParser):
         def parse_cell(self, element: Any) -> dict[str, Any]:
+            style = element.get("s")
+            if style and int(style) in self.date_formats and \
+                    (serial := self._off_calendar(element)) is not None:
+                del element.attrib["s"]  # read as a plain number: openpyxl would warn and guess
+                try:
+                    cell = super().parse_cell(element)
+                finally:
+                    element.set("s", style)
+                cell.update(value=serial, data_type="n", style_id=int(style))
+                return cell
             cell = super().parse_cell(element)
             if cell["value"] is None and element.find(FORMULA_TAG) is not None:
                 cell["value"] = UNCALCULATED
             return cell
 
+        def _off_calendar(self, element: Any) -> int | float | None:
+            """The serial of a date-formatted number that is no day (see the module doc)."""
+            if element.get("t", "n") != "n" or int(element.get("s")) in self.timedelta_formats:
+                return None
+            text = element.findtext(VALUE_TAG)
+            if not text:
+                return None
+            value = _cast_number(text)
+            if value < 0 or value >= _days_to_9999(self.epoch) or (
+                    self.epoch == WINDOWS_EPOCH and 60 <= value < 61):
+                return value
+            return None
+
     return CachedValues
+
+
+
+@cache
+def _days_to_9999(epoch: dt.datetime) -> int:
+    """The first serial past 9999-12-31 in a workbook's date system (its epoch)."""
+    return (dt.datetime(9999, 12, 31) - epoch).days + 1

@@ -55,6 +55,8 @@ def utrex_files() -> dict[str, bytes]:
             DI, SC,
             _put(_put(_put(S1, 23, 42, '=HYPERLINK("x","y")'), 43, 58, "+1"), 59, 74, "-2"),
             _put(_put(S1, 4, 13, "1002"), 23, 42, "@SUM(A1)")),
+        # an S1 record split in two by a stray line break inside First Name ("Jo" / "se")
+        "split-line.txt": _lines(DI, SC, S1[:44], S1[44:]),
     }
 
 
@@ -93,6 +95,20 @@ def csv_files() -> dict[str, dict[str, bytes]]:
             '1001,"=HYPERLINK(""x"",""y"")",+1,-2,03/14/2006,1',
             "1002,@SUM(A1),Anna,,2005-07-01,2",
             "1003,Lee,Kim,,=1+2,1")},
+        # Japanese names in Shift-JIS, no encoding in the mapping: not UTF-8, so read as
+        # Windows-1252, which it cannot be (utrex_sdk/windows_1252.py)
+        "shift-jis": {"students.csv": (HEADER + "\r\n1001,山田,太郎,,03/14/2006,1\r\n"
+                                       "1002,Smith,Anna,Lee,2005-07-01,2\r\n"
+                                       "1003,佐藤,花子,,2005-07-01,2\r\n").encode("shift_jis")},
+        # half-width katakana (single Shift-JIS bytes, none undefined in Windows-1252)
+        "shift-jis-katakana": {"students.csv": (
+            HEADER + "\r\n1001,ﾀﾅｶ,ｹﾝ,,03/14/2006,1\r\n1002,ﾔﾏﾀﾞ,ﾊﾅｺ,,2005-07-01,2\r\n"
+            "1003,ｽｽﾞｷ,ｲﾁﾛｳ,,2005-07-01,2\r\n").encode("shift_jis")},
+        # a codec that is no text encoding named in the mapping
+        "not-a-text-encoding": {"students.csv": _csv(HEADER, *ok_rows),
+                                "mapping.toml": MAPPING.read_bytes().replace(
+                                    b'file = "students.csv"',
+                                    b'file = "students.csv"\nencoding = "base64"')},
     }
 
 

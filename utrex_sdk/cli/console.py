@@ -21,12 +21,12 @@ UNBOUNDED = 100_000
 def make_console(*, stderr: bool = False) -> Console:
     """The console for stdout (or, with ``stderr``, for progress and summaries on stderr)."""
     stream = sys.stderr if stderr else sys.stdout
-    if _is_terminal(stream) or os.environ.get("COLUMNS", "").strip().isdigit():
+    if is_terminal(stream) or os.environ.get("COLUMNS", "").strip().isdigit():
         return Console(stderr=stderr)  # rich reads the terminal, COLUMNS and NO_COLOR itself
     return Console(stderr=stderr, width=UNBOUNDED)
 
 
-def _is_terminal(stream: object) -> bool:
+def is_terminal(stream: object) -> bool:
     isatty = getattr(stream, "isatty", None)
     try:
         return bool(isatty and isatty())

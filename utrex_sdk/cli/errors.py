@@ -2,9 +2,11 @@
 
 Two kinds of mistake reach the user. The SDK's own `UtrexError` (a file that cannot be read, an
 option value the SDK refuses) is raised inside a command and turned into a line by
-`user_errors`. The usage mistakes that typer finds before a command runs (an unknown option,
-``--jobs 3``, a missing argument) would be printed as typer's multi-line box; the application
-is built with `OneLineUsageErrors`, which prints them as one line too. Both exit with status 2.
+`user_errors`, and so is an `OSError` the SDK did not turn into one itself (an I/O error in the
+middle of a file): both are the input's or the system's, not the SDK's. The usage mistakes
+that typer finds before a command runs (an unknown option, ``--jobs 3``, a missing argument)
+would be printed as typer's multi-line box; the application is built with `OneLineUsageErrors`,
+which prints them as one line too. Both exit with status 2.
 Anything else is a bug in the SDK: `OneLineUsageErrors` prints one line naming the exception's
 type and where it was raised (not its message, which may quote a student's data) and exits with
 status 3; with ``UTREX_DEBUG=1`` (or ``utrex --debug``) the traceback is printed instead.
@@ -40,9 +42,22 @@ def user_errors() -> Iterator[None]:
     except UtrexError as err:
         typer.echo(f"{PREFIX}{err}", err=True)
         raise typer.Exit(code=2) from None
+    except BrokenPipeError:
+        raise
+    except OSError as err:  # the system failed a read or write the SDK had no reason to expect
+        typer.echo(f"{PREFIX}{os_error(err)}", err=True)
+        raise typer.Exit(code=2) from None
     except KeyboardInterrupt:
         typer.echo("utrex: interrupted; files not finished were left as they were", err=True)
         raise typer.Exit(code=130) from None
+
+
+def os_error(err: OSError) -> str:
+    """An error of the system (an I/O error, a file removed or made unreadable while it was
+    read) as one line: the file and the system's reason, never the exception's other text."""
+    reason = err.strerror or type(err).__name__
+    where = f"{err.filename}: " if err.filename else ""
+    return f"{where}{reason[0].lower()}{reason[1:]} (a system error while reading or writing)"
 
 
 class OneLineUsageErrors(TyperGroup):

@@ -43,9 +43,14 @@ def parse_lines(
 def _parse(lines: Iterable[bytes], edition: str, source: str, handle: BinaryIO
            ) -> Iterator[ParsedLine]:
     """`Codec.parse_lines` over an open file, which it closes at the end: one generator per
-    file."""
+    file. A read that fails part way (an I/O error, a file made unreadable) is one line naming
+    the file."""
     with handle:
-        yield from codec_for(edition).parse_lines(lines, source=source)
+        try:
+            yield from codec_for(edition).parse_lines(lines, source=source)
+        except OSError as err:
+            raise UnusableInputError(f"{source}: could not be read to the end "
+                                     f"({err.strerror or type(err).__name__})") from None
 
 
 def read_file(path: str | os.PathLike[str], *, edition: str = DEFAULT_EDITION

@@ -166,6 +166,9 @@ def _todos(node: Any, loc: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
     return []
 
 
+TOO_DEEP = "tables or arrays nested too deeply to read (a mapping nests a few levels)"
+
+
 def read_toml(path: Path) -> dict[str, Any]:
     """The TOML of a mapping file: a regular file of at most `MAPPING_LIMIT` bytes, read once."""
     try:
@@ -182,12 +185,22 @@ def read_toml(path: Path) -> dict[str, Any]:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise MappingError(path, [f"not valid TOML: {err}"]) from None
+    except RecursionError:  # tables or arrays nested some 400 deep: the parser's own limit
+        raise MappingError(path, [TOO_DEEP]) from None
+
 
 
 def load_mapping(path: str | Path) -> LoadedMapping:
     """Read and check a mapping file. Raises `MappingError` listing every mistake found."""
     path = Path(path)
     raw = read_toml(path)
+    try:  # nesting the parser took may still be too deep for the checks that walk it
+        return _checked(path, raw)
+    except RecursionError:
+        raise MappingError(path, [TOO_DEEP]) from None
+
+
+def _checked(path: Path, raw: dict[str, Any]) -> LoadedMapping:
     todos = _todos(raw)
     if todos:
         raise MappingError(path, [f"{_path(loc, raw)}: still 'TODO'; fill it in"

@@ -4,14 +4,14 @@ planning the rules that can run and running them on each record — is `engine.V
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from ..errors import UnusableInputError
 from ..fixedwidth.codec import codec_for
-from ..fixedwidth.reader import lines_of, read_file, split_lines
+from ..fixedwidth.reader import ParsedLine, lines_of, read_file, split_lines
+from ..input_files import open_input
 from ..layouts import DEFAULT_EDITION, edition_layout
 from ..models import UtrexRecord
 from ..sif.detect import is_sif
@@ -34,16 +34,18 @@ def _layout_fields(edition: str) -> dict[str, frozenset[str]]:
             for rt, layout in edition_layout(edition).records.items()}
 
 
-def validate_file(path: str | Path, options: ValidationOptions | None = None
-                  ) -> ValidationResult:
-    """Validate a UTREx file. Raises `UnusableInputError` if it cannot be read at all."""
+def validate_file(path: str | Path, options: ValidationOptions | None = None, *,
+                  progress: Callable[[int, int], None] | None = None) -> ValidationResult:
+    """Validate a UTREx file. Raises `UnusableInputError` if it cannot be read at all.
+
+    ``progress(lines, bytes)`` is called every few thousand lines of the fixed-width file's
+    second pass (`_reported`), for a progress line."""
     options = options or ValidationOptions()
     edition = options.edition or DEFAULT_EDITION
     if options.edition is None:
         options = _with(options, edition=edition)
     path = Path(path)
-    if not path.is_file():
-        raise UnusableInputError(f"{path}: no such file")
+    open_input(path, "a UTREx file").close()  # one line for a missing file, a folder, a FIFO
 
     if is_sif(path):  # a SIF document (by content): no fixed-width lines, order or layout
         def sif_items(indexing: bool) -> Iterator[Item]:
@@ -61,7 +63,8 @@ def validate_file(path: str | Path, options: ValidationOptions | None = None
         if not indexing:
             source, order = str(path), FileOrder(str(path))
             check = order.check
-            for parsed in read_file(path, edition=edition):
+            lines = read_file(path, edition=edition)
+            for parsed in lines if progress is None else _reported(lines, progress):
                 misplaced = check(parsed)
                 yield (parsed.line, parsed.record,
                        parsed.findings + misplaced if misplaced else parsed.findings, source)
@@ -79,6 +82,18 @@ def validate_file(path: str | Path, options: ValidationOptions | None = None
     result = validator.run(items, jobs=jobs_for(path.stat().st_size, options.jobs))
     result.source = str(path)
     return result
+
+
+def _reported(lines: Iterable[ParsedLine], progress: Callable[[int, int], None]
+              ) -> Iterator[ParsedLine]:
+    """The lines, with ``progress(lines read, bytes read)`` every 4,096: the bytes are the
+    lines' lengths with a CR LF each (the spec's line ending), near enough for a share."""
+    done = 0
+    for parsed in lines:
+        done += len(parsed.text) + 2
+        if not parsed.line & 4095:
+            progress(parsed.line, done)
+        yield parsed
 
 
 def validate_records(records: Iterable[UtrexRecord], options: ValidationOptions | None = None,

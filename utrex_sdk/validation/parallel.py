@@ -24,10 +24,12 @@ import ctypes
 import gc
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Iterable
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
 
+from ..errors import UtrexError
 from ..findings import Finding
 from .result import ValidationResult
 
@@ -75,9 +77,9 @@ def run_split(validator: Validator, items: Callable[[bool], Iterable[Item]]
         validator.second_pass(items, marks)
         try:
             status, payload = receive.recv()
-        except EOFError:
-            raise RuntimeError("the validation worker process ended without a result "
-                               f"(exit code {worker.exitcode})") from None
+        except EOFError:  # killed from outside (the OOM killer, kill -9): not the SDK's bug
+            worker.join(5)
+            raise UtrexError(_lost(worker.exitcode)) from None
     except BaseException:  # Ctrl-C, an error: the worker's half is of no use any more
         worker.terminate()
         raise
@@ -94,6 +96,14 @@ def run_split(validator: Validator, items: Callable[[bool], Iterable[Item]]
     validator.emitter.parent_invalid |= invalid
     validator._finish()
     return validator.result
+
+
+def _lost(exitcode: int | None) -> str:
+    how = (f"was stopped by signal {-exitcode} ({signal.Signals(-exitcode).name})"
+           if exitcode is not None and exitcode < 0 and -exitcode in signal.valid_signals()
+           else f"ended without a result (exit status {exitcode})")
+    return (f"the second validation process (--jobs 2) {how}, perhaps for want of memory; "
+            "nothing was reported: run again, or with --jobs 1")
 
 
 def _record_part(validator: Validator, items: Callable[[bool], Iterable[Item]],

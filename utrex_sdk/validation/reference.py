@@ -3,7 +3,8 @@
 Many rules compare a submission with the state's own data — CACTUS LEAs, schools and their grade
 ranges, educators, core codes, the SSID system, prior years. The SDK has none of it and never
 fetches it (no network). A user who has an export of those tables puts them in one folder,
-one CSV per table named as below, and passes `--reference DIR`; rules that need a table that is
+one CSV per table named as below, and passes `--reference DIR`; each table there is read
+when the run starts (a damaged one stops it in one line); rules that need a table that is
 not there are reported as "not checked", never passed silently. `docs/reference-data.md`
 documents the files (generated from `TABLES`, read from `spec/reference_tables.toml`).
 """
@@ -11,15 +12,18 @@ documents the files (generated from `TABLES`, read from `spec/reference_tables.t
 from __future__ import annotations
 
 import csv
+import io
+import os
 import re
 import tomllib
 from dataclasses import dataclass
-from functools import cached_property
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from ..errors import UnusableInputError
+from ..input_files import LongLine, bounded_lines, open_input
 
 
 @dataclass(frozen=True)
@@ -53,45 +57,88 @@ def _header(name: str) -> str:
 
 
 class Reference:
-    """A folder of reference CSV files; tables load on first use."""
+    """A folder of reference CSV files, each table present read when the run starts.
+
+    Every table the folder holds is read and checked before the first record is validated, so
+    a damaged one (not UTF-8, its key column missing, a cell or a line far too long, a folder or
+    a pipe by the table's name) stops the run with one line naming the table — not a "could
+    not be evaluated" finding on every record whose rule would have read it."""
 
     def __init__(self, folder: Path):
         if not folder.is_dir():
             raise UnusableInputError(f"reference data folder {folder} does not exist")
         self.folder = folder
+        self._tables: dict[str, dict[Any, dict[str, str]]] = {
+            name: _loaded(folder / TABLES[name].filename, name) for name in TABLES
+            if self.has(name)}
 
     def has(self, table: str) -> bool:
-        return (self.folder / TABLES[table].filename).is_file()
+        return os.path.lexists(self.folder / TABLES[table].filename)
 
     def rows(self, table: str) -> dict[Any, dict[str, str]]:
         """The table's rows keyed by its key column(s) (a tuple when there are several)."""
-        return self._tables[table] if table in self._tables else self._load(table)
+        return self._tables[table]
 
-    @cached_property
-    def _tables(self) -> dict[str, dict[Any, dict[str, str]]]:
-        return {}
 
-    def _load(self, table: str) -> dict[Any, dict[str, str]]:
-        spec = TABLES[table]
-        path = self.folder / spec.filename
-        try:
-            with path.open(encoding="utf-8-sig", newline="") as handle:
-                reader = csv.reader(handle)
-                header = [_header(h) for h in next(reader, [])]
-                missing = [k for k in spec.key if k not in header]
-                if missing:
-                    raise UnusableInputError(
-                        f"{path}: missing column(s) {', '.join(missing)}; "
-                        f"{spec.filename} needs {', '.join(spec.key)}")
-                rows: dict[Any, dict[str, str]] = {}
-                for cells in reader:
-                    row = {h: c.strip() for h, c in zip(header, cells, strict=False)}
-                    key = tuple(row.get(k, "") for k in spec.key)
-                    rows[key[0] if len(key) == 1 else key] = row
-        except (OSError, UnicodeDecodeError, csv.Error) as err:
-            raise UnusableInputError(f"cannot read reference table {path}: {err}") from None
-        self._tables[table] = rows
-        return rows
+MAX_LINE = 1 << 20
+"""The longest line a reference table may have: its rows are a few short columns."""
+
+
+def _loaded(path: Path, table: str) -> dict[Any, dict[str, str]]:
+    """`_load`, once per version of the file in a process: `utrex convert` checks the tables
+    before it writes anything, and its validator then finds them read (the rows are never
+    changed by their users)."""
+    try:
+        st = os.stat(path)
+        version: tuple[int, int] | None = (st.st_size, st.st_mtime_ns)
+    except OSError:
+        version = None  # `_load` says why in one line
+    return _load_version(path, table, version)
+
+
+@lru_cache(maxsize=len(TABLES))
+def _load_version(path: Path, table: str, version: tuple[int, int] | None
+                  ) -> dict[Any, dict[str, str]]:
+    return _load(path, TABLES[table])
+
+
+def _load(path: Path, spec: TableSpec) -> dict[Any, dict[str, str]]:
+    """One table's rows by key; `UnusableInputError` (one line naming the file, never quoting
+    its content) when it cannot be read as the table."""
+    reader: Any = None
+    try:
+        with open_input(path, f"the reference table {spec.filename}") as raw, \
+                io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as handle:
+            reader = csv.reader(bounded_lines(handle, MAX_LINE))
+            header = [_header(h) for h in next(reader, [])]
+            missing = [k for k in spec.key if k not in header]
+            if missing:
+                raise UnusableInputError(
+                    f"{path}: missing column(s) {', '.join(missing)}; "
+                    f"{spec.filename} needs {', '.join(spec.key)}")
+            rows: dict[Any, dict[str, str]] = {}
+            for cells in reader:
+                row = {h: c.strip() for h, c in zip(header, cells, strict=False)}
+                key = tuple(row.get(k, "") for k in spec.key)
+                rows[key[0] if len(key) == 1 else key] = row
+    except UnicodeDecodeError:
+        raise UnusableInputError(f"{path}: is not UTF-8 text; save the reference "
+                                 f"table {spec.filename} as UTF-8 CSV") from None
+    except LongLine:
+        raise UnusableInputError(f"{path}: line {_line(reader)} is longer than {MAX_LINE:,} "
+                                 f"characters; {spec.filename} is a CSV table of short rows"
+                                 ) from None
+    except csv.Error as err:
+        raise UnusableInputError(f"{path}: line {_line(reader)} cannot be read as CSV "
+                                 f"({err})") from None
+    except OSError as err:
+        raise UnusableInputError(f"{path}: cannot be read ({err.strerror or err})") from None
+    return rows
+
+
+def _line(reader: Any) -> int:
+    """The line being read when reading failed (csv counts the lines it has read)."""
+    return (reader.line_num if reader is not None else 0) + 1
 
 
 def render_reference_md() -> str:

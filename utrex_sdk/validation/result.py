@@ -8,25 +8,19 @@ fields only — never on line numbers or values that change daily (membership, a
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import UnusableInputError
 from ..findings import Finding, Level
-from ..input_files import MIB, read_limited
+from .baseline import read_baseline
 from .plan import NotChecked
 
 SCHEMA_VERSION = "1.0"
 """The JSON report's version (`utrex report schema`, `report_schema.Report`): the major part
 changes when a field is removed or changes meaning, the minor when one is added."""
-
-# A baseline is read whole and held as Python objects (about 3 times its size, measured): 128 MB
-# of JSON (some 400,000 findings) stays under 1 GB; a bigger one is not a report to compare with.
-BASELINE_LIMIT = 128 * MIB
 
 
 @dataclass
@@ -104,16 +98,7 @@ class ValidationResult:
 
     def compare_baseline(self, path: Path) -> None:
         """Mark findings against an earlier run's JSON report."""
-        try:
-            previous = json.loads(read_limited(Path(path), BASELINE_LIMIT, "a baseline report"))
-            old = previous["findings"]
-            if not isinstance(old, list) or not all(isinstance(i, dict) for i in old):
-                raise TypeError("findings is not a list of objects")
-        except (OSError, ValueError, KeyError, TypeError, RecursionError) as err:
-            reason = getattr(err, "strerror", None) or type(err).__name__
-            raise UnusableInputError(
-                f"baseline {path}: not a JSON report written by `utrex validate` ({reason})"
-            ) from None
+        old = read_baseline(path)
         old_keys = Counter(match_key(item) for item in old)
         self.baseline = {}
         for f in self.findings:

@@ -11,7 +11,7 @@ stdout carries only the report. Exit status as for `validate`: 0 no Err finding,
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -33,6 +33,7 @@ from ..options import (
     redact,
     registry_cases,
 )
+from ..progress import progress_line
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -84,8 +85,12 @@ def convert(
         check_run_paths({"--output": output, "--report": report, "--rejects": rejects},
                         [("an export file or the mapping", f) for f in plugin.input_files()]
                         + ([("--reference", reference)] if reference else []))
+        if reference is not None:  # a damaged table stops the run before anything is written
+            from ...validation.reference import Reference
+
+            Reference(reference)
         redactor = Redactor() if redact else None
-        with _progress(quiet) as progress:
+        with progress_line("converting", quiet=quiet) as progress:
             result = run_conversion(plugin, output, rejects=rejects, progress=progress,
                                     redactor=redactor)
         with _status(quiet, f"validating {output}"):
@@ -113,25 +118,6 @@ def _rejected_rows(path: Path | None) -> Iterator[dict[str, str]]:
 
     with open(path, encoding="utf-8", newline="") as handle:
         yield from csv.DictReader(handle)
-
-
-@contextmanager
-def _progress(quiet: bool) -> Iterator[Callable[[int], None] | None]:
-    """A progress line on a terminal only: pipes and CI logs get no control characters."""
-    if quiet or not sys.stderr.isatty():
-        yield None
-        return
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-    with Progress(SpinnerColumn(), TextColumn("converting: {task.completed:,} rows"),
-                  TimeElapsedColumn(), console=make_console(stderr=True), transient=True) as bar:
-        task = bar.add_task("convert", total=None)
-
-        def update(count: int) -> None:
-            if count >= 0:
-                bar.update(task, completed=count)
-
-        yield update
 
 
 @contextmanager

@@ -22,6 +22,7 @@ from ...report import ReportFormat, check_destination, write_report
 from .. import options as opt
 from ..console import make_console
 from ..errors import user_errors
+from ..progress import progress_line
 
 
 class RulesFormat(StrEnum):
@@ -79,7 +80,9 @@ def validate(
         options = ValidationOptions(school_year=school_year, as_of=_date(as_of),
                                     collection=collection, reference=reference,
                                     edition=edition, max_findings=max_findings, jobs=jobs)
-        result = validate_file(file, options)
+        size = file.stat().st_size if file.is_file() else None
+        with progress_line("validating", total_bytes=size) as progress:
+            result = validate_file(file, options, progress=progress)
         if baseline is not None:
             result.compare_baseline(baseline)
         if redact:
