@@ -84,7 +84,7 @@ class Validator:
         """Every rule that runs, on every item. ``marks`` receives (item number, findings so
         far) after each item that added findings, so two parts' findings can be interleaved
         in the order one process gives them (`parallel.merge`)."""
-        findings = self.result.findings
+        findings = self.result.store
         held = len(findings)
         for number, (line, record, found, source) in enumerate(items(False)):
             self._one(line, record, found, source)
