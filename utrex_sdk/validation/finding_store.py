@@ -26,12 +26,29 @@ than any real district's run gives, so an ordinary run never touches the disk.""
 class FindingStore:
     """The findings in the order they were added; re-iterable; counted by (Error ID, level)."""
 
-    def __init__(self, findings: Iterable[Finding] = ()):
+    def __init__(self, findings: Iterable[Finding] = (), spool: IO[bytes] | None = None):
+        """``spool``: an empty temporary file to spill to, opened before a fork so that the
+        worker's findings can be read by the parent (`parallel.run_split`)."""
         self.held: list[Finding] = []
         self.counts: Counter[tuple[str, str]] = Counter()
-        self._spool: IO[bytes] | None = None
+        self._spool = spool
         self._spilled = 0
+        self._end = 0
         self.extend(findings)
+
+    def state(self) -> tuple[list[Finding], int, int, Counter[tuple[str, str]]]:
+        """What a forked worker sends back so the parent can read its store (`resume`)."""
+        if self._spool is not None:
+            self._spool.flush()  # the parent reads the file, not this process's buffer
+        return self.held, self._spilled, self._end, self.counts
+
+    @classmethod
+    def resume(cls, spool: IO[bytes], state: tuple[list[Finding], int, int, Counter]
+               ) -> FindingStore:
+        """The store a worker filled, its spool being the file it was given (`state`)."""
+        store = cls(spool=spool)
+        store.held, store._spilled, store._end, store.counts = state
+        return store
 
     def append(self, finding: Finding) -> None:
         self.held.append(finding)
@@ -46,15 +63,18 @@ class FindingStore:
     def _spill(self) -> None:
         if self._spool is None:
             self._spool = tempfile.TemporaryFile(prefix="utrex-findings-")  # noqa: SIM115
-        self._spool.seek(0, 2)
-        pickle.dump(self.held, self._spool, protocol=pickle.HIGHEST_PROTOCOL)
+        self._spool.seek(self._end)
+        rows = [(f.error_id, str(f.level), f.message, f.record, f.line, f.field, f.value,
+                 f.source, dict(f.keys), f.description, f.rule) for f in self.held]
+        pickle.dump(rows, self._spool, protocol=pickle.HIGHEST_PROTOCOL)  # tuples: 5x faster
+        self._end = self._spool.tell()
         self._spilled += len(self.held)
         self.held = []
 
     @property
     def spilled(self) -> bool:
         """True once some findings live on disk (the run gave more than `SPILL_AT`)."""
-        return self._spool is not None
+        return self._spilled > 0
 
     def __len__(self) -> int:
         return self._spilled + len(self.held)
@@ -63,15 +83,16 @@ class FindingStore:
         return len(self) > 0
 
     def __iter__(self) -> Iterator[Finding]:
-        if self._spool is not None:
-            spool, end = self._spool, self._spool.seek(0, 2)
+        if self._spool is not None and self._spilled:
+            spool, end = self._spool, self._end
             position = 0
             while position < end:
                 spool.seek(position)
-                batch = pickle.load(spool)
+                rows = pickle.load(spool)
                 position = spool.tell()
-                yield from batch
-                del batch
+                for row in rows:
+                    yield Finding(row[0], Level(row[1]), *row[2:])
+                del rows
         yield from list(self.held)  # a copy: what is appended while iterating is not seen
 
     def level_count(self, level: Level) -> int:
