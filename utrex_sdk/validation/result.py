@@ -61,8 +61,7 @@ class ValidationResult:
         store = self.store
         for finding in findings:
             if limit is not None and len(store) >= limit:
-                self.stopped = (f"stopped after {limit} findings (--max-findings); the rest "
-                                f"of the input was not checked")
+                self.stopped = capped(limit)
                 return
             store.append(finding)
 
@@ -185,6 +184,12 @@ class ValidationResult:
                 self.resolved.append({k: item.get(k) for k in
                                       ("error_id", "level", "record", "field", "value",
                                        "keys", "message")})
+
+
+def capped(limit: int) -> str:
+    """Why a run stopped at ``--max-findings``: the report says so, and it is not complete."""
+    return (f"stopped after {limit} findings (--max-findings); the rest of the input was not "
+            f"checked")
 
 
 _MARKS = ("new", "still-present")

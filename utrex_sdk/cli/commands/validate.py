@@ -68,7 +68,8 @@ def validate(
                            "resolved.")] = None,
     edition: FileEdition = None,
     max_findings: Annotated[int | None, typer.Option(
-        "--max-findings", help="Stop after this many findings (the report says so).")] = None,
+        "--max-findings", min=0, help="Stop after this many findings (the report says so).")
+    ] = None,
     jobs: Jobs = None,
     redact: redact("the report") = False,  # type: ignore[valid-type]
     fail_on: FailOnOpt = FailOn.err,
