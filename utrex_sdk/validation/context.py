@@ -61,6 +61,7 @@ class Context:
     as_of: dt.date | None = None
     today: dt.date = field(default_factory=dt.date.today)
     laid_out: dict[str, frozenset[str]] | None = None  # fields the input can carry, per record
+    input_kind: str = "fixed-width"  # what `laid_out` describes: "fixed-width" or "sif"
     _last_days: dict[tuple[str | None, int | None], dt.date | None] = field(
         default_factory=dict, repr=False)
 

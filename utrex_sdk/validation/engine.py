@@ -35,11 +35,13 @@ from .run_plan import CODEC_TO_CHECK, RunPlan, TypePlan
 class Validator:
     """One run: options + the rules that can run, over a re-iterable input."""
 
-    def __init__(self, options: ValidationOptions, laid_out: dict[str, frozenset[str]] | None):
+    def __init__(self, options: ValidationOptions, laid_out: dict[str, frozenset[str]] | None,
+                 input_kind: str = "fixed-width"):
         self.options = options
         reference = Reference(options.reference) if options.reference else None
         self.context = Context(options=options, index=Index(), reference=reference,
-                               today=options.today or dt.date.today(), laid_out=laid_out)
+                               today=options.today or dt.date.today(), laid_out=laid_out,
+                               input_kind=input_kind)
         self.result = ValidationResult()
         self.emitter = Emitter(self.context, self.result, options.max_findings)
         self.part = "all"  # see `keep_only`
