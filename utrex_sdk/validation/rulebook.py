@@ -30,7 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..catalogue import catalogue
 from ..findings import Level
-from .check_kinds import RuleDataError, check_row
+from .check_kinds import RuleDataError, check_reports, check_row
 
 Status = Literal["implemented", "needs-reference-data", "not-applicable", "not-implemented"]
 
@@ -76,6 +76,10 @@ class RuleSpec(BaseModel):
     reports once, under that row (`run_plan.same_check_elsewhere`)."""
     check: str | None = None
     args: dict[str, Any] = Field(default_factory=dict)
+    reports: tuple[str, ...] = ()
+    """The reader's findings of a value it could not read (`fmt.not-number`, ...) that this
+    row, a record-specific validity rule (AM.909 "must be numeric between ..."), reports for
+    its field: before the generic rows whose check kind reports them (`Kind.reports`)."""
     needs: tuple[str, ...] = ()
     parent: str | None = None
     status: Literal["not-applicable"] | None = None
@@ -178,6 +182,7 @@ def _load(text: str) -> RecordRules:
     for rule in rules:
         check_row(rule.id, rule.check, rule.args, rule.fields, head.get("reads", record),
                   rule.parent)
+        check_reports(rule.id, rule.reports, rule.fields)
         for used in rule.uses:
             other, _, name = used.partition(".")
             known = catalogue().records.get(other)
