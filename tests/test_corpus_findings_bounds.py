@@ -44,10 +44,15 @@ def _summary_of(report: Path) -> dict:
 
 
 def _count(report: Path, needle: bytes) -> int:
-    count = 0
+    """How many times ``needle`` occurs in the file, read in pieces (a needle may straddle
+    two of them)."""
+    count, tail = 0, b""
     with report.open("rb") as handle:
         while chunk := handle.read(1 << 24):
-            count += chunk.count(needle)
+            piece = tail + chunk
+            count += piece.count(needle)
+            tail = piece[-(len(needle) - 1):]
+            count -= tail.count(needle)  # counted again with the next piece
     return count
 
 
