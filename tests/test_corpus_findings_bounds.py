@@ -5,7 +5,7 @@ conversion findings come first), and a capped report says so (`summary.complete`
 reason). Without a cap the findings past `finding_store.SPILL_AT` wait on disk and the JSON and
 CSV reports are written from there one at a time, byte for byte what `json.dumps` of the whole
 report gives. The large inputs are generated here; peak memory is measured in a child process
-(`test_corpus_bounds.measured`).
+(`measured`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from helpers import ROOT
-from test_corpus_bounds import measured
+from test_corpus_bounds import _MEASURE
 from typer.testing import CliRunner
 
 from utrex_sdk.cli import app
@@ -26,6 +26,20 @@ from utrex_sdk.validation import ValidationOptions, finding_store, validate_file
 BOUND_KB = 400 * 1024  # peak resident memory of a run with millions of findings: < 400 MB
 EXAMPLE = ROOT / "examples" / "district-csv"
 runner = CliRunner()
+
+
+def measured(*args: object) -> tuple[int, str, int]:
+    """(exit status, stderr, peak resident memory in KB) of ``utrex ARGS`` in a child process
+    (`test_corpus_bounds.measured`, with time for a run of millions of findings on a busy
+    machine)."""
+    import subprocess
+    import sys
+
+    script = _MEASURE.replace("timeout=300", "timeout=1800")
+    done = subprocess.run([sys.executable, "-c", script, *map(str, args)],
+                          capture_output=True, text=True, timeout=1900)
+    code, peak = done.stdout.split()
+    return int(code), done.stderr, int(peak)
 
 
 def bare_crs(path: Path, size: int) -> Path:
