@@ -66,6 +66,20 @@ def test_a_damaged_district_gives_the_same_findings_in_the_same_order(tmp_path):
     assert two.not_checked == one.not_checked and two.stopped is one.stopped is None
 
 
+def test_findings_spilled_to_disk_merge_as_in_one_process(tmp_path, monkeypatch):
+    """Past `SPILL_AT` each process keeps its findings on disk (the worker in a file opened
+    before the fork): the merged run is still finding for finding the one-process run."""
+    from utrex_sdk.validation import finding_store
+
+    path = tmp_path / "damaged.txt"
+    _damaged_district(path)
+    monkeypatch.setattr(finding_store, "SPILL_AT", 7)
+    one, two = _both(path)
+    assert one.store.spilled and two.store.spilled
+    assert [f.to_dict() for f in two.findings] == [f.to_dict() for f in one.findings]
+    assert one.summary() == two.summary()
+
+
 def test_options_reach_both_processes(tmp_path):
     path = tmp_path / "damaged.txt"
     _damaged_district(path, seed=2)

@@ -111,7 +111,7 @@ def test_009_and_s1_399_agree_on_exit_code_cb(year_end_file, tmp_path):
 
 # --- point 3: nothing switched off silently ---------------------------------------------------
 
-def _plan(laid_out):
+def _plan(laid_out, input_kind="fixed-width"):
     from utrex_sdk.validation.context import Context
     from utrex_sdk.validation.index import Index
     from utrex_sdk.validation.run_plan import RunPlan
@@ -119,7 +119,7 @@ def _plan(laid_out):
     options = ValidationOptions(school_year=2013, as_of=dt.date(2012, 10, 1), edition="2012-13"
                                 if laid_out is not None else None)
     ctx = Context(options=options, index=Index(), school_year=2013,
-                  as_of=dt.date(2012, 10, 1), laid_out=laid_out)
+                  as_of=dt.date(2012, 10, 1), laid_out=laid_out, input_kind=input_kind)
     not_checked = []
     plan = RunPlan(ctx, not_checked)
     run = {r.id for rules in plan.generic.values() for r, _check in rules}
@@ -131,13 +131,14 @@ def _plan(laid_out):
     return run, {n.rule: n.reason for n in not_checked}
 
 
-@pytest.mark.parametrize("kind", ["fixed-width 2012-13", "in-memory records"])
+@pytest.mark.parametrize("kind", ["fixed-width 2012-13", "sif", "in-memory records"])
 def test_every_rule_either_runs_or_is_listed_as_not_checked(kind):
     from utrex_sdk.validation import all_rules
-    from utrex_sdk.validation.files import _layout_fields
+    from utrex_sdk.validation.files import _layout_fields, _sif_fields
 
-    laid_out = _layout_fields("2012-13") if kind.startswith("fixed") else None
-    run, listed = _plan(laid_out)
+    laid_out = {"fixed-width 2012-13": lambda: _layout_fields("2012-13"), "sif": _sif_fields,
+                "in-memory records": lambda: None}[kind]()
+    run, listed = _plan(laid_out, "sif" if kind == "sif" else "fixed-width")
     assert run.isdisjoint(listed)
     assert set(all_rules()) == run | set(listed)
     assert all(reason for reason in listed.values())
@@ -150,6 +151,36 @@ def test_every_rule_either_runs_or_is_listed_as_not_checked(kind):
         for used in rule.uses:
             record, _, name = used.partition(".")
             assert name in laid_out.get(record, ()), rule_id
+
+
+def test_a_sif_document_lists_the_rules_about_what_the_sif_mapping_cannot_carry(tmp_path):
+    """A rule about a field the SIF mapping has no place for (or a record type it has no
+    object for) is listed with that reason, in a real run over a SIF document."""
+    from utrex_sdk.sif.spec import sif_spec
+    from utrex_sdk.validation import all_rules
+    from utrex_sdk.validation.files import _sif_fields
+
+    _run, listed = _plan(_sif_fields(), "sif")
+    absent = {rt: set(r.not_carried) for rt, r in sif_spec().records.items() if r.objects}
+    about_absent = [r for r in all_rules().values() if r.status is None and r.fields
+                    and set(r.fields) & absent.get(r.record_type, set())]
+    assert about_absent  # the mapping leaves some fields out: their rules are listed
+    for rule in about_absent:
+        assert "no place in the SIF mapping" in listed[rule.id], rule.id
+    without_objects = {rt for rt, r in sif_spec().records.items() if not r.objects}
+    for rule in all_rules().values():
+        if rule.record_type in without_objects and rule.status is None:
+            assert "the SIF mapping (spec/sif) has no object" in listed[rule.id], rule.id
+
+    from utrex_sdk.sif import write_sif
+
+    records = list(district_records(20, seed=3))
+    path = tmp_path / "d.xml"
+    write_sif(records, path)
+    result = validate_file(path, ValidationOptions(today=TODAY))
+    assert {n.rule: n.reason for n in result.not_checked}.items() >= {
+        r.id: listed[r.id] for r in about_absent if r.id in listed}.items()
+    assert not result.complete and "rules not checked" in result.summary()["incomplete"][0]
 
 
 def test_s1_395_is_listed_for_a_fixed_width_file_and_runs_on_records():

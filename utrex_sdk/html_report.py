@@ -74,12 +74,12 @@ def _run_facts(result: Any, info: dict[str, Any]) -> str:
     facts += [(label, run[key]) for key, label in (
         ("school_year", "School year"), ("collection", "Collection"), ("as_of", "As of"),
         ("edition", "Layout edition")) if run.get(key) not in (None, "")]
-    complete = "yes" if info["complete"] else f"NO — {result.stopped}"
+    complete = "yes" if info["complete"] else f"NO — {'; '.join(result.incomplete_because())}"
     facts.append(("Complete", complete))
     if result.extra.get("redacted"):
         facts.append(("Personal data", "redacted (--redact)"))
     rows = "".join(f"<tr><th>{_e(k)}</th><td>{_e(str(v))}</td></tr>" for k, v in facts)
-    banner = "" if info["complete"] else (
+    banner = "" if not result.stopped else (
         f"<p class=\"incomplete\">REPORT INCOMPLETE: {_e(str(result.stopped))}</p>")
     return f"<table class=\"facts\">{rows}</table>{banner}"
 

@@ -11,11 +11,15 @@ spreadsheet formula injection (`spreadsheet_safety`). Files are written atomical
 
 from __future__ import annotations
 
+import heapq
+import io
 import json
 import sys
+from collections.abc import Iterator
 from enum import StrEnum
+from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from .atomic import atomic_write
 from .errors import UtrexError
@@ -43,7 +47,65 @@ _NEEDS_A_FILE = (ReportFormat.xlsx, ReportFormat.html)  # binary, or too large f
 
 
 def render_json(result: Any) -> str:
-    return json.dumps(result.to_dict(), indent=2, sort_keys=False, default=str) + "\n"
+    return "".join(json_chunks(result))
+
+
+def json_chunks(result: Any) -> Iterator[str]:
+    """The JSON report (`ValidationResult.to_dict()` as `json.dumps(..., indent=2)` writes it,
+    byte for byte) in pieces: the findings one at a time, so a run of millions of them is
+    written without ever holding them all (issue 15, B.5). Indenting a nested value by
+    replacing its line breaks is exact: JSON escapes a line break inside a string."""
+    from .validation.result import SCHEMA_VERSION
+
+    def nested(value: Any, depth: int) -> str:
+        return _dumps(value).replace("\n", "\n" + "  " * depth)
+
+    yield f'{{\n  "schema_version": {_dumps(SCHEMA_VERSION)},\n'
+    yield f'  "summary": {nested(result.summary(), 1)},\n  "findings": '
+    first = True
+    for item in result.finding_dicts():
+        yield ("[\n    " if first else ",\n    ") + (_flat_item(item) or nested(item, 2))
+        first = False
+    yield "[]" if first else "\n  ]"
+    yield f',\n  "not_checked": {nested([n.to_dict() for n in result.not_checked], 1)}'
+    if result.baseline is not None:
+        yield f',\n  "resolved": {nested(result.resolved, 1)}'
+    yield "\n}\n"
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, indent=2, sort_keys=False, default=str)
+
+
+def _scalar(value: Any) -> str:
+    """A str, int or None as `json.dumps` writes it."""
+    if value is None:
+        return "null"
+    return _string(value) if isinstance(value, str) else int.__repr__(value)
+
+
+_string = json.encoder.encode_basestring_ascii  # what json.dumps uses (ensure_ascii)
+_SCALARS = (str, int, type(None))
+
+
+def _flat_item(item: dict[str, Any]) -> str | None:
+    """A finding as `_dumps` indents it at depth 2, five times faster (most of a large report's
+    time): its values are scalars and one mapping of scalars (`keys`). None for anything else,
+    which `_dumps` then writes."""
+    parts = []
+    for key, value in item.items():
+        if isinstance(value, dict):
+            if not all(isinstance(v, _SCALARS) and not isinstance(v, bool) and isinstance(k, str)
+                       for k, v in value.items()):
+                return None
+            value = "{}" if not value else "{\n" + ",\n".join(
+                f"        {_scalar(k)}: {_scalar(v)}" for k, v in value.items()) + "\n      }"
+        elif isinstance(value, _SCALARS) and not isinstance(value, bool):
+            value = _scalar(value)
+        else:
+            return None
+        parts.append(f"      {_scalar(key)}: {value}")
+    return "{\n" + ",\n".join(parts) + "\n    }" if parts else "{}"
 
 
 def explain_finding(finding: Finding) -> str | None:
@@ -101,21 +163,24 @@ def write_report(result: Any, fmt: str, path: Path | None, *, extra: dict[str, A
         if path is None:
             sys.stdout.buffer.write(document)
         return
-    if fmt == ReportFormat.json:
-        text = render_json(result)
-    else:
-        import io
-
-        from .report_tables import write_csv
-
-        buffer = io.StringIO()
-        write_csv(result, buffer)
-        text = buffer.getvalue()
     if path is None:
-        sys.stdout.write(text)
-    else:
-        with atomic_write(Path(path)) as handle:
-            handle.write(text.encode("utf-8"))
+        _write_text(result, fmt, sys.stdout)
+        return
+    with atomic_write(Path(path)) as handle:
+        text = io.TextIOWrapper(handle, encoding="utf-8", newline="", write_through=False)
+        _write_text(result, fmt, text)
+        text.flush()
+        text.detach()  # the atomic writer closes (and renames) the file itself
+
+
+def _write_text(result: Any, fmt: str, out: TextIO) -> None:
+    """JSON or CSV, streamed to ``out``: the findings are never all in memory at once."""
+    if fmt == ReportFormat.json:
+        out.writelines(json_chunks(result))
+        return
+    from .report_tables import write_csv
+
+    write_csv(result, out)
 
 
 IDENTIFYING_COLUMNS = ("Source", "Level", "Error ID", "Record", "School", "Field")
@@ -139,10 +204,14 @@ def print_table(result: Any, console: Any = None, limit: int = 200, *,
 
     console = console or Console()
     info = result.summary()
-    if result.findings:
+    total = info["findings"]
+    if total:
         example: dict[str, str] = {}
-        for finding in result.findings:
+        wanted = len(info["by_error_id"])
+        for finding in result.store:  # the first message of each Error ID
             example.setdefault(finding.error_id, finding.message)
+            if len(example) == wanted:
+                break
         console.print(Text(f"Findings in {result.source or 'the records'}"))
         counts = Table(title=Text("By Error ID"))
         for column in ("Error ID", "Level", "Count", "Message (first)"):
@@ -152,22 +221,21 @@ def print_table(result: Any, console: Any = None, limit: int = 200, *,
             counts.add_row(Text(item["error_id"]), item["level"], f"{item['count']:,}",
                            Text(visible(example.get(item["error_id"], ""))))
         console.print(counts)
-    shown = result.findings[:limit]
-    if group_by is not None:
+    shown = list(islice(result.marked(), limit))
+    if group_by is not None:  # the first `limit` in sorted order, without sorting them all
         key = GROUPS[group_by]
-        shown = sorted(result.findings, key=key)[:limit]
+        shown = heapq.nsmallest(limit, result.marked(), key=lambda pair: key(pair[0]))
     table = Table(title=Text("Findings" + (f", by {group_by}" if group_by else "")),
                   show_lines=False)
     for column in (*IDENTIFYING_COLUMNS, "Value", "Message"):
         table.add_column(column, overflow="fold", no_wrap=column in IDENTIFYING_COLUMNS)
     previous = None
-    for finding in shown:
+    for finding, status in shown:
         if group_by is not None:
             group = GROUPS[group_by](finding)
             if previous is not None and group != previous:
                 table.add_section()
             previous = group
-        status = result.status_of(finding)
         source = Path(finding.source or result.source or "").name
         where = f"{source}:{finding.line}" if finding.line is not None else source
         cells = (where, str(finding.level) + (f" ({status})" if status else ""),
@@ -175,10 +243,10 @@ def print_table(result: Any, console: Any = None, limit: int = 200, *,
                                                              or ""),
                  finding.field or "", finding.value or "", finding.message)
         table.add_row(*(Text(visible(c)) for c in cells))  # data is text, never markup
-    if result.findings:
+    if total:
         console.print(table)
-    if len(result.findings) > limit:
-        console.print(f"… and {len(result.findings) - limit} more findings "
+    if total > limit:
+        console.print(f"… and {total - limit} more findings "
                       f"(use --format {_TO_A_FILE} {option} PATH for all of them)",
                       markup=False)
     footer = (f"{info['by_level']['Err']} Err, {info['by_level']['Warn']} Warn; "

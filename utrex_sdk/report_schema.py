@@ -39,7 +39,10 @@ class Summary(BaseModel):
     by_level: dict[Literal["Err", "Warn"], int]
     by_error_id: list[CountByErrorId]
     not_checked: int = Field(ge=0)
-    complete: bool
+    complete: bool = Field(description="Every rule ran on every record: false when a rule is "
+                                        "in `not_checked` or the run stopped early.")
+    incomplete: list[str] | None = Field(
+        None, description="Why the report is not complete (present when `complete` is false).")
     stopped: str | None = Field(None, description="Why the run stopped early (incomplete).")
     baseline: BaselineCounts | None = None
     conversion: dict[str, Any] | None = Field(

@@ -21,6 +21,7 @@ from __future__ import annotations
 import csv
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from itertools import chain
 from pathlib import Path
 from typing import Any, TextIO
@@ -44,6 +45,7 @@ STATE_KEYS = {
 COLUMNS = ("ErrorCode", "SeverityCode", "ErrorMessage", "ExtendedDescription",
            *STATE_KEYS.values(), "OtherKeys", "RecordType", "Source", "LineNumber", "FieldName",
            "FieldValue", "Rule", "Baseline")
+_RECORD = COLUMNS.index("RecordType")
 _WIDEST = 60
 _SAMPLED = 500  # rows looked at to size a sheet's columns
 
@@ -59,15 +61,27 @@ def finding_row(finding: Finding, status: str | None, default_source: str | None
 
 
 def _rows(result: Any) -> Iterator[list[Any]]:
-    for finding in result.findings:
-        yield finding_row(finding, result.status_of(finding), result.source)
+    """Every finding as a row, one at a time (`ValidationResult.marked`: a run's findings may
+    be on disk, never all in memory)."""
+    for finding, status in result.marked():
+        yield finding_row(finding, status, result.source)
 
 
 def cell(value: Any) -> Any:
     """A value as a safe spreadsheet cell: neutralised, control characters made visible."""
-    if isinstance(value, str):
-        return neutralise(visible(value, keep_layout=True))  # XLSX is XML: no other controls
+    if isinstance(value, str) and value:
+        return _safe(value) if len(value) <= _REMEMBERED else _made_safe(value)
     return value
+
+
+def _made_safe(text: str) -> str:
+    return neutralise(visible(text, keep_layout=True))  # XLSX is XML: no other controls
+
+
+_REMEMBERED = 200
+_safe = lru_cache(maxsize=4096)(_made_safe)
+"""Short texts (messages, ids, keys) repeat across a report's rows: each is made safe once;
+a report of millions of rows spends most of its time here otherwise."""
 
 
 def write_csv(result: Any, out: TextIO) -> None:
@@ -92,8 +106,8 @@ def write_xlsx(result: Any, path: Path, *, facts: Iterable[tuple[str, Any]] = ()
     book = Workbook(write_only=True)
     _summary(book, result, facts)
     by_record: dict[str, list[list[Any]]] = defaultdict(list)
-    for row, finding in zip(_rows(result), result.findings, strict=True):
-        by_record[finding.record or "File"].append(row)
+    for row in _rows(result):
+        by_record[row[_RECORD] or "File"].append(row)
     for record in sorted(by_record):
         _sheet(book, record, COLUMNS, by_record[record])
     conversion = result.extra.get("conversion")
@@ -132,8 +146,9 @@ def _summary(book: Any, result: Any, facts: Iterable[tuple[str, Any]]) -> None:
     rows += [[label, run[key]] for key, label in (
         ("school_year", "School year"), ("collection", "Collection"), ("as_of", "As of"),
         ("edition", "Layout edition")) if run.get(key) not in (None, "")]
-    rows += [["Complete", "yes" if result.stopped is None else "NO"],
+    rows += [["Complete", "yes" if result.complete else "NO"],
              ["Stopped early", result.stopped or ""],
+             ["Incomplete because", "; ".join(result.incomplete_because())],
              ["Err findings", result.errors], ["Warn findings", result.warnings],
              ["Rules not checked", len(result.not_checked)],
              ["Redacted", "yes" if result.extra.get("redacted") else "no"]]
@@ -151,12 +166,12 @@ def _summary(book: Any, result: Any, facts: Iterable[tuple[str, Any]]) -> None:
     rows += [[label, value] for label, value in facts]
     rows += [[], ["ErrorCode", "SeverityCode", "Count", "Example message"]]
     example: dict[str, str] = {}
-    for finding in result.findings:
+    schools: Counter[tuple[str, str]] = Counter()
+    for finding in result.store:
         example.setdefault(finding.error_id, finding.message)
+        schools[(str(finding.keys.get("school_number") or ""), str(finding.level))] += 1
     rows += [[item["error_id"], item["level"], item["count"], example.get(item["error_id"], "")]
              for item in info["by_error_id"]]
-    schools: Counter[tuple[str, str]] = Counter(
-        (str(f.keys.get("school_number") or ""), str(f.level)) for f in result.findings)
     rows += [[], ["SchoolNumber", "Err", "Warn"]]
     rows += [[school or "(none)", schools[(school, "Err")], schools[(school, "Warn")]]
              for school in sorted({s for s, _ in schools})]

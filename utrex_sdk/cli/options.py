@@ -54,7 +54,7 @@ def exit_status(result: object, fail_on: FailOn) -> int:
     if fail_on is FailOn.never:
         return 0
     if fail_on is FailOn.warn:
-        return 1 if result.findings else 0  # type: ignore[attr-defined]
+        return 1 if result.store else 0  # type: ignore[attr-defined]  # not read back from disk
     return result.exit_code  # type: ignore[attr-defined]
 
 

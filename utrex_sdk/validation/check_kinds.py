@@ -47,27 +47,33 @@ class Kind:
     """What a check kind needs from its rule row: `required` and `optional` arguments (name ->
     a key of `ARGUMENT_TYPES`), `one_of` (at least one of these arguments), `other_field` (a
     second field, from `args.other_field` or the row's second field), `engine` (run by the
-    engine, not compiled by `generic.py`)."""
+    engine, not compiled by `generic.py`), `reports` (the reader's findings of a value it could
+    not read that break the requirement the kind states: the field's row of this kind reports
+    them under its own Error ID, issue 15 A.2; among kinds, the one listed first in `KINDS`)."""
 
     required: dict[str, str] = field(default_factory=dict)
     optional: dict[str, str] = field(default_factory=dict)
     one_of: tuple[str, ...] = ()
     other_field: bool = False
     engine: bool = False
+    reports: tuple[str, ...] = ()
 
 
 _RANGE = ("min", "max", "min_exclusive", "max_exclusive")
 
 KINDS: dict[str, Kind] = {
     "present": Kind(),                                           # 001
-    "numeric": Kind(),                                           # 002
-    "date": Kind(),                                              # 003
+    "numeric": Kind(reports=("fmt.not-number", "sif.unreadable")),  # 002
+    "date": Kind(reports=("fmt.not-date", "fmt.not-datetime", "sif.unreadable")),  # 003
     "unique": Kind(engine=True),                                 # 004
     "max_length": Kind(required={"n": "count"}),                 # 005
-    "exact_length": Kind(required={"n": "count"}),               # 006
-    "valid_value": Kind(optional={"values": "texts"}),           # 009
+    "exact_length": Kind(required={"n": "count"},                # 006
+                         reports=("fmt.not-date", "fmt.not-month-day")),
+    "valid_value": Kind(optional={"values": "texts"},            # 009
+                        reports=("fmt.not-code", "sif.unreadable")),
     "pattern": Kind(required={"regex": "text"}),                 # 011
-    "number_range": Kind(optional=dict.fromkeys(_RANGE, "number"), one_of=_RANGE),  # 012
+    "number_range": Kind(optional=dict.fromkeys(_RANGE, "number"), one_of=_RANGE,  # 012
+                         reports=("fmt.not-number", "sif.unreadable")),
     "no_spaces": Kind(),                                         # 020
     "alphanumeric": Kind(),                                      # 021
     "name_chars": Kind(),                                        # 022
@@ -82,6 +88,25 @@ KINDS: dict[str, Kind] = {
     "blank_if": Kind(optional={"other_field": "text"}, other_field=True),    # 052
     "dependency": Kind(engine=True),                             # Dep
 }
+
+
+UNREADABLE_FROM_KINDS = tuple(dict.fromkeys(i for k in KINDS.values() for i in k.reports))
+"""The reader's findings of an unreadable value that some check kind states (`Kind.reports`)."""
+
+
+def check_reports(rule_id: str, reports: tuple[str, ...], fields: tuple[str, ...]) -> None:
+    """A row's own `reports` (a record-specific validity row, such as AM.909 "must be numeric
+    between ..."): documented reader findings, about the row's first field."""
+    from ..findings import finding_type
+
+    for error_id in reports:
+        try:
+            finding_type(error_id)
+        except KeyError:
+            raise RuleDataError(f"rule {rule_id}: `reports` names {error_id!r}, which is no "
+                                f"documented finding (spec/findings.toml)") from None
+    if reports and not fields:
+        raise RuleDataError(f"rule {rule_id}: `reports` needs the field it is about (`fields`)")
 
 
 def check_row(rule_id: str, kind: str | None, args: dict[str, Any], fields: tuple[str, ...],

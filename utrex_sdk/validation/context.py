@@ -61,6 +61,11 @@ class Context:
     as_of: dt.date | None = None
     today: dt.date = field(default_factory=dt.date.today)
     laid_out: dict[str, frozenset[str]] | None = None  # fields the input can carry, per record
+    input_kind: str = "fixed-width"  # what `laid_out` describes: "fixed-width" or "sif"
+    unreadable: frozenset[str] = frozenset()
+    """Fields of the record in hand that hold a value the codec could not read (not a number,
+    a date, a known code): present, not blank. The engine sets it while the record's rules run
+    and drops what a rule finds about them (their validity rule reports them, once)."""
     _last_days: dict[tuple[str | None, int | None], dt.date | None] = field(
         default_factory=dict, repr=False)
 

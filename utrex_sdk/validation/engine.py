@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
+from functools import cache
 from typing import Any
 
 from ..findings import Finding, make_finding
@@ -29,17 +30,19 @@ from .reference import Reference
 from .registry import Hit, hits
 from .result import ValidationResult
 from .rulebook import RuleSpec, all_rules
-from .run_plan import CODEC_TO_CHECK, RunPlan, TypePlan
+from .run_plan import UNREADABLE, RunPlan, TypePlan
 
 
 class Validator:
     """One run: options + the rules that can run, over a re-iterable input."""
 
-    def __init__(self, options: ValidationOptions, laid_out: dict[str, frozenset[str]] | None):
+    def __init__(self, options: ValidationOptions, laid_out: dict[str, frozenset[str]] | None,
+                 input_kind: str = "fixed-width"):
         self.options = options
         reference = Reference(options.reference) if options.reference else None
         self.context = Context(options=options, index=Index(), reference=reference,
-                               today=options.today or dt.date.today(), laid_out=laid_out)
+                               today=options.today or dt.date.today(), laid_out=laid_out,
+                               input_kind=input_kind)
         self.result = ValidationResult()
         self.emitter = Emitter(self.context, self.result, options.max_findings)
         self.part = "all"  # see `keep_only`
@@ -84,7 +87,7 @@ class Validator:
         """Every rule that runs, on every item. ``marks`` receives (item number, findings so
         far) after each item that added findings, so two parts' findings can be interleaved
         in the order one process gives them (`parallel.merge`)."""
-        findings = self.result.findings
+        findings = self.result.store
         held = len(findings)
         for number, (line, record, found, source) in enumerate(items(False)):
             self._one(line, record, found, source)
@@ -106,11 +109,14 @@ class Validator:
     def _one(self, line: int | None, record: UtrexRecord | None, findings: list[Finding],
              source: str | None) -> None:
         bad: set[str] | None = None
-        for finding in findings if self.part != "across" else ():  # the other part's
-            rule = self.plan.relabel.get((finding.record, finding.field, finding.error_id))
-            if finding.field is not None and finding.error_id in CODEC_TO_CHECK:
+        across = self.part == "across"  # the reader's findings are the other part's to report
+        for finding in findings:
+            if finding.field is not None and finding.error_id in UNREADABLE:
                 bad = bad or set()  # unreadable, not blank: no presence rule judges it
                 bad.add(finding.field)
+            if across:
+                continue
+            rule = self.plan.relabel.get((finding.record, finding.field, finding.error_id))
             if rule is not None and record is not None:
                 self.emitter.emit(rule, Hit(field=finding.field, value=finding.value), record, line,
                            source, detail=finding.message)
@@ -132,9 +138,11 @@ class Validator:
             for i, hit in failed or ():
                 emit(generic[i][1], hit, record, line, source)
         else:  # fields the codec could not read are not checked again: one check at a time
-            for field, rule, check in generic:
-                if field not in bad and (hit := check(record, ctx)) is not None:
+            for _field, rule, check in generic:
+                if bad.isdisjoint(_reads(rule)) and (hit := check(record, ctx)) is not None:
                     emit(rule, hit, record, line, source)
+        if bad:
+            ctx.unreadable = frozenset(bad)  # a rule may ask; what it says of them is dropped
         for func, rule_ids, running in single:
             try:
                 found = func(record, ctx)
@@ -144,7 +152,7 @@ class Validator:
             except Exception as err:
                 self._rule_failed(rule_ids, err, record, line, source)
                 continue
-            for hit in found:
+            for hit in _judged(found, bad, line, rule_ids[0]) if bad else found:
                 rule_id = hit.rule or rule_ids[0]
                 if rule_id in running:
                     emit(all_rules()[rule_id], hit, record, line, source)
@@ -157,7 +165,10 @@ class Validator:
             except Exception as err:
                 self._rule_failed(check.rules, err, record, line, source)
                 continue
-            self._cross_hits(check, found, record, line, source)
+            self._cross_hits(check, _judged(found, bad, line, check.rules[0]) if bad else found,
+                             record, line, source)
+        if bad:
+            ctx.unreadable = frozenset()
         if unique:
             self._check_unique(unique, record, line, source)
         if deps:
@@ -220,6 +231,35 @@ class Validator:
                         None, None, None,
                         detail=f"{count} {rule.record} record(s) depend on the {parent} record "
                                f"{shown}, which has errors")
+
+
+def _reads(rule: RuleSpec) -> frozenset[str]:
+    """The fields of its record a rule row reads: its own, and a 051/052 row's other field."""
+    return _reads_by_id(rule.id)
+
+
+@cache
+def _reads_by_id(rule_id: str) -> frozenset[str]:
+    rule = all_rules()[rule_id]
+    other = rule.args.get("other_field")
+    return frozenset((*rule.fields, other) if other else rule.fields)
+
+
+def _judged(found: list[Hit], bad: set[str], line: int | None, default: str) -> list[Hit]:
+    """What a rule found on a record with values the codec could not read (``bad``), less what
+    it found about them: such a value is present, not blank, and its validity rule has reported
+    it; a presence or derived rule that saw it as missing has nothing to say. A cross-record
+    rule's hit about another record (another line) stands."""
+    rules = all_rules()
+    kept = []
+    for hit in found:
+        if hit.line not in (None, line):
+            kept.append(hit)
+            continue
+        about = _reads(rules[hit.rule or default])
+        if hit.field not in bad and bad.isdisjoint(about):
+            kept.append(hit)
+    return kept
 
 
 def _iso(day: Any) -> Any:

@@ -34,6 +34,15 @@ def _layout_fields(edition: str) -> dict[str, frozenset[str]]:
             for rt, layout in edition_layout(edition).records.items()}
 
 
+def _sif_fields() -> dict[str, frozenset[str]]:
+    """What a SIF document can carry: the fields the SIF mapping (spec/sif) places, for the
+    record types it has objects for. A rule about anything else is listed as not checked."""
+    from ..sif.spec import sif_spec
+
+    return {rt: frozenset(fm.field for fm in record.fields)
+            for rt, record in sif_spec().records.items() if record.objects}
+
+
 def validate_file(path: str | Path, options: ValidationOptions | None = None, *,
                   progress: Callable[[int, int], None] | None = None) -> ValidationResult:
     """Validate a UTREx file. Raises `UnusableInputError` if it cannot be read at all.
@@ -53,7 +62,8 @@ def validate_file(path: str | Path, options: ValidationOptions | None = None, *,
                 yield parsed.line, parsed.record, parsed.findings, str(path)
 
         size = path.stat().st_size // SIF_BYTES_PER_LINE
-        result = Validator(options, None).run(sif_items, jobs=jobs_for(size, options.jobs))
+        result = Validator(options, _sif_fields(), input_kind="sif").run(
+            sif_items, jobs=jobs_for(size, options.jobs))
         result.source = str(path)
         return result
     codec = codec_for(edition)

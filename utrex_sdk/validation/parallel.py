@@ -6,7 +6,8 @@ minute in it. Its steps fall into two parts that share nothing but the first pas
 single-record rules) and the across part (cross-record checks, uniqueness, the Dep rows' counts,
 and the rules of AM records, the bulk of a file, so that the parts weigh about the same). After
 the first pass the validator forks: a worker process runs the record part while
-this process runs the across part over the same file; the worker sends back its findings, where
+this process runs the across part over the same file; the worker sends back its findings (those
+past `finding_store.SPILL_AT` through a temporary file opened before the fork), where
 each item's findings end, and the parent records its errors made invalid (for the Dep rows).
 
 The result is the one a single process gives, finding for finding and in the same order: per
@@ -22,15 +23,18 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import gc
+import heapq
 import multiprocessing
 import os
 import signal
-from collections.abc import Callable, Iterable
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
 
 from ..errors import UtrexError
 from ..findings import Finding
+from .finding_store import FindingStore
 from .result import ValidationResult
 
 if TYPE_CHECKING:
@@ -62,11 +66,13 @@ def run_split(validator: Validator, items: Callable[[bool], Iterable[Item]]
     """The second pass and the end of the run, in two processes (see the module doc)."""
     fork = multiprocessing.get_context("fork")
     receive, send = fork.Pipe(duplex=False)
+    spool = tempfile.TemporaryFile(prefix="utrex-findings-")  # noqa: SIM115 - the worker's
+    # findings past `finding_store.SPILL_AT` go there; the parent reads them from it
     _shed_memory()
     gc.freeze()  # the worker's collector must not write to (and so copy) the pages it shares
     try:
-        worker = fork.Process(target=_record_part, args=(validator, items, send, receive),
-                              daemon=True)
+        worker = fork.Process(target=_record_part,
+                              args=(validator, items, send, receive, spool), daemon=True)
         worker.start()
     finally:
         gc.unfreeze()
@@ -88,11 +94,13 @@ def run_split(validator: Validator, items: Callable[[bool], Iterable[Item]]
         worker.join()
     if status != "ok":
         raise RuntimeError(f"the validation worker process failed: {payload}")
-    findings, worker_marks, invalid, peak = payload
+    state, worker_marks, invalid, peak = payload
     global last_worker_peak
     last_worker_peak = peak
-    validator.result.findings = merge((findings, worker_marks),
-                                      (validator.result.findings, marks))
+    worker_store = FindingStore.resume(spool, state)
+    merged = FindingStore()
+    merged.extend(merged_order((worker_store, worker_marks), (validator.result.store, marks)))
+    validator.result.store = merged
     validator.emitter.parent_invalid |= invalid
     validator._finish()
     return validator.result
@@ -107,17 +115,18 @@ def _lost(exitcode: int | None) -> str:
 
 
 def _record_part(validator: Validator, items: Callable[[bool], Iterable[Item]],
-                 send: Connection, receive: Connection) -> None:
+                 send: Connection, receive: Connection, spool: Any) -> None:
     """The worker: the record part of the second pass; its findings go back in one message.
     It closes its inherited copy of the parent's end first: otherwise, were the parent gone, a
     result bigger than the pipe's buffer would wait forever for a reader — itself."""
     receive.close()
+    validator.result.store = FindingStore(spool=spool)
     try:
         validator.keep_only("record")
         marks: list[tuple[int, int]] = []
         validator.second_pass(items, marks)
-        send.send(("ok", (validator.result.findings, marks, validator.emitter.parent_invalid,
-                          _peak_rss())))
+        send.send(("ok", (validator.result.store.state(), marks,
+                          validator.emitter.parent_invalid, _peak_rss())))
     except BrokenPipeError:
         pass  # the parent stopped listening (Ctrl-C, an error): it reports, the worker is quiet
     except BaseException as err:
@@ -149,16 +158,28 @@ def _peak_rss() -> int | None:
 
 def merge(*parts: Part) -> list[Finding]:
     """The parts' findings in one process's order: by item, then by part (the order given)."""
-    pieces: list[tuple[int, int, list[Finding]]] = []
-    for rank, (findings, marks) in enumerate(parts):
+    return list(merged_order(*parts))
+
+
+def merged_order(*parts: tuple[Iterable[Finding], list[tuple[int, int]]]) -> Iterator[Finding]:
+    """`merge`, one finding at a time: each part's marks are in item order, so the parts are
+    merged as they are read (a part may be a `FindingStore` of millions, read from disk)."""
+    streams = [iter(findings) for findings, _marks in parts]
+
+    def pieces(rank: int, marks: list[tuple[int, int]]) -> Iterator[tuple[int, int, int]]:
         start = 0
         for item, end in marks:
-            pieces.append((item, rank, findings[start:end]))
+            yield item, rank, end - start
             start = end
-        if start != len(findings):
-            raise ValueError(f"part {rank}: {len(findings) - start} findings after its last mark")
-    pieces.sort(key=lambda piece: (piece[0], piece[1]))
-    return [finding for _item, _rank, chunk in pieces for finding in chunk]
+
+    for _item, rank, count in heapq.merge(*(pieces(rank, marks) for rank, (_f, marks)
+                                             in enumerate(parts))):
+        for _ in range(count):
+            yield next(streams[rank])
+    for rank, stream in enumerate(streams):
+        left = sum(1 for _ in stream)
+        if left:
+            raise ValueError(f"part {rank}: {left} findings after its last mark")
 
 
 def jobs_for(size: int, jobs: int | None) -> int:

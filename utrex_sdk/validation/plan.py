@@ -62,16 +62,20 @@ def _layout_reason(rule: RuleSpec, ctx: Context) -> str | None:
     if ctx.laid_out is not None:
         record = rule.record_type
         carried = ctx.laid_out.get(record)
+        sif = ctx.input_kind == "sif"
         if carried is None and record != "L2":
-            return (f"{record} records cannot be carried by this input: edition "
-                    f"{ctx.options.edition} has no fixed-width layout for them")
+            return (f"{record} records cannot be carried by this input: " + (
+                "the SIF mapping (spec/sif) has no object for them" if sif else
+                f"edition {ctx.options.edition} has no fixed-width layout for them"))
         carried = carried or frozenset()
         absent = [f for f in rule.fields if f not in carried]
         absent += [used for used in rule.uses
                    if used.partition(".")[2] not in ctx.laid_out.get(used.partition(".")[0], ())]
         if absent:
-            return (f"field {', '.join(absent)} has no column in edition "
-                    f"{ctx.options.edition or 'of this file'}; the input cannot carry it")
+            return (f"field {', '.join(absent)} has " + (
+                "no place in the SIF mapping (spec/sif)" if sif else
+                f"no column in edition {ctx.options.edition or 'of this file'}")
+                + "; the input cannot carry it")
     return None
 
 

@@ -5,12 +5,14 @@ Each row of `utrex_sdk/spec/rules/<RECORD>.toml` is one rule row of the spec, co
 curated with what the code needs: the canonical fields it is about, the generic check and its
 parameter (`check = "max_length"`, `args = { n = 10 }`, held to the kind's declared arguments
 when the catalogue loads: `check_kinds.py`), the parent record a Dep row depends on (`parent`,
-the record its rule text names), the reference tables it needs, or why it cannot be checked here
-at all (`status = "not-applicable"`, `reason = ...`). A file's `[record]` table holds the spec's
-"Identifying Fields" (`identifying`, the spec's labels) and their canonical names (`keys`: the
-fields a finding shows to identify the record), the fields that name a record of that type in
-the records that depend on it (`parent_key`), and for the Student List, which is a view rather
-than a record of the file, the record type its rules read (`reads = "S1"`).
+the record its rule text names), the reader's findings it reports when it is the field's own
+validity row (`reports`, issue 15 A.2), the reference tables it needs, or why it cannot be
+checked here at all (`status = "not-applicable"`, `reason = ...`). A file's `[record]` table
+holds the spec's "Identifying Fields" (`identifying`, the spec's labels) and their canonical
+names (`keys`: the fields a finding shows to identify the record), the fields that name a
+record of that type in the records that depend on it (`parent_key`), and for the Student List,
+which is a view rather than a record of the file, the record type its rules read
+(`reads = "S1"`).
 
 Implementations register against a rule's `id` (see `registry.py`); a rule's status is derived,
 never declared: `implemented` when a check is registered and needs only the file,
@@ -30,7 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..catalogue import catalogue
 from ..findings import Level
-from .check_kinds import RuleDataError, check_row
+from .check_kinds import RuleDataError, check_reports, check_row
 
 Status = Literal["implemented", "needs-reference-data", "not-applicable", "not-implemented"]
 
@@ -76,6 +78,10 @@ class RuleSpec(BaseModel):
     reports once, under that row (`run_plan.same_check_elsewhere`)."""
     check: str | None = None
     args: dict[str, Any] = Field(default_factory=dict)
+    reports: tuple[str, ...] = ()
+    """The reader's findings of a value it could not read (`fmt.not-number`, ...) that this
+    row, a record-specific validity rule (AM.909 "must be numeric between ..."), reports for
+    its field: before the generic rows whose check kind reports them (`Kind.reports`)."""
     needs: tuple[str, ...] = ()
     parent: str | None = None
     status: Literal["not-applicable"] | None = None
@@ -178,6 +184,7 @@ def _load(text: str) -> RecordRules:
     for rule in rules:
         check_row(rule.id, rule.check, rule.args, rule.fields, head.get("reads", record),
                   rule.parent)
+        check_reports(rule.id, rule.reports, rule.fields)
         for used in rule.uses:
             other, _, name = used.partition(".")
             known = catalogue().records.get(other)

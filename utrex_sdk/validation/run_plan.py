@@ -14,6 +14,7 @@ from collections import Counter, defaultdict
 from typing import Any, NamedTuple
 
 from .batch import Batch, compile_batch
+from .check_kinds import KINDS, UNREADABLE_FROM_KINDS
 from .context import Context
 from .generic import Check, compile_check
 from .plan import NotChecked, why_not
@@ -21,20 +22,12 @@ from .record_keys import KeyOf, parent_keys
 from .registry import CROSS, SINGLE, CrossCheck, SingleRule
 from .rulebook import NO_ERROR_ID, RuleSpec, all_rules
 
-# codec finding -> the generic check kinds that state the same requirement, the first preferred
-CODEC_TO_CHECK = {
-    "fmt.not-number": ("number_range", "numeric"),
-    "fmt.not-date": ("date", "exact_length"),
-    "fmt.not-datetime": ("date",),
-    "fmt.not-month-day": ("exact_length", "date"),
-    "fmt.not-code": ("valid_value",),
-}
+UNREADABLE = frozenset(UNREADABLE_FROM_KINDS).union(
+    *(r.reports for r in all_rules().values()))
+"""The reader's findings that say a value is there but could not be read (not a number, a date,
+a known code): from the rules' data (`Kind.reports`, a row's `reports`), never a list here."""
 
-VALIDITY_NUMBERS = {"number_range": "002", "date": "003", "exact_length": "003",
-                    "valid_value": "009"}
-"""The generic Error ID that states what the codec found wrong (the first check kind of each
-`CODEC_TO_CHECK` row): a record-specific row with that number (S1.009) is the field's own
-validity rule when no generic check is."""
+_KIND_RANK = {kind: rank for rank, kind in enumerate(KINDS, start=1)}
 
 SINGLES_ACROSS = frozenset({"AM"})
 """Record types whose single-record rules run in the across part when the second pass is split
@@ -116,15 +109,15 @@ class RunPlan:
             running.add(rule.id)
             if check is not None:
                 generic[rule.record_type].append((rule, check))
-                self._relabel(rule)
             elif rule.check == "unique":
                 self.unique.append(rule)
             elif rule.check == "dependency":
                 self.deps.append(Dep(rule, rule.parent, parents[rule.parent]))
         self.generic = dict(generic)
-        for rule in all_rules().values():  # a field whose validity rule is a function (S1.009)
-            if rule.id in running and rule.check is None and rule.fields:
-                self._relabel_by_number(rule)
+        ranks: dict[tuple[str, str, str], int] = {}
+        for rule in all_rules().values():
+            if rule.id in running:
+                self._relabel(rule, ranks)
         self.single = {
             rt: [(reg, tuple(r for r in reg.rule_ids if r in running)) for reg in regs
                  if any(r in running for r in reg.rule_ids)]
@@ -146,21 +139,19 @@ class RunPlan:
         self.types = (set(self.generic) | set(self.single) | set(self.cross_by_type)
                       | set(self.unique_by_type) | set(self.deps_by_type))
 
-    def _relabel(self, rule: RuleSpec) -> None:
-        for codec_id, kinds in CODEC_TO_CHECK.items():
+    def _relabel(self, rule: RuleSpec, ranks: dict[tuple[str, str, str], int]) -> None:
+        """The field's own validity row reports what the reader could not read: a row that
+        says so itself (`RuleSpec.reports`: AM.909, S1.009), else the row whose check kind
+        states the requirement (`Kind.reports`), the kind first in `KINDS` (a date's 003
+        before its 006), then the first in the spec."""
+        own = rule.reports
+        from_kind = KINDS[rule.check].reports if rule.check else ()
+        rank = 0 if own else _KIND_RANK.get(rule.check or "", 0)
+        for codec_id in own or from_kind:
             key = (rule.record_type, rule.fields[0], codec_id)
-            if rule.check in kinds:
-                held = self.relabel.get(key)
-                if held is None or kinds.index(rule.check) < kinds.index(held.check):
-                    self.relabel[key] = rule
-
-    def _relabel_by_number(self, rule: RuleSpec) -> None:
-        """The spec's own validity row of a field when it has no generic check: its Error ID
-        ends in 002 (numeric), 003 (valid date) or 009 (valid value)."""
-        number = rule.error_id.rpartition(".")[2]
-        for codec_id, kinds in CODEC_TO_CHECK.items():
-            if VALIDITY_NUMBERS.get(kinds[0]) == number:
-                self.relabel.setdefault((rule.record_type, rule.fields[0], codec_id), rule)
+            if key not in ranks or rank < ranks[key]:
+                ranks[key] = rank
+                self.relabel[key] = rule
 
     def per_type(self, part: str) -> dict[str, TypePlan]:
         """Every record type's plan for one part of the second pass (see `Validator.keep_only`):

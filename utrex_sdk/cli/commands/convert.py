@@ -64,6 +64,10 @@ def convert(
     collection: Annotated[str | None, typer.Option(
         "--collection", help=f"One of {', '.join(COLLECTIONS)}, for the validator.")] = None,
     jobs: Jobs = None,
+    max_findings: Annotated[int | None, typer.Option(
+        "--max-findings", min=0, help="At most this many findings in the report, the "
+                                      "conversion's first (the report says where it stopped).")
+    ] = None,
     redact: redact("the report and the rejects file") = False,  # type: ignore[valid-type]
     fail_on: FailOnOpt = FailOn.err,
     group_by: GroupByOpt = None,
@@ -73,6 +77,7 @@ def convert(
     from ...conversion import convert as run_conversion
     from ...redact import Redactor, redact_result
     from ...validation import ValidationOptions, validate_file
+    from ...validation.result import capped
 
     with user_errors():
         check_destination(fmt, report, option="--report")
@@ -93,9 +98,13 @@ def convert(
         with progress_line("converting", quiet=quiet) as progress:
             result = run_conversion(plugin, output, rejects=rejects, progress=progress,
                                     redactor=redactor)
+        budget = None if max_findings is None else max(max_findings - len(result.findings), 0)
         with _status(quiet, f"validating {output}"):
-            validation = validate_file(output, replace(options, edition=result.edition))
-        validation.add(result.findings)
+            validation = validate_file(output, replace(options, edition=result.edition,
+                                                       max_findings=budget))
+        validation.add(result.findings, limit=max_findings)
+        if validation.stopped and max_findings is not None:
+            validation.stopped = capped(max_findings)
         if redactor is not None:
             redact_result(validation, redactor)
             validation.extra["redacted"] = True

@@ -59,7 +59,8 @@ def validate(
                            "resolved.")] = None,
     edition: opt.FileEdition = None,
     max_findings: Annotated[int | None, typer.Option(
-        "--max-findings", help="Stop after this many findings (the report says so).")] = None,
+        "--max-findings", min=0, help="Stop after this many findings (the report says so).")
+    ] = None,
     jobs: opt.Jobs = None,
     redact: opt.redact("the report") = False,  # type: ignore[valid-type]
     fail_on: opt.FailOnOpt = opt.FailOn.err,
