@@ -290,6 +290,12 @@ def _find_plain(elem: etree._Element, steps: tuple[Step, ...]
     return elem, None
 
 
+RECORD = "#"
+"""The key under which a record's values carry its place in a tagged write (`writer.
+write_sif_tagged`): `_keys` puts it in the finding's keys, the writer's entry point takes it out
+and hands the finding to the caller with the record's tag. No field is named "#"."""
+
+
 def _keys(values: dict[str, Any]) -> dict[str, str]:
-    return {k: str(values[k]) for k in ("lea_number", "school_number", "student_number")
+    return {k: str(values[k]) for k in ("lea_number", "school_number", "student_number", RECORD)
             if values.get(k) is not None}

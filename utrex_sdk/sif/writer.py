@@ -17,16 +17,20 @@ Month, SIS As-Of: "Use manifest SchoolYear property") ride on the container's at
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from itertools import repeat
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, TypeVar
 
 from lxml import etree
 
 from ..atomic import atomic_write
+from ..findings import Finding
+from ..fixedwidth.writer import LeftOutRecord
 from ..models import UtrexRecord, model_for
 from .graph import ENTRY_DATE, groups, handled, sort_key
-from .objects import _FIELD_SPECS, SifWriteReport, _keys, _Run
+from .objects import _FIELD_SPECS, RECORD, SifWriteReport, _keys, _Run
 from .spec import RecordSif, SifSpec, sif_spec
 from .values import to_text
 
@@ -38,26 +42,36 @@ COLLECTION_ATTRIBUTES = {"school_year": "SchoolYear", "which_month": "WhichMonth
 # --- the document ----------------------------------------------------------------------------
 
 
-def _collect(records: Iterable[UtrexRecord], run: _Run) -> list:
-    """Records as sortable entries; what SIF cannot carry is reported here."""
+def _leave_out(run: _Run, rt: str, n: int | None, error_id: str, **params: Any) -> None:
+    """A record not written: counted, reported, and handed back (`SifWriteReport.left_out`)
+    with its place ``n`` in a tagged write (None otherwise)."""
+    run.report.not_written[rt] += 1
+    if n is not None:
+        params["keys"] = {**params.get("keys", {}), RECORD: str(n)}
+    run.find(error_id, record=rt, **params)
+    run.report.left_out.append(LeftOutRecord(n, rt, run.report.findings[-1]))
+
+
+def _collect(records: Iterable[UtrexRecord], run: _Run, tagged: bool = False) -> list:
+    """Records as sortable entries; what SIF cannot carry is reported here. The values of
+    each entry end with its place in the input when ``tagged`` (else None), under `RECORD`."""
     entries = []
     spec = run.spec
-    names = {rt: tuple(model_for(rt).model_fields) for rt in spec.records}
-    for record in records:
+    names = {rt: (*model_for(rt).model_fields, RECORD) for rt in spec.records}
+    for n, record in enumerate(records) if tagged else zip(repeat(None), records):
         rt = record.record_type
         rs = spec.records[rt]
         values = record.__dict__
         if not rs.objects or not handled(rt):
-            run.report.not_written[rt] += 1
-            run.find("sif.record-not-carried", record=rt, keys=_keys(values),
-                     reason="no SIF object in this SDK holds it yet" if rs.fields or rt != "ES"
-                     else "the 2020-21 spec maps none of its fields to SIF")
+            _leave_out(run, rt, n, "sif.record-not-carried", keys=_keys(values),
+                       reason="no SIF object in this SDK holds it yet" if rs.fields or rt != "ES"
+                       else "the 2020-21 spec maps none of its fields to SIF")
             continue
         for name, reason in rs.not_carried.items():
             value = values.get(name)
             if value is not None and not (rt == "DI" and name in COLLECTION_ATTRIBUTES):
                 run.find("sif.not-carried", record=rt, field=name, value=value,
-                         keys=_keys(values), reason=reason)
+                         keys=_keys({**values, RECORD: n}), reason=reason)
         if rt == "DI":
             run.leas.add(values.get("lea_number"))
             if run.school_year is None and values.get("school_year") is not None:
@@ -70,7 +84,8 @@ def _collect(records: Iterable[UtrexRecord], run: _Run) -> list:
             run.schools.add((values.get("lea_number"), values.get("school_number")))
         elif rt == "AC":
             run.sections.add(_section_key(values))
-        entries.append((sort_key(rt, values), rt, tuple(values[n] for n in names[rt])))
+        entries.append((sort_key(rt, values), rt,
+                        (*(values[f] for f in names[rt][:-1]), n)))
     return entries, names
 
 
@@ -96,8 +111,8 @@ def _objects(entries, names, run: _Run) -> Iterable[etree._Element]:
 def _district(recs, run: _Run):
     values = recs[0][1]
     if run.report.written["DI"]:
-        run.report.not_written["DI"] += 1
-        run.find("fmt.extra-district", record="DI", value=values.get("lea_number"))
+        _leave_out(run, "DI", values[RECORD], "fmt.extra-district",
+                   value=values.get("lea_number"))
         return
     run.report.written["DI"] += 1
     yield run.build("LEAInfo", run.spec.records["DI"], [values])
@@ -112,8 +127,8 @@ def _school(recs, run: _Run):
         return
     values = scs[0]
     for extra in scs[1:]:
-        run.report.not_written["SC"] += 1
-        run.find("fmt.duplicate-school", record="SC", value=extra.get("school_number"))
+        _leave_out(run, "SC", extra[RECORD], "fmt.duplicate-school",
+                   value=extra.get("school_number"))
     rs = spec.records["SC"]
     for obj in ("SchoolInfo", "CalendarSummary"):
         yield run.build(obj, rs, [values])
@@ -131,9 +146,8 @@ def _school(recs, run: _Run):
 
 
 def _no_school(rt: str, values: dict[str, Any], run: _Run) -> None:
-    run.report.not_written[rt] += 1
-    run.find("sif.no-school", record=rt, field="school_number", value=values.get("school_number"),
-             keys=_keys(values))
+    _leave_out(run, rt, values[RECORD], "sif.no-school", field="school_number",
+               value=values.get("school_number"), keys=_keys(values))
 
 
 def _student(recs, run: _Run, spec: SifSpec):
@@ -142,10 +156,9 @@ def _student(recs, run: _Run, spec: SifSpec):
         if (values.get("lea_number"), values.get("school_number")) not in run.schools:
             _no_school(rt, values, run)
         elif rt == "AM" and _section_key(values) not in run.sections:
-            run.report.not_written[rt] += 1
-            run.find("sif.no-section", record=rt, field="course_section",
-                     value=values.get("course_section"), school=values.get("school_number"),
-                     period=values.get("period"), keys=_keys(values))
+            _leave_out(run, rt, values[RECORD], "sif.no-section", field="course_section",
+                       value=values.get("course_section"), school=values.get("school_number"),
+                       period=values.get("period"), keys=_keys(values))
         else:
             placed.append((rt, values))
     if not placed:
@@ -180,20 +193,18 @@ def _incident(recs, run: _Run, spec: SifSpec):
     incidents = [v for rt, v in recs if rt == "I1"]
     if not participants:
         for values in incidents:
-            run.report.not_written["I1"] += 1
-            run.find("sif.no-participant", record="I1", value=values.get("incident_id"),
-                     keys=_keys(values))
+            _leave_out(run, "I1", values[RECORD], "sif.no-participant",
+                       value=values.get("incident_id"), keys=_keys(values))
         return
     head = incidents[0] if incidents else participants[0]
     elem = run.new("DisciplineIncident", head)
     i1, i2 = spec.records["I1"], spec.records["I2"]
     for i, values in enumerate(incidents):
         if i:
-            run.report.not_written["I1"] += 1
-            run.find("sif.conflict", record="I1", field="incident_id",
-                     value=values.get("incident_id"), object="DisciplineIncident",
-                     key=str(values.get("incident_id")), held="an earlier I1 record",
-                     keys=_keys(values))
+            _leave_out(run, "I1", values[RECORD], "sif.conflict", field="incident_id",
+                       value=values.get("incident_id"), object="DisciplineIncident",
+                       key=str(values.get("incident_id")), held="an earlier I1 record",
+                       keys=_keys(values))
             continue
         run.fill(elem, i1, values, "DisciplineIncident")
         run.report.written["I1"] += 1
@@ -205,9 +216,10 @@ def _incident(recs, run: _Run, spec: SifSpec):
     yield run.finish(elem, "DisciplineIncident", head)
 
 
-def _write(records: Iterable[UtrexRecord], out: BinaryIO, spec: SifSpec) -> SifWriteReport:
+def _write(records: Iterable[UtrexRecord], out: BinaryIO, spec: SifSpec,
+           tagged: bool = False) -> SifWriteReport:
     run = _Run(spec)
-    entries, names = _collect(records, run)
+    entries, names = _collect(records, run, tagged)
     with etree.xmlfile(out, encoding="utf-8") as xf:
         xf.write_declaration()
         attrs = dict(sorted(run.collection.items()))
@@ -236,6 +248,44 @@ def write_sif(records: Iterable[UtrexRecord], path: str | os.PathLike[str]) -> S
     return report
 
 
+T = TypeVar("T")  # a caller's tag (`write_sif_tagged`)
+
+
+def write_sif_tagged(items: Iterable[tuple[UtrexRecord, T]], path: str | os.PathLike[str], *,
+                     place: Callable[[Finding, T], Finding] | None = None) -> SifWriteReport:
+    """`write_sif` for a caller that must know which record each finding concerns: ``items``
+    are (record, the caller's tag). Every finding about one record is handed to ``place``
+    with that record's tag (`utrex convert` puts the export file and row in it), and each
+    record not written comes back in ``SifWriteReport.left_out`` with its tag — like the
+    fixed-width writer's `write_encoded`. Same document, same findings otherwise.
+    """
+    tags: list[T] = []
+
+    def records() -> Iterable[UtrexRecord]:
+        for record, tag in items:
+            tags.append(tag)
+            yield record
+
+    with atomic_write(path) as out:
+        report = _write(records(), out, sif_spec(), tagged=True)
+    report.path = Path(path)
+    placed: dict[int, Finding] = {}
+    findings = []
+    for finding in report.findings:
+        n = finding.keys.get(RECORD)
+        if n is not None:
+            keys = {k: v for k, v in finding.keys.items() if k != RECORD}
+            new = replace(finding, keys=keys)
+            if place is not None:
+                new = place(new, tags[int(n)])
+            placed[id(finding)] = finding = new
+        findings.append(finding)
+    report.findings = findings
+    report.left_out = [LeftOutRecord(tags[n], rt, placed.get(id(f), f))
+                       for n, rt, f in report.left_out]
+    return report
+
+
 def sif_bytes(records: Iterable[UtrexRecord]) -> tuple[bytes, SifWriteReport]:
     """The SIF document of ``records`` in memory (tests, small inputs)."""
     import io
@@ -245,4 +295,5 @@ def sif_bytes(records: Iterable[UtrexRecord]) -> tuple[bytes, SifWriteReport]:
     return out.getvalue(), report
 
 
-__all__ = ["CONTAINER", "CONTAINER_NS", "SifWriteReport", "sif_bytes", "write_sif"]
+__all__ = ["CONTAINER", "CONTAINER_NS", "SifWriteReport", "sif_bytes", "write_sif",
+           "write_sif_tagged"]
