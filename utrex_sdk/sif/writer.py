@@ -20,6 +20,7 @@ import os
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from itertools import repeat
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, BinaryIO, TypeVar
 
@@ -58,6 +59,7 @@ def _collect(records: Iterable[UtrexRecord], run: _Run, tagged: bool = False) ->
     entries = []
     spec = run.spec
     names = {rt: (*model_for(rt).model_fields, RECORD) for rt in spec.records}
+    getters = {rt: itemgetter(*fields[:-1]) for rt, fields in names.items()}  # 2+ fields each
     for n, record in enumerate(records) if tagged else zip(repeat(None), records):
         rt = record.record_type
         rs = spec.records[rt]
@@ -84,8 +86,7 @@ def _collect(records: Iterable[UtrexRecord], run: _Run, tagged: bool = False) ->
             run.schools.add((values.get("lea_number"), values.get("school_number")))
         elif rt == "AC":
             run.sections.add(_section_key(values))
-        entries.append((sort_key(rt, values), rt,
-                        (*(values[f] for f in names[rt][:-1]), n)))
+        entries.append((sort_key(rt, values), rt, (*getters[rt](values), n)))
     return entries, names
 
 
