@@ -364,3 +364,38 @@ def test_a_tag_left_out_by_the_sif_writer_comes_back_with_its_finding(tmp_path):
     assert [(f.source, f.field, dict(f.keys)) for f in carried] == [
         ("kid", "hispanic_or_latino", {"lea_number": "14", "school_number": "104",
                                        "student_number": "1"})]
+
+
+def test_an_adapter_of_its_own_may_produce_the_record_types_only_sif_carries(tmp_path):
+    """Not only a mapping: any adapter's S4, ST, TA, TC and TG records go to SIF."""
+    import datetime as dt
+
+    from utrex_sdk.adapters import Adapter, Origin
+    from utrex_sdk.models import model_for
+
+    keys = {"lea_number": "14", "school_number": "704", "student_number": "7001"}
+    made = [model_for("DI")(lea_number="14", school_year=2024),
+            model_for("SC")(lea_number="14", school_number="704", days_in_school_year=180),
+            model_for("S1")(**keys, entry_date=dt.date(2023, 8, 21), last_name="ALDER"),
+            model_for("S4")(**keys, section_504_entry_date=dt.date(2023, 9, 5)),
+            model_for("ST")(**keys, cumulative_credits="21.5"),
+            model_for("TA")(**keys, test_name="ACT", test_score="27"),
+            model_for("TC")(**keys, course_number="ENG1100"),
+            model_for("TG")(**keys, letter_grade="A")]
+
+    class Roster(Adapter):
+        name = "roster"
+
+        def items(self):
+            for row, record in enumerate(made, start=2):
+                yield Mapped(record, Origin("roster.jsonl", row))
+
+    result = utrex_sdk.convert(Roster(tmp_path), tmp_path / "out.xml", to="sif")
+    by_type = {a.record: a for a in result.accounts}
+    for rt in SRE:
+        account = by_type[rt]
+        assert account.read == 1
+        assert account.written == (1 if sif_writes(rt) else 0), rt
+        assert sum(account.rejected.values()) == (0 if sif_writes(rt) else 1), rt
+    back = Counter(r.record_type for r in read_back(tmp_path / "out.xml"))
+    assert back == +result.written and back["S4"] == 1
