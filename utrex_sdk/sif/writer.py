@@ -73,7 +73,8 @@ def _collect(records: Iterable[UtrexRecord], run: _Run, tagged: bool = False) ->
             value = values.get(name)
             if value is not None and not (rt == "DI" and name in COLLECTION_ATTRIBUTES):
                 run.find("sif.not-carried", record=rt, field=name, value=value,
-                         keys=_keys({**values, RECORD: n}), reason=reason)
+                         keys=_keys(values) if n is None
+                         else {**_keys(values), RECORD: str(n)}, reason=reason)
         if rt == "DI":
             run.leas.add(values.get("lea_number"))
             if run.school_year is None and values.get("school_year") is not None:
