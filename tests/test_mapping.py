@@ -139,16 +139,34 @@ def test_a_mapping_without_di_or_sc_says_what_is_missing(tmp_path):
 
 
 def test_record_types_without_a_layout_and_unknown_sources(tmp_path):
+    """S4 has no fixed-width layout: the block loads (the records are written as SIF, or
+    rejected row by row as fixed-width: tests/test_convert_sif.py); a field it does not have
+    and an unknown source are still mistakes."""
     assert problems(tmp_path, """
 [[records]]
 type = "S4"
 source = "kids"
+[records.fields]
+section_504_entry = "Entry"
 [[records]]
 type = "S2"
 source = "students"
-""") == ["records[1] (S4).type: S4 records have no fixed-width layout in edition 2012-13; they "
-         "cannot be written",
+""") == ["records[1] (S4).fields.section_504_entry: S4 has no field 'section_504_entry' (did "
+         "you mean 'section_504_entry_date'?); `utrex fields S4` lists them",
          "records[2] (S2).source: no source 'students' in [sources] (defined: schools, kids)"]
+
+
+def test_a_record_type_without_a_layout_takes_any_of_its_fields_and_the_constants(tmp_path):
+    loaded = load(tmp_path, """
+[[records]]
+type = "ta"
+source = "kids"
+[records.fields]
+student_number = "ID"
+test_date = { column = "Date", date = "%m/%d/%Y" }
+test_score = "Score"
+""")
+    assert [block.type for _, block in loaded.blocks] == ["DI", "SC", "TA"]
 
 
 def test_init_mappings_todo_placeholders_are_refused_each_by_its_path(tmp_path):

@@ -8,7 +8,9 @@ The public API:
   assembles a submission in a deterministic order and writes it atomically;
 - layouts and the field catalogue as data: ``edition_layout("2012-13")``, ``catalogue()``;
 - SIF 2.x objects: ``write_sif(records, path)``; ``read_file`` reads a SIF document too
-  (detected by content, ``utrex_sdk.sif.is_sif``).
+  (detected by content, ``utrex_sdk.sif.is_sif``);
+- an export through an adapter: ``convert(adapter, output, to="fixed-width" | "sif")``
+  (``utrex_sdk.conversion``), every row written or rejected.
 
 The names are imported on first use (PEP 562 ``__getattr__``), not with the package: building
 every record model takes a few tenths of a second, which ``utrex --help`` and a program that
@@ -44,6 +46,7 @@ _EXPORTS: dict[str, str] = {
     "UtrexRecord": "models",
     "model_for": "models",
     "write_sif": "sif.writer",  # lxml loads only for SIF work
+    "convert": "conversion.run",
 }
 """Each public name and the module (under ``utrex_sdk``) that defines it."""
 

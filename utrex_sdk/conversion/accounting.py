@@ -2,7 +2,7 @@
 
 `Tally` keeps the running account while the adapter's items stream through, rejects a row (and
 lists it in the rejects file) when its record cannot be serialized or the writer leaves it out
-(`fixedwidth.writer.WriteReport.left_out`, tagged with the row's origin), and `ConversionResult`
+(`WriteCounts.left_out` of either writer, tagged with the row's origin), and `ConversionResult`
 is what the conversion reports: per-file accounts, records written, rejects and findings.
 """
 
@@ -63,6 +63,8 @@ class ConversionResult:
     lookups: list[dict[str, Any]] = field(default_factory=list)
     """Files whose rows feed no record of their own (joins, lookups): read = used + unused +
     ragged per file, so their rows are accounted for too."""
+    to: str = "fixed-width"
+    """The output format (`targets.TARGETS`)."""
 
     @property
     def rows_read(self) -> int:

@@ -1,8 +1,8 @@
 """`convert`: the orchestration of a conversion — adapter items in, UTREx file and rejects out.
 
 The package doc says what is guaranteed (every row accounted for); this module wires the adapter,
-the codec, the writer (`fixedwidth.writer.write_encoded`), the running account
-(`accounting.Tally`) and the rejects file (`rejects.RejectsFile`) together.
+the output format (`targets`: the fixed-width codec and writer, or the SIF writer), the running
+account (`accounting.Tally`) and the rejects file (`rejects.RejectsFile`) together.
 """
 
 from __future__ import annotations
@@ -16,14 +16,12 @@ from pathlib import Path
 
 from ..adapters import Adapter, Origin, Rejected
 from ..errors import UnusableInputError
-from ..findings import make_finding
-from ..fixedwidth.codec import codec_for
-from ..fixedwidth.writer import write_encoded
+from ..findings import Finding, make_finding
 from ..models import UtrexRecord
 from ..redact import Redactor
-from ..submission import submission
 from .accounting import ConversionResult, Tally, record_rank
 from .rejects import RejectsFile
+from .targets import target_for
 
 
 def _check_output(path: Path, what: str) -> None:
@@ -36,26 +34,29 @@ def _check_output(path: Path, what: str) -> None:
 def convert(adapter: Adapter, output: str | os.PathLike[str], *,
             rejects: str | os.PathLike[str] | None = None,
             progress: Callable[[int], None] | None = None,
-            redactor: Redactor | None = None) -> ConversionResult:
+            redactor: Redactor | None = None, to: str = "fixed-width") -> ConversionResult:
     """Convert ``adapter``'s input into the UTREx file ``output`` (written atomically).
 
-    ``rejects``, when given, receives the rejected rows as CSV (file, row, record, reason), also
+    ``to`` is the output format: ``"fixed-width"`` (the 2012-13 layout) or ``"sif"`` (one SIF
+    2.x document, `utrex_sdk.sif`); either way every row is written or rejected. ``rejects``,
+    when given, receives the rejected rows as CSV (file, row, record, reason), also
     atomically; with a ``redactor`` the reasons carry placeholders instead of names and birth
     dates. ``progress`` is called with the number of items handled, every 1000 items.
     """
     started = time.perf_counter()
     output = Path(output)
-    _check_output(output, "UTREx file")
+    edition = adapter.edition
+    target = target_for(to, edition)
+    _check_output(output, target.document)
     rejects_path = None if rejects is None else Path(rejects)
     if rejects_path is not None:
         _check_output(rejects_path, "rejects file")
-    edition = adapter.edition
-    codec = codec_for(edition)
+    encode = target.encode
     with ExitStack() as stack:
         tally = Tally(None if rejects_path is None
                       else RejectsFile(rejects_path, stack, redactor))
 
-        def records() -> Iterator[tuple[UtrexRecord, str, Origin]]:
+        def records() -> Iterator[tuple[UtrexRecord, str | None, Origin]]:
             for n, item in enumerate(adapter.items(), start=1):
                 if progress is not None and n % 1000 == 0:
                     progress(n)
@@ -71,19 +72,21 @@ def convert(adapter: Adapter, output: str | os.PathLike[str], *,
                 account = tally.account(origin.file, rt)
                 account.read += 1
                 tally.findings.extend(item.findings)
-                line, found = codec.serialize(record)
-                if found:
-                    found = [replace(f, source=origin.file, line=origin.row) for f in found]
-                    tally.findings.extend(found)
-                if line is None:
-                    errors = [f for f in found if f.is_error]
-                    tally.reject(origin, rt, errors[0].error_id,
-                                 "; ".join(f.message for f in errors), errors)
-                    continue
+                line = None
+                if encode is not None:
+                    line, found = encode(record)
+                    if found:
+                        found = [_placed(f, origin) for f in found]
+                        tally.findings.extend(found)
+                    if line is None:
+                        errors = [f for f in found if f.is_error]
+                        tally.reject(origin, rt, errors[0].error_id,
+                                     "; ".join(f.message for f in errors), errors)
+                        continue
                 account.written += 1
                 yield record, line, origin
 
-        report = write_encoded(records(), output, edition=edition)
+        report = target.write(records(), output, _placed)
         for left in report.left_out:
             tally.unwrite(left)
         if progress is not None:
@@ -91,8 +94,8 @@ def convert(adapter: Adapter, output: str | os.PathLike[str], *,
     lookups = list(adapter.lookup_files())  # may read a lookup file no row needed: first
     blank_rows = dict(adapter.blank_rows())
     findings = adapter.findings() + tally.findings
-    no_district = submission(edition).left_out.no_first  # the only one not about a row
-    findings += [f for f in report.findings if f.error_id == no_district]
+    left_out = {id(left.finding) for left in report.left_out}  # tally.unwrite placed those
+    findings += [f for f in report.findings if id(f) not in left_out]
     written = tally.written()
     for rt in set(written) | set(report.written):
         if written[rt] != report.written[rt]:
@@ -103,5 +106,10 @@ def convert(adapter: Adapter, output: str | os.PathLike[str], *,
     return ConversionResult(
         output=output, edition=edition, written=+report.written, accounts=accounts,
         findings=findings, blank_rows=blank_rows, rejects_path=rejects_path,
-        seconds=time.perf_counter() - started, lookups=lookups)
+        seconds=time.perf_counter() - started, lookups=lookups, to=target.name)
+
+
+def _placed(finding: Finding, origin: Origin) -> Finding:
+    """A finding about one record, at the export file and row the record came from."""
+    return replace(finding, source=origin.file, line=origin.row)
 

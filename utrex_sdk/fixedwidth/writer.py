@@ -129,11 +129,12 @@ class LeftOutRecord(NamedTuple):
 @dataclass(kw_only=True)
 class WriteCounts:
     """What any writer did (this one, the SIF writer): records written and not written per
-    type, and every finding."""
+    type, every finding, and the records it left out, each with its caller's tag."""
 
     written: Counter[str] = field(default_factory=Counter)
     not_written: Counter[str] = field(default_factory=Counter)
     findings: list[Finding] = field(default_factory=list)
+    left_out: list[LeftOutRecord] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Finding]:
@@ -149,7 +150,6 @@ class WriteReport(WriteCounts):
 
     path: Path | None
     edition: str
-    left_out: list[LeftOutRecord] = field(default_factory=list)
 
 
 def _leave_out(report: WriteReport, tag: Any, rt: str, finding: Finding) -> None:

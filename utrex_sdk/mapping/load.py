@@ -271,14 +271,9 @@ class _Checker:
 
     def _check_block(self, where: str, block: RecordBlock) -> str | None:
         rt = block.type.upper().rstrip("=")
-        layouts = edition_layout(self.mapping.edition).records
         if rt not in MODELS:
             self.fail(f"{where}.type", f"unknown record type {block.type!r}; known: "
-                      f"{', '.join(layouts)}")
-            return None
-        if rt not in layouts:
-            self.fail(f"{where}.type", f"{rt} records have no fixed-width layout in edition "
-                      f"{self.mapping.edition}; they cannot be written")
+                      f"{', '.join(MODELS)}")
             return None
         sources = self.mapping.sources
         if block.source is not None and block.source not in sources:
@@ -297,7 +292,7 @@ class _Checker:
                 self.fail(f"{where}.where.source", f"{block.where.source!r} is neither this "
                           f"block's source nor one of its joins ({', '.join(allowed)})")
         spec = MODELS[rt].spec
-        laid = {f.name for f in layouts[rt].fields}
+        laid = self._writable(rt)
         names = [f.name for f in spec.fields]
         for name, rule in block.fields.items():
             at = f"district.{name}" if where == "district" else f"{where}.fields.{name}"
@@ -399,10 +394,19 @@ class _Checker:
                 self.fail(at, f"{value!r} is not valid for {spec.name}: "
                           f"{err.errors()[0]['msg']}")
 
+    def _writable(self, rt: str) -> set[str]:
+        """The fields of ``rt`` a mapping may give: the columns of the edition's layout, or,
+        for a record type the layout does not have (S4, ST, TA, TC, TG), every field of its
+        model. Such records are written as SIF (`utrex convert --to sif`); written as
+        fixed-width, each is rejected with its row (``fmt.no-layout``), never lost silently."""
+        layout = edition_layout(self.mapping.edition).records.get(rt)
+        if layout is None:
+            return set(MODELS[rt].model_fields)
+        return {f.name for f in layout.fields}
+
     def _check_constants(self, types: set[str | None]) -> None:
-        layouts = edition_layout(self.mapping.edition).records
         for name, value in self.mapping.constants.items():
-            users = [rt for rt in types if rt and name in {f.name for f in layouts[rt].fields}]
+            users = [rt for rt in types if rt and name in self._writable(rt)]
             if not users:
                 self.fail(f"constants.{name}", "no record type of this mapping has a field "
                           f"{name!r} with a column in edition {self.mapping.edition}")

@@ -19,7 +19,7 @@ from typing import Any
 
 from lxml import etree
 
-from .objects import _keys, _Run
+from .objects import RECORD, _keys, _Run
 from .paths import Step, ensure, find, key_of, plain
 from .refids import refid
 from .spec import ACADEMIC_RECORD as RECORD_OBJECT
@@ -104,9 +104,8 @@ def _groups(run: _Run, elem: etree._Element, recs: list[tuple[str, dict[str, Any
             continue
         found = _parent(placed.get(rs.parent, []), position, values.get(rs.link))
         if found is None:
-            run.report.not_written[rt] += 1
-            run.find("sif.no-parent", record=rt, field=rs.link, value=values.get(rs.link),
-                     parent=rs.parent, keys=_keys(values))
+            run.leave_out(rt, values.get(RECORD), "sif.no-parent", field=rs.link,
+                          value=values.get(rs.link), parent=rs.parent, keys=_keys(values))
             continue
         parent, group, top = found
         k = children[id(parent)] = children.get(id(parent), 0) + 1

@@ -2,8 +2,8 @@
 
 - ``utrex sif FILE --output OUT.xml [--xsd PATH]``: `file_to_sif` (any input `read_file`
   reads: a fixed-width file or a SIF document), then `check_against_xsd` when ``--xsd`` given;
-- ``utrex convert ... --to sif --output OUT.xml``: `utrex_sdk.write_sif(records, output)` on the
-  records the conversion produced (its report's findings join the conversion's);
+- ``utrex convert ... --to sif --output OUT.xml``: `writer.write_sif_tagged` on the records the
+  conversion produced, with their origins (`utrex_sdk.conversion.targets`);
 - ``utrex validate`` / ``utrex inspect``: nothing to call, `read_file` detects SIF by content;
 - ``utrex rules``: `carriers(record_type, fields)` says which inputs carry what a rule needs.
 

@@ -24,7 +24,7 @@ from lxml import etree
 
 from ..catalogue import catalogue
 from ..findings import make_finding
-from ..fixedwidth.writer import WriteCounts
+from ..fixedwidth.writer import LeftOutRecord, WriteCounts
 from .compiled import Plan, default_key, object_refs
 from .paths import SIF_NS, Instance, Step, ensure, qname, sort_children
 from .refids import refid
@@ -71,6 +71,15 @@ class _Run:
 
     def find(self, error_id: str, **params: Any) -> None:
         self.report.findings.append(make_finding(error_id, **params))
+
+    def leave_out(self, rt: str, n: int | None, error_id: str, **params: Any) -> None:
+        """A record not written: counted, reported, and handed back (`SifWriteReport.left_out`)
+        with its place ``n`` in a tagged write (None otherwise)."""
+        self.report.not_written[rt] += 1
+        if n is not None:
+            params["keys"] = {**params.get("keys", {}), RECORD: str(n)}
+        self.find(error_id, record=rt, **params)
+        self.report.left_out.append(LeftOutRecord(n, rt, self.report.findings[-1]))
 
     # --- filling an object from a record ------------------------------------------------
 
@@ -358,6 +367,11 @@ def _find_plain(elem: etree._Element, steps: tuple[Step, ...]
 
 _KEYS = ("lea_number", "school_number", "student_number")
 
+RECORD = "#"
+"""The key under which a record's values carry its place in a tagged write (`writer.
+write_sif_tagged`): `_keys` puts it in the finding's keys, the writer's entry point takes it out
+and hands the finding to the caller with the record's tag. No field is named "#"."""
+
 
 def _keys(values: dict[str, Any]) -> dict[str, str]:
-    return {k: str(values[k]) for k in _KEYS if values.get(k) is not None}
+    return {k: str(values[k]) for k in (*_KEYS, RECORD) if values.get(k) is not None}

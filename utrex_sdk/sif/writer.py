@@ -22,21 +22,25 @@ general path (``objects.COMPILED`` off) writes every object with ``lxml.etree.xm
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from itertools import repeat
 from operator import itemgetter
 from pathlib import Path
 from pickle import HIGHEST_PROTOCOL, dumps, loads
 from sys import intern
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, TypeVar
 
 from lxml import etree
 
 from ..atomic import atomic_write
+from ..findings import Finding
+from ..fixedwidth.writer import LeftOutRecord
 from ..models import UtrexRecord, model_for
 from . import objects
 from .academic import academic_objects
 from .graph import ENTRY_DATE, groups, handled, sort_key
-from .objects import _FIELD_SPECS, SifWriteReport, _keys, _Run
+from .objects import _FIELD_SPECS, RECORD, SifWriteReport, _keys, _Run
 from .spec import RecordSif, SifSpec, sif_spec
 from .values import to_text
 
@@ -48,26 +52,26 @@ COLLECTION_ATTRIBUTES = {"school_year": "SchoolYear", "which_month": "WhichMonth
 # --- the document ----------------------------------------------------------------------------
 
 
-def _collect(records: Iterable[UtrexRecord], run: _Run) -> list:
-    """Records as sortable entries; what SIF cannot carry is reported here.
+def _collect(records: Iterable[UtrexRecord], run: _Run, tagged: bool = False) -> list:
+    """Records as sortable entries; what SIF cannot carry is reported here. The values of
+    each entry end with its place in the input when ``tagged`` (else None), under `RECORD`.
 
     A million-record district is held here until it is sorted, so an entry is compact: its
     sort key's texts interned (a district repeats its LEA, schools, students, sections and
     dates), its values one pickled tuple (about a quarter of the tuple and its objects)."""
     entries = []
     spec = run.spec
-    names = {rt: tuple(model_for(rt).model_fields) for rt in spec.records}
-    getters = {rt: _getter(fields) for rt, fields in names.items()}
+    names = {rt: (*model_for(rt).model_fields, RECORD) for rt in spec.records}
+    getters = {rt: _getter(fields[:-1]) for rt, fields in names.items()}
     not_carried: dict[str, tuple[Any, int]] = {}
-    for record in records:
+    for n, record in enumerate(records) if tagged else zip(repeat(None), records):
         rt = record.record_type
         rs = spec.records[rt]
         values = record.__dict__
         if not rs.objects or not handled(rt):
-            run.report.not_written[rt] += 1
-            run.find("sif.record-not-carried", record=rt, keys=_keys(values),
-                     reason="no SIF object in this SDK holds it yet" if rs.fields or rt != "ES"
-                     else "the 2020-21 spec maps none of its fields to SIF")
+            run.leave_out(rt, n, "sif.record-not-carried", keys=_keys(values),
+                       reason="no SIF object in this SDK holds it yet" if rs.fields or rt != "ES"
+                       else "the 2020-21 spec maps none of its fields to SIF")
             continue
         lost = not_carried.get(rt)
         if lost is None:
@@ -77,7 +81,8 @@ def _collect(records: Iterable[UtrexRecord], run: _Run) -> list:
                 value = values.get(name)
                 if value is not None and not (rt == "DI" and name in COLLECTION_ATTRIBUTES):
                     run.find("sif.not-carried", record=rt, field=name, value=value,
-                             keys=_keys(values), reason=reason)
+                             keys=_keys(values) if n is None
+                             else {**_keys(values), RECORD: str(n)}, reason=reason)
         if rt == "DI":
             run.leas.add(values.get("lea_number"))
             if run.school_year is None and values.get("school_year") is not None:
@@ -93,7 +98,7 @@ def _collect(records: Iterable[UtrexRecord], run: _Run) -> list:
         if rs.contributes:
             run.contribute(rs, values)
         entries.append((tuple(map(intern, sort_key(rt, values))), rt,
-                        dumps(getters[rt](values), HIGHEST_PROTOCOL)))
+                        dumps((*getters[rt](values), n), HIGHEST_PROTOCOL)))
     return entries, names
 
 
@@ -134,8 +139,8 @@ def _objects(entries, names, run: _Run) -> Iterable[etree._Element]:
 def _district(recs, run: _Run):
     values = recs[0][1]
     if run.report.written["DI"]:
-        run.report.not_written["DI"] += 1
-        run.find("fmt.extra-district", record="DI", value=values.get("lea_number"))
+        run.leave_out("DI", values[RECORD], "fmt.extra-district",
+                   value=values.get("lea_number"))
         return
     run.report.written["DI"] += 1
     yield run.build("LEAInfo", run.spec.records["DI"], [values])
@@ -150,8 +155,8 @@ def _school(recs, run: _Run):
         return
     values = scs[0]
     for extra in scs[1:]:
-        run.report.not_written["SC"] += 1
-        run.find("fmt.duplicate-school", record="SC", value=extra.get("school_number"))
+        run.leave_out("SC", extra[RECORD], "fmt.duplicate-school",
+                   value=extra.get("school_number"))
     rs = spec.records["SC"]
     for obj in ("SchoolInfo", "CalendarSummary"):
         yield run.build(obj, rs, [values])
@@ -169,9 +174,8 @@ def _school(recs, run: _Run):
 
 
 def _no_school(rt: str, values: dict[str, Any], run: _Run) -> None:
-    run.report.not_written[rt] += 1
-    run.find("sif.no-school", record=rt, field="school_number", value=values.get("school_number"),
-             keys=_keys(values))
+    run.leave_out(rt, values[RECORD], "sif.no-school", field="school_number",
+               value=values.get("school_number"), keys=_keys(values))
 
 
 def _student(recs, run: _Run, spec: SifSpec):
@@ -180,10 +184,9 @@ def _student(recs, run: _Run, spec: SifSpec):
         if (values.get("lea_number"), values.get("school_number")) not in run.schools:
             _no_school(rt, values, run)
         elif rt == "AM" and _section_key(values) not in run.sections:
-            run.report.not_written[rt] += 1
-            run.find("sif.no-section", record=rt, field="course_section",
-                     value=values.get("course_section"), school=values.get("school_number"),
-                     period=values.get("period"), keys=_keys(values))
+            run.leave_out(rt, values[RECORD], "sif.no-section", field="course_section",
+                       value=values.get("course_section"), school=values.get("school_number"),
+                       period=values.get("period"), keys=_keys(values))
         else:
             placed.append((rt, values))
     if not placed:
@@ -223,20 +226,18 @@ def _incident(recs, run: _Run, spec: SifSpec):
     incidents = [v for rt, v in recs if rt == "I1"]
     if not participants:
         for values in incidents:
-            run.report.not_written["I1"] += 1
-            run.find("sif.no-participant", record="I1", value=values.get("incident_id"),
-                     keys=_keys(values))
+            run.leave_out("I1", values[RECORD], "sif.no-participant",
+                       value=values.get("incident_id"), keys=_keys(values))
         return
     head = incidents[0] if incidents else participants[0]
     elem = run.new("DisciplineIncident", head)
     i1, i2 = spec.records["I1"], spec.records["I2"]
     for i, values in enumerate(incidents):
         if i:
-            run.report.not_written["I1"] += 1
-            run.find("sif.conflict", record="I1", field="incident_id",
-                     value=values.get("incident_id"), object="DisciplineIncident",
-                     key=str(values.get("incident_id")), held="an earlier I1 record",
-                     keys=_keys(values))
+            run.leave_out("I1", values[RECORD], "sif.conflict", field="incident_id",
+                       value=values.get("incident_id"), object="DisciplineIncident",
+                       key=str(values.get("incident_id")), held="an earlier I1 record",
+                       keys=_keys(values))
             continue
         run.fill(elem, i1, values, "DisciplineIncident")
         run.report.written["I1"] += 1
@@ -248,9 +249,10 @@ def _incident(recs, run: _Run, spec: SifSpec):
     yield run.finish(elem, "DisciplineIncident", head)
 
 
-def _write(records: Iterable[UtrexRecord], out: BinaryIO, spec: SifSpec) -> SifWriteReport:
+def _write(records: Iterable[UtrexRecord], out: BinaryIO, spec: SifSpec,
+           tagged: bool = False) -> SifWriteReport:
     run = _Run(spec)
-    entries, names = _collect(records, run)
+    entries, names = _collect(records, run, tagged)
     attrs = dict(sorted(run.collection.items()))
     if objects.COMPILED:
         _write_text(_objects(entries, names, run), out, attrs)
@@ -312,6 +314,44 @@ def write_sif(records: Iterable[UtrexRecord], path: str | os.PathLike[str]) -> S
     return report
 
 
+T = TypeVar("T")  # a caller's tag (`write_sif_tagged`)
+
+
+def write_sif_tagged(items: Iterable[tuple[UtrexRecord, T]], path: str | os.PathLike[str], *,
+                     place: Callable[[Finding, T], Finding] | None = None) -> SifWriteReport:
+    """`write_sif` for a caller that must know which record each finding concerns: ``items``
+    are (record, the caller's tag). Every finding about one record is handed to ``place``
+    with that record's tag (`utrex convert` puts the export file and row in it), and each
+    record not written comes back in ``SifWriteReport.left_out`` with its tag — like the
+    fixed-width writer's `write_encoded`. Same document, same findings otherwise.
+    """
+    tags: list[T] = []
+
+    def records() -> Iterable[UtrexRecord]:
+        for record, tag in items:
+            tags.append(tag)
+            yield record
+
+    with atomic_write(path) as out:
+        report = _write(records(), out, sif_spec(), tagged=True)
+    report.path = Path(path)
+    placed: dict[int, Finding] = {}
+    findings = []
+    for finding in report.findings:
+        n = finding.keys.get(RECORD)
+        if n is not None:
+            keys = {k: v for k, v in finding.keys.items() if k != RECORD}
+            new = replace(finding, keys=keys)
+            if place is not None:
+                new = place(new, tags[int(n)])
+            placed[id(finding)] = finding = new
+        findings.append(finding)
+    report.findings = findings
+    report.left_out = [LeftOutRecord(tags[n], rt, placed.get(id(f), f))
+                       for n, rt, f in report.left_out]
+    return report
+
+
 def sif_bytes(records: Iterable[UtrexRecord]) -> tuple[bytes, SifWriteReport]:
     """The SIF document of ``records`` in memory (tests, small inputs)."""
     import io
@@ -321,4 +361,5 @@ def sif_bytes(records: Iterable[UtrexRecord]) -> tuple[bytes, SifWriteReport]:
     return out.getvalue(), report
 
 
-__all__ = ["CONTAINER", "CONTAINER_NS", "SifWriteReport", "sif_bytes", "write_sif"]
+__all__ = ["CONTAINER", "CONTAINER_NS", "SifWriteReport", "sif_bytes", "write_sif",
+           "write_sif_tagged"]

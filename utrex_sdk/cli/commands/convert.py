@@ -1,8 +1,9 @@
 """`utrex convert`: an export folder -> a UTREx file and a validation report, nothing lost.
 
 The adapter (``--adapter``, a plugin) reads the input folder; `utrex_sdk.conversion` writes the
-UTREx file atomically and accounts for every input row; the validator then checks the written file
-and the conversion's own findings join its report. A summary — records written per type, rows
+UTREx file atomically — fixed-width, or a SIF 2.x document with ``--to sif`` — and accounts for
+every input row; the validator then checks the written file (either kind) and the conversion's
+own findings join its report. A summary — records written per type, rows
 read / written / rejected per file, rejects by reason, findings by level — goes to stderr, so
 stdout carries only the report. Exit status as for `validate`: 0 no Err finding, 1 at least one,
 2 unusable input or usage.
@@ -14,6 +15,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -39,9 +41,17 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 
+class ConvertTo(StrEnum):
+    """The output formats (`utrex_sdk.conversion.targets.TARGETS`, which a test holds equal):
+    named here so that building the command line loads no codec."""
+
+    fixed_width = "fixed-width"
+    sif = "sif"
+
+
 def convert(
     input_dir: Annotated[Path, typer.Option("--input", help="The export folder.")],
-    output: Annotated[Path, typer.Option("--output", help="The UTREx file to write.")],
+    output: Annotated[Path, typer.Option("--output", help="The file to write (see --to).")],
     mapping: Annotated[Path | None, typer.Option(
         "--mapping", help="The mapping file (required by the csv adapter).")] = None,
     adapter: Annotated[str, typer.Option(
@@ -71,6 +81,9 @@ def convert(
     redact: redact("the report and the rejects file") = False,  # type: ignore[valid-type]
     fail_on: FailOnOpt = FailOn.err,
     group_by: GroupByOpt = None,
+    to: Annotated[ConvertTo, typer.Option(
+        "--to", help="Write the 2012-13 fixed-width file, or one SIF 2.x document (docs/sif.md)."
+    )] = ConvertTo.fixed_width,
 ) -> None:
     """Convert an export folder to a UTREx file, validate it, and account for every row."""
     from ...adapters import load_adapter, open_adapter
@@ -97,7 +110,7 @@ def convert(
         redactor = Redactor() if redact else None
         with progress_line("converting", quiet=quiet) as progress:
             result = run_conversion(plugin, output, rejects=rejects, progress=progress,
-                                    redactor=redactor)
+                                    redactor=redactor, to=to.value)
         budget = None if max_findings is None else max(max_findings - len(result.findings), 0)
         with _status(quiet, f"validating {output}"):
             validation = validate_file(output, replace(options, edition=result.edition,
@@ -144,7 +157,8 @@ def _print_summary(result, validation, console: Console) -> None:
 
     info = result.summary()
     written = ", ".join(f"{rt} {n:,}" for rt, n in info["written"].items()) or "none"
-    console.print(f"Wrote {result.output} (edition {result.edition}) in "
+    kind = " as SIF" if result.to == ConvertTo.sif else ""
+    console.print(f"Wrote {result.output}{kind} (edition {result.edition}) in "
                   f"{result.seconds:.1f} s: {written}", markup=False, highlight=False)
     blank = sum(info["blank_rows"].values())
     console.print(f"Rows: {info['rows_read']:,} read = {info['rows_written']:,} written + "
