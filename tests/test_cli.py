@@ -5,7 +5,7 @@ import subprocess
 import sys
 
 import pytest
-from helpers import ROOT
+from helpers import ROOT, on_a_terminal
 from typer.testing import CliRunner
 
 from utrex_sdk.cli import app
@@ -245,30 +245,7 @@ def test_inspect_shows_values_as_data_not_markup(tmp_path, sample_records):
 
 def _on_a_terminal(*args, **env):
     """Run ``utrex ARGS`` with a pseudo-terminal as stdout and stderr; its output."""
-    import os
-    import pty
-
-    environ = {k: v for k, v in os.environ.items()
-               if k not in ("NO_COLOR", "FORCE_COLOR", "COLUMNS", "TTY_COMPATIBLE")}
-    environ |= {"TERM": "xterm-256color"} | env
-    leader, follower = pty.openpty()
-    try:
-        child = subprocess.Popen([sys.executable, "-m", "utrex_sdk", *map(str, args)],
-                                 stdout=follower, stderr=follower, env=environ)
-    finally:
-        os.close(follower)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:  # the child closed its end
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(leader)
-    child.wait(timeout=120)
-    return b"".join(chunks).decode("utf-8", "replace")
+    return on_a_terminal(*args, **env)[1].decode("utf-8", "replace")
 
 
 def _colour_codes(text):

@@ -7,7 +7,7 @@ import json
 import re
 
 import pytest
-from helpers import ROOT, load_module, mapping_head
+from helpers import KIDS_S1, ROOT, load_module, mapping_head
 from typer.testing import CliRunner
 
 from utrex_sdk.cli import app
@@ -94,14 +94,7 @@ def test_the_example_shows_restored_zeros_crosswalks_lookups_and_the_180_day_for
     assert all(r.teacher1_id and r.teacher1_id.isdigit() for r in ac)
 
 
-BAD_MAPPING = mapping_head(kids="kids.csv") + """[[records]]
-type = "S1"
-source = "kids"
-[records.fields]
-student_number = "ID"
-school_number = "School"
-last_name = "Name"
-birth_date = { column = "DOB", date = "%m/%d/%Y" }
+BAD_MAPPING = mapping_head(kids="kids.csv") + KIDS_S1 + """\
 gender = { column = "Sex", crosswalk = "gender" }
 grade_level = "Grade"
 """

@@ -8,7 +8,7 @@ import json
 from collections import Counter
 
 import pytest
-from helpers import ROOT, load_module, mapping_head
+from helpers import KIDS_S1, ROOT, load_module, mapping_head
 from typer.testing import CliRunner
 
 import utrex_sdk
@@ -171,14 +171,7 @@ def test_the_sif_output_of_a_small_export(tmp_path, snapshot):
 
 # --- what the document cannot hold: rejected at its row, accounted for ------------------------
 
-LEFT_OUT = mapping_head(kids="kids.csv", classes="classes.csv") + """[[records]]
-type = "S1"
-source = "kids"
-[records.fields]
-student_number = "ID"
-school_number = "School"
-last_name = "Name"
-birth_date = { column = "DOB", date = "%m/%d/%Y" }
+LEFT_OUT = mapping_head(kids="kids.csv", classes="classes.csv") + KIDS_S1 + """\
 entry_date = { column = "Entry", date = "%m/%d/%Y" }
 [[records]]
 type = "AM"

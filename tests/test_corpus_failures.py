@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import json
 import os
-import pty
-import select
+import re
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
 import pytest
+from helpers import on_a_terminal
 from test_corpus_bounds import GB, LIMIT_KB, SAMPLE, export, measured, refused, sparse
 
 CORPUS = Path(__file__).parent / "corpus"
@@ -252,26 +252,7 @@ def test_an_excel_date_before_or_beyond_the_calendar_rejects_its_row(tmp_path):
 
 def _stderr_on_a_terminal(*args: object) -> tuple[int, bytes]:
     """``utrex ARGS`` with stderr on a pseudo-terminal: its exit status and what it wrote."""
-    master, slave = pty.openpty()
-    utrex = Path(sys.executable).with_name("utrex")
-    child = subprocess.Popen([str(utrex), *map(str, args)], stdin=subprocess.DEVNULL,
-                             stdout=subprocess.DEVNULL, stderr=slave)
-    os.close(slave)
-    out = b""
-    while True:
-        ready, _, _ = select.select([master], [], [], 0.1)
-        if ready:
-            try:
-                chunk = os.read(master, 65536)
-            except OSError:  # the child closed the terminal
-                break
-            if not chunk:
-                break
-            out += chunk
-        elif child.poll() is not None:
-            break
-    os.close(master)
-    return child.wait(timeout=120), out
+    return on_a_terminal(*args, stdout=False)
 
 
 @pytest.fixture(scope="module")
@@ -288,7 +269,7 @@ def test_validate_shows_rows_and_the_share_of_the_file_on_a_terminal(district, t
     code, shown = _stderr_on_a_terminal("validate", district, "--jobs", "1", "--format",
                                         "json", "--output", tmp_path / "report.json")
     assert code in (0, 1)
-    assert b"validating: 4,096 rows" in shown and b"% of the file" in shown
+    assert re.search(rb"validating: [1-9][0-9,]* rows, [0-9]+% of the file", shown), shown
 
 
 def test_validate_shows_no_progress_in_a_pipe(district, tmp_path):

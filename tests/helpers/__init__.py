@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 import signal
+import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -67,6 +68,19 @@ def hear_ctrl_c() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
+KIDS_S1 = """[[records]]
+type = "S1"
+source = "kids"
+[records.fields]
+student_number = "ID"
+school_number = "School"
+last_name = "Name"
+birth_date = { column = "DOB", date = "%m/%d/%Y" }
+"""
+"""The S1 block of a ``kids`` source (columns ID, School, Name, DOB) that test mappings extend
+with their own fields."""
+
+
 def mapping_head(**sources: str) -> str:
     """The start of a small test mapping: the LEA constant, the DI block, a ``schools`` source
     with its SC block (columns School, Days, Last, Year, Day) and the other sources given
@@ -91,3 +105,34 @@ last_day_of_school = {{ column = "Last", date = "%m/%d/%Y" }}
 schedule_year_type = "Year"
 schedule_day_type = "Day"
 """
+
+
+def on_a_terminal(*args: object, stdout: bool = True, **env: str) -> tuple[int, bytes]:
+    """Run ``utrex ARGS`` with a pseudo-terminal as stderr, and as stdout unless ``stdout`` is
+    false (then stdout goes nowhere): its exit status and what reached the terminal. The
+    environment's colour and width settings are left out; ``env`` adds some."""
+    import os
+    import pty
+
+    environ = {k: v for k, v in os.environ.items()
+               if k not in ("NO_COLOR", "FORCE_COLOR", "COLUMNS", "TTY_COMPATIBLE")}
+    environ |= {"TERM": "xterm-256color"} | env
+    leader, follower = pty.openpty()
+    try:
+        child = subprocess.Popen([sys.executable, "-m", "utrex_sdk", *map(str, args)],
+                                 stdin=subprocess.DEVNULL,
+                                 stdout=follower if stdout else subprocess.DEVNULL,
+                                 stderr=follower, env=environ)
+    finally:
+        os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the child closed its end
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    return child.wait(timeout=120), b"".join(chunks)
