@@ -265,6 +265,24 @@ def test_future_dates_are_judged_on_the_as_of_date_not_the_wall_clock():
     assert not [f for f in found if f.error_id == "030"]
 
 
+def test_an_expected_graduation_date_is_judged_on_the_as_of_date_not_the_wall_clock():
+    """ST.1605 ("must be future if Graduation Date blank") and ST.1612 (grade 12 credits once
+    the expected graduation has passed) compare with the as-of date: whatever day it runs."""
+    from utrex_sdk.models import StudentTranscriptRecord
+
+    base = list(district_records(20, seed=3))
+    student = next(r for r in base if r.record_type == "S1")
+    transcript = StudentTranscriptRecord(school_number=student.school_number,
+                                         student_number=student.student_number,
+                                         expected_graduation_date="201305")
+    for today in (dt.date(2012, 10, 3), dt.date(2030, 1, 1)):  # as of the DI: October 2012
+        found = validate_records([*base, transcript], ValidationOptions(today=today)).findings
+        assert not [f for f in found if f.error_id == "ST.1605"], today
+    past = ValidationOptions(today=dt.date(2012, 10, 3), as_of=dt.date(2013, 6, 20))
+    found = validate_records([*base, transcript], past).findings
+    assert [f.value for f in found if f.error_id == "ST.1605"] == ["201305"]
+
+
 # --- point 2: an unreadable value is not a blank ----------------------------------------------
 
 def test_an_unreadable_gender_is_reported_once_under_s1_009_and_not_as_blank(tmp_path):

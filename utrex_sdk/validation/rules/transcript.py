@@ -121,7 +121,7 @@ def expected_graduation(r: UtrexRecord, ctx: Context) -> Hit | None:
     span = month_span(expected)
     if span is None:
         return Hit(field="expected_graduation_date", value=expected, rule="ST.003")
-    if r.graduation_date is None and span[1] <= ctx.today:
+    if r.graduation_date is None and span[1] <= ctx.now:
         return Hit(field="expected_graduation_date", value=expected, rule="ST.1605")
     return None
 
@@ -172,7 +172,7 @@ def credits_by_grade(r: UtrexRecord, ctx: Context) -> Iterator[Hit]:
             yield Hit(field=name, value=None, rule=rule_id)
     if grade == 12 and r.grade12_credits_earned is None:
         span = month_span(r.graduation_date or r.expected_graduation_date)
-        if span is not None and ctx.today > span[1]:
+        if span is not None and ctx.now > span[1]:
             yield Hit(field="grade12_credits_earned", value=None, rule="ST.1612")
 
 
