@@ -36,6 +36,20 @@ def redact(where: str) -> object:
                          "placeholders (SECURITY.md).")]
 
 
+class ConvertTo(StrEnum):
+    """The output formats of `convert` (`utrex_sdk.conversion.targets.TARGETS`, which a test
+    holds equal), and what `mapping check` runs: named here so that building the command line
+    loads no codec."""
+
+    fixed_width = "fixed-width"
+    sif = "sif"
+
+
+def convert_to(help: str) -> object:
+    """The ``--to`` option of a command that converts (or checks a conversion) to a format."""
+    return Annotated[ConvertTo, typer.Option("--to", help=help)]
+
+
 class FailOn(StrEnum):
     """Which findings make `validate` and `convert` exit 1 (for CI pipelines)."""
 

@@ -15,7 +15,6 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -26,11 +25,13 @@ from ...report import ReportFormat, check_destination, write_report
 from ..console import make_console
 from ..errors import user_errors
 from ..options import (
+    ConvertTo,
     FailOn,
     FailOnOpt,
     GroupByOpt,
     Jobs,
     ReportFormatOpt,
+    convert_to,
     exit_status,
     redact,
     registry_cases,
@@ -39,14 +40,6 @@ from ..progress import progress_line
 
 if TYPE_CHECKING:
     from rich.console import Console
-
-
-class ConvertTo(StrEnum):
-    """The output formats (`utrex_sdk.conversion.targets.TARGETS`, which a test holds equal):
-    named here so that building the command line loads no codec."""
-
-    fixed_width = "fixed-width"
-    sif = "sif"
 
 
 def convert(
@@ -81,9 +74,9 @@ def convert(
     redact: redact("the report and the rejects file") = False,  # type: ignore[valid-type]
     fail_on: FailOnOpt = FailOn.err,
     group_by: GroupByOpt = None,
-    to: Annotated[ConvertTo, typer.Option(
-        "--to", help="Write the 2012-13 fixed-width file, or one SIF 2.x document (docs/sif.md)."
-    )] = ConvertTo.fixed_width,
+    to: convert_to(  # type: ignore[valid-type]
+        "Write the 2012-13 fixed-width file, or one SIF 2.x document (docs/sif.md).")
+    = ConvertTo.fixed_width,
 ) -> None:
     """Convert an export folder to a UTREx file, validate it, and account for every row."""
     from ...adapters import load_adapter, open_adapter
