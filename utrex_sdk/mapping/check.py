@@ -18,7 +18,7 @@ import os
 import re
 import tempfile
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -181,15 +181,15 @@ def check_adapter(adapter: Adapter, *, sample: int | None = None,
                                           FileCheck(account.record, account.file))
         found.rows_in, found.records_out = account.read, account.written
         found.rejected = Counter(account.rejected)
-    for f in result.findings:  # rows the codec or the writer refused: their findings say why
+    for f in result.store:  # rows the codec or the writer refused: their findings say why
         account = watched.by_key.get((f.record or "?", f.source or ""))
         if f.is_error and f.line is not None and account is not None \
                 and f.error_id in account.rejected:
             _example(account, f.error_id, f.line, f.message)
     check.files = sorted(watched.by_key.values(), key=lambda f: (f.file, f.record))
-    check.findings = [f for f in result.findings if not _is_row_problem(f)
+    check.findings = [f for f in result.store if not _is_row_problem(f)
                       and not (sample and f.error_id == "map.unused-rows")]  # unread rows
-    check.values = _value_problems(result.findings)
+    check.values = _value_problems(result.store)
     if loaded is not None:
         check.unmapped_required = _unmapped_required(loaded)
         check.unused_sources = _unused_sources(loaded)
@@ -206,7 +206,7 @@ def _is_row_problem(finding: Finding) -> bool:
     return finding.line is not None and finding.error_id != "map.unused-rows"
 
 
-def _value_problems(findings: list[Finding]) -> dict[str, list[dict[str, Any]]]:
+def _value_problems(findings: Iterable[Finding]) -> dict[str, list[dict[str, Any]]]:
     """Dates that do not fit, values with no crosswalk entry, values too wide: each distinct
     (record, field, value) once, with its number of rows and the first place it was seen."""
     grouped: dict[str, dict[tuple, dict[str, Any]]] = {name: {} for name, _, _ in PROBLEMS}

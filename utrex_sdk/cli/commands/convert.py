@@ -103,13 +103,13 @@ def convert(
         redactor = Redactor() if redact else None
         with progress_line("converting", quiet=quiet) as progress:
             result = run_conversion(plugin, output, rejects=rejects, progress=progress,
-                                    redactor=redactor, to=to.value)
-        budget = None if max_findings is None else max(max_findings - len(result.findings), 0)
+                                    redactor=redactor, to=to.value, max_findings=max_findings)
+        budget = None if max_findings is None else max(max_findings - len(result.store), 0)
         with _status(quiet, f"validating {output}"):
             validation = validate_file(output, replace(options, edition=result.edition,
                                                        max_findings=budget))
-        validation.add(result.findings, limit=max_findings)
-        if validation.stopped and max_findings is not None:
+        validation.add(result.store, limit=max_findings)
+        if (validation.stopped or result.store.dropped) and max_findings is not None:
             validation.stopped = capped(max_findings)
         if redactor is not None:
             redact_result(validation, redactor)
@@ -122,7 +122,7 @@ def convert(
                      rules=registry_cases() if fmt is ReportFormat.junit else None,
                      group_by=group_by and group_by.value,
                      rejected=_rejected_rows(result.rejects_path))
-    raise typer.Exit(code=exit_status(validation, fail_on))
+    raise typer.Exit(code=exit_status(validation, fail_on, counted=result.store.dropped))
 
 
 def _rejected_rows(path: Path | None) -> Iterator[dict[str, str]]:
