@@ -14,7 +14,7 @@ counted by Error ID and level, so the summary's counts stay true.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -36,7 +36,26 @@ class ConversionFindings(FindingStore):
         self.limit = limit
         self.dropped: Counter[tuple[str, str]] = Counter()
         """Findings counted but not kept (past ``limit``), by Error ID and level."""
+        self.head: list[Finding] = []
         super().__init__(findings)
+
+    def put_first(self, findings: Iterable[Finding]) -> None:
+        """Place ``findings`` before every other (the adapter's, known only at the end of a
+        run, are reported first) without copying the store. Without a limit only: with one,
+        the first ``limit`` would change (`count_dropped` then)."""
+        if self.limit is not None:
+            raise ValueError("put_first is for a store without a limit")
+        first = list(findings)
+        for finding in first:
+            self.counts[(finding.error_id, str(finding.level))] += 1
+        self.head = first + self.head
+
+    def __len__(self) -> int:
+        return super().__len__() + len(self.head)
+
+    def __iter__(self) -> Iterator[Finding]:
+        yield from list(self.head)
+        yield from super().__iter__()
 
     def append(self, finding: Finding) -> None:
         if self.limit is not None and len(self) >= self.limit:
@@ -106,8 +125,8 @@ class ConversionResult:
 
     @property
     def findings(self) -> list[Finding]:
-        """The kept findings as a list (read back from disk when there are very many)."""
-        return self.store.held if not self.store.spilled else list(self.store)
+        """The kept findings as a new list (read back from disk when there are very many)."""
+        return list(self.store)
 
     @property
     def rows_read(self) -> int:

@@ -98,9 +98,13 @@ def convert(adapter: Adapter, output: str | os.PathLike[str], *,
             progress(-1)
     lookups = list(adapter.lookup_files())  # may read a lookup file no row needed: first
     blank_rows = dict(adapter.blank_rows())
-    findings = ConversionFindings(adapter.findings(), limit=max_findings)
-    findings.extend(tally.findings)
-    findings.count_dropped(tally.findings)
+    if max_findings is None:  # no copy of what may be millions of findings on disk
+        findings = tally.findings
+        findings.put_first(adapter.findings())
+    else:  # the first max_findings of the adapter's then the rows' (at most that many copied)
+        findings = ConversionFindings(adapter.findings(), limit=max_findings)
+        findings.extend(tally.findings)
+        findings.count_dropped(tally.findings)
     left_out = {id(left.finding) for left in report.left_out}  # tally.unwrite placed those
     findings.extend(f for f in report.findings if id(f) not in left_out)
     written = tally.written()

@@ -5,8 +5,9 @@ UTREx file atomically — fixed-width, or a SIF 2.x document with ``--to sif`` �
 every input row; the validator then checks the written file (either kind) and the conversion's
 own findings join its report. A summary — records written per type, rows
 read / written / rejected per file, rejects by reason, findings by level — goes to stderr, so
-stdout carries only the report. Exit status as for `validate`: 0 no Err finding, 1 at least one,
-2 unusable input or usage.
+stdout carries only the report. Exit status as for `validate`: 0 no Err finding, 1 at least one
+(a conversion Err counted past --max-findings too), 4 stopped at --max-findings with none, 2
+unusable input or usage.
 """
 
 from __future__ import annotations
