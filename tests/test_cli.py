@@ -38,7 +38,6 @@ def test_fields_table_shows_columns_and_spec_names():
 
 
 @pytest.mark.parametrize(("record", "message"), [
-    ("S4", "S4 records have no fixed-width layout in edition 2012-13"),
     ("ZZ", "unknown record type 'ZZ'"),
 ])
 def test_fields_of_a_record_without_a_layout_is_a_one_line_error(record, message):
@@ -46,6 +45,40 @@ def test_fields_of_a_record_without_a_layout_is_a_one_line_error(record, message
     assert result.exit_code == 2
     assert result.stderr.startswith(f"utrex: error: {message}")
     assert result.stderr.count("\n") == 1
+    assert "known: DI, SC, S1" in result.stderr and "TA" in result.stderr
+
+
+def test_a_record_library_model_without_a_layout_is_refused_by_record_layout():
+    """The fixed-width layout lookup itself still says S4 has none (what `fields` falls back
+    from, and what the codec's fmt.no-layout says)."""
+    from utrex_sdk.cli.commands.fields import record_layout
+    from utrex_sdk.errors import UtrexError
+
+    with pytest.raises(UtrexError, match="S4 records have no fixed-width layout in edition "
+                                         "2012-13"):
+        record_layout("S4", "2012-13")
+
+
+@pytest.mark.parametrize("record", ["S4", "ST", "TA", "TC", "TG"])
+def test_fields_of_a_2020_21_record_type_lists_its_catalogue_fields(record):
+    from utrex_sdk.catalogue import catalogue
+
+    spec = catalogue().records[record]
+    listed = json.loads(run("fields", record.lower(), "--format", "json").stdout)
+    assert [f["name"] for f in listed] == [f.name for f in spec.fields]
+    assert all(f["columns"] is None and "start" not in f for f in listed)
+    assert {f["name"]: f.get("sif_xpath") for f in listed} == {
+        f.name: f.sif_xpath for f in spec.fields}
+    table = runner.invoke(app, ["fields", record], env={"COLUMNS": "250"})
+    assert table.exit_code == 0, table.stderr
+    assert "no fixed-width layout in edition 2012-13" in table.stdout
+    first = next(f for f in spec.fields if f.sif_xpath)
+    assert first.sif_xpath in table.stdout
+
+
+def test_fields_of_a_type_with_a_layout_is_unchanged_by_the_catalogue_listing():
+    listed = json.loads(run("fields", "SC", "--format", "json").stdout)
+    assert all("start" in f and "sif_xpath" not in f and "columns" not in f for f in listed)
 
 
 def test_inspect_json_gives_each_records_raw_values_by_name():

@@ -234,9 +234,6 @@ def test_redact_hides_the_names_of_the_rows_the_sif_writer_reports(tmp_path, exp
     assert "Alder" not in (tmp_path / "rejects.csv").read_text(encoding="utf-8")
 
 
-@pytest.mark.xfail(strict=True, reason="sif.conflict quotes the value the object already holds "
-                   "(the earlier row's name), which no finding gives the redactor to learn; "
-                   "the fix belongs to redact.py or the finding's template")
 def test_redact_hides_the_earlier_name_a_sif_conflict_quotes(tmp_path, export):
     _, _, report = convert(tmp_path, export, export / "mapping.toml", "--to", "sif",
                            "--redact")

@@ -165,6 +165,8 @@ def test_the_aspire_file_cannot_be_registered_twice():
     (GOOD.replace("[[finding]]", "[finding]"), "finding must be an array of tables"),
     (GOOD.replace("[[finding]]", "[[findings]]"), "unknown table(s) findings"),
     (GOOD.replace('hint = "Nothing to do."', 'hint = "Nothing'), "not valid TOML"),
+    (GOOD.replace('hint = "Nothing to do."', 'hint = "Nothing to do."\nquotes = "held"'),
+     "quotes names held, which the template does not use"),
 ])
 def test_a_malformed_entry_fails_at_load_naming_the_file(text, problem):
     with pytest.raises(FindingTypeError) as err:

@@ -190,3 +190,32 @@ def test_redact_replaces_a_value_a_message_quotes_with_escapes():
         message = redactor.finding(finding).message
         assert "Smi" not in message and "Neil" not in message and "\\u200b" not in message
         assert redactor.placeholder("name", value) in message
+
+
+@pytest.mark.parametrize(("error_id", "params"), [
+    ("sif.conflict", {"object": "StudentPersonal", "key": "1", "held": "Alder"}),
+    ("sif.recoded", {"sif": "Alder", "back": "Alder Jr"}),
+    ("fmt.transliterated", {"written": "Alder"}),
+])
+def test_redact_hides_every_value_of_the_field_a_message_quotes(error_id, params):
+    """A finding type's `quotes` (spec/findings.toml) lists the template's parameters that
+    quote another value of the finding's field: each is replaced like the value itself, in
+    the finding's own message and wherever another finding quotes it."""
+    from utrex_sdk.findings import finding_type
+
+    assert set(finding_type(error_id).quotes.split()) <= set(params)
+    finding = make_finding(error_id, record="S1", field="last_name", value="Aldérs", **params)
+    other = make_finding("map.blanked", field="school_number", problem="see 'Alder Jr' / Alder")
+    redactor = Redactor(key=b"k" * 32)
+    found = redactor.findings([other, finding])
+    text = json.dumps([f.to_dict() for f in found])
+    assert "Ald" not in text, text
+    assert redactor.placeholder("name", "Alder") in found[1].message
+    # the rejects file redacts one finding at a time, with nothing learnt before
+    assert "Ald" not in Redactor(key=b"k" * 32).finding(finding).message
+
+
+def test_a_value_quoted_by_a_field_that_is_not_personal_stays():
+    finding = make_finding("sif.recoded", record="S1", field="gender", value="X", sif="U",
+                           back="U")
+    assert Redactor(key=b"k" * 32).finding(finding) == finding

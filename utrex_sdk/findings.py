@@ -67,6 +67,9 @@ class FindingType(_Registered):
     template: str
     hint: str = ""
     reject: str | None = None
+    quotes: str = ""
+    """Template parameters besides ``value`` that quote a value of the finding's field (an
+    earlier row's, the value as written), space-separated: `redact` hides them like the value."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +132,7 @@ ENTRY_POINT_GROUP = "utrex_sdk.findings"
 
 _SDK_FILE = "utrex_sdk/spec/findings.toml"
 _ID = r"[a-z0-9][a-z0-9_-]*"
-_OPTIONAL = frozenset({"reject"})
+_OPTIONAL = frozenset({"reject", "quotes"})
 
 _TYPES: dict[str, FindingType] = {}
 _REASONS: dict[str, RejectReason] = {}
@@ -190,9 +193,12 @@ def parse_finding_file(text: str, origin: str) -> list[FindingType | RejectReaso
                 raise FindingTypeError(f"{where}: level {entry['level']!r} is not "
                                        f"{' or '.join(Level)}") from None
             try:
-                list(Formatter().parse(entry["template"]))
+                names = {f for _, f, _, _ in Formatter().parse(entry["template"]) if f}
             except ValueError as err:
                 raise FindingTypeError(f"{where}: template does not parse: {err}") from None
+            if unknown := set(entry.get("quotes", "").split()) - names:
+                raise FindingTypeError(f"{where}: quotes names {', '.join(sorted(unknown))}, "
+                                       "which the template does not use")
             out.append(FindingType(**{**entry, "level": level}, origin=origin))
     return out
 

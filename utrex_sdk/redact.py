@@ -5,9 +5,11 @@ state. With ``--redact`` every value of a field the catalogue marks as personal 
 key in ``spec/fields/*.toml``: names, birth dates, SSN, phone and address, the free-text incident
 description) is replaced by a placeholder such as ``NAME-3f9c0a1b7d2e``, in the finding's value,
 in its message and description (the spec's ``[ColumnData]``, the codec's "'CHLOÉ' written as
-'CHLOE'"), and in every other finding's text that quotes the same value. ``utrex inspect
---redact`` shows a UTREx file's personal fields by the same placeholders, line by line
-(`Redactor.line`).
+'CHLOE'"), in every other value of that field a finding's message quotes (an earlier row's name
+that a SIF object already holds: the parameters its finding type lists as ``quotes`` in
+``spec/findings.toml``), and in every other finding's text that quotes the same value.
+``utrex inspect --redact`` shows a UTREx file's personal fields by the same placeholders, line
+by line (`Redactor.line`).
 
 Placeholders are an HMAC-SHA256 of the normalised value (names: ASCII, upper case, single
 spaces; dates: the day) under a key, so the same name always gets the same placeholder in one
@@ -21,6 +23,7 @@ SECURITY.md states the trade-off.
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import hashlib
 import hmac
@@ -29,10 +32,11 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from functools import cache
+from string import Formatter
 from typing import Any
 
 from .catalogue import catalogue
-from .findings import Finding, Level
+from .findings import Finding, Level, finding_type
 from .fixedwidth.ascii import to_ascii
 
 KEY_VARIABLE = "UTREX_REDACT_KEY"
@@ -61,6 +65,50 @@ def pii_fields() -> dict[str, str]:
         for spec in record.fields:
             if spec.pii is not None:
                 out[spec.name] = spec.pii
+    return out
+
+
+@cache
+def _quote_reader(error_id: str) -> tuple[re.Pattern[str], dict[str, str | None]] | None:
+    """For a finding type whose template quotes other values of the finding's field (its
+    ``quotes``): a pattern that reads the parameters back out of a rendered message, and the
+    conversion (``r`` for ``{held!r}``) of each quoted one. None for any other finding (a
+    rule's Error ID is no finding type). The message is all a finding keeps, and all a
+    resolved finding of a ``--baseline`` file has."""
+    try:
+        kind = finding_type(error_id)
+    except KeyError:
+        return None
+    quotes = kind.quotes.split()
+    if not quotes:
+        return None
+    parts, seen, conversions = [], set(), {}
+    for literal, name, _spec, conversion in Formatter().parse(kind.template):
+        parts.append(re.escape(literal))
+        if name:
+            parts.append(f"(?P={name})" if name in seen else f"(?P<{name}>.*?)")
+            seen.add(name)
+            conversions.setdefault(name, conversion)
+    return (re.compile("".join(parts) + r"\Z", re.DOTALL),
+            {name: conversions.get(name) for name in quotes})
+
+
+def quoted_values(finding: Finding) -> list[str]:
+    """The values of the finding's field its message quotes besides its own (`_quote_reader`)."""
+    reader = _quote_reader(finding.error_id)
+    match = reader and reader[0].match(finding.message)
+    if not match:
+        return []
+    out = []
+    for name, conversion in reader[1].items():
+        text = match.group(name)
+        if conversion == "r":
+            try:
+                text = str(ast.literal_eval(text))
+            except (ValueError, SyntaxError):
+                text = text[1:-1]
+        if text.strip() and text != "None":
+            out.append(text)
     return out
 
 
@@ -154,6 +202,10 @@ class Redactor:
         kind = pii_fields().get(finding.field or "")
         value = finding.value
         message, description = finding.message, finding.description
+        if kind is not None:
+            for other in quoted_values(finding):
+                self.learn(kind, other)
+                message = _without_letters_of(message, other)
         if kind is not None and value not in (None, ""):
             placeholder = self.learn(kind, value)
             own = re.compile(f"(?<![{_WORD}])(?:"
@@ -213,8 +265,11 @@ class Redactor:
     def learn_from(self, findings: Iterable[Finding]) -> None:
         for finding in findings:
             kind = pii_fields().get(finding.field or "")
-            if kind is not None and finding.value:
-                self.learn(kind, finding.value)
+            if kind is None:
+                continue
+            for value in (finding.value, *quoted_values(finding)):
+                if value:
+                    self.learn(kind, value)
 
     def findings(self, findings: list[Finding]) -> list[Finding]:
         """Every finding redacted, each value also wherever another finding quotes it."""

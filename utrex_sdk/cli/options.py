@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
 from typing import Annotated
 
@@ -36,6 +37,20 @@ def redact(where: str) -> object:
                          "placeholders (SECURITY.md).")]
 
 
+class ConvertTo(StrEnum):
+    """The output formats of `convert` (`utrex_sdk.conversion.targets.TARGETS`, which a test
+    holds equal), and what `mapping check` runs: named here so that building the command line
+    loads no codec."""
+
+    fixed_width = "fixed-width"
+    sif = "sif"
+
+
+def convert_to(help: str) -> object:
+    """The ``--to`` option of a command that converts (or checks a conversion) to a format."""
+    return Annotated[ConvertTo, typer.Option("--to", help=help)]
+
+
 class FailOn(StrEnum):
     """Which findings make `validate` and `convert` exit 1 (for CI pipelines)."""
 
@@ -49,13 +64,30 @@ FailOnOpt = Annotated[FailOn, typer.Option(
                       "(warn), or never (the report still says what was found).")]
 
 
-def exit_status(result: object, fail_on: FailOn) -> int:
-    """0, or 1 when the findings reach ``--fail-on``; unusable input is 2 before this."""
+INCOMPLETE = 4
+"""The exit status of a run stopped at ``--max-findings`` before the end with no finding that
+reaches ``--fail-on`` among those it counted: it is not known to pass, so it does not exit 0,
+and it is not known to fail, so it does not exit 1 (README, exit status)."""
+
+
+def exit_status(result: object, fail_on: FailOn,
+                counted: Mapping[tuple[str, str], int] | None = None) -> int:
+    """0; 1 when the findings reach ``--fail-on``; `INCOMPLETE` (4) when they do not but the
+    run stopped at ``--max-findings`` (`ValidationResult.stopped`), so what it did not check
+    might. ``counted``: findings counted but left out of the report by the cap, by (Error ID,
+    level) — `convert` counts every conversion finding, so an Err past the cap is known.
+    Unusable input is 2 before this, an internal error 3."""
     if fail_on is FailOn.never:
         return 0
+    more = counted or {}
     if fail_on is FailOn.warn:
-        return 1 if result.store else 0  # type: ignore[attr-defined]  # not read back from disk
-    return result.exit_code  # type: ignore[attr-defined]
+        reached = bool(result.store) or any(more.values())  # type: ignore[attr-defined]
+    else:
+        reached = bool(result.errors) or any(  # type: ignore[attr-defined]
+            n for (_id, level), n in more.items() if level == "Err")
+    if reached:
+        return 1
+    return INCOMPLETE if result.stopped else 0  # type: ignore[attr-defined]
 
 
 def registry_cases() -> list[tuple[str, str, str]]:

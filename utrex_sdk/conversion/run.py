@@ -19,7 +19,7 @@ from ..errors import UnusableInputError
 from ..findings import Finding, make_finding
 from ..models import UtrexRecord
 from ..redact import Redactor
-from .accounting import ConversionResult, Tally, record_rank
+from .accounting import ConversionFindings, ConversionResult, Tally, record_rank
 from .rejects import RejectsFile
 from .targets import target_for
 
@@ -34,7 +34,8 @@ def _check_output(path: Path, what: str) -> None:
 def convert(adapter: Adapter, output: str | os.PathLike[str], *,
             rejects: str | os.PathLike[str] | None = None,
             progress: Callable[[int], None] | None = None,
-            redactor: Redactor | None = None, to: str = "fixed-width") -> ConversionResult:
+            redactor: Redactor | None = None, to: str = "fixed-width",
+            max_findings: int | None = None) -> ConversionResult:
     """Convert ``adapter``'s input into the UTREx file ``output`` (written atomically).
 
     ``to`` is the output format: ``"fixed-width"`` (the 2012-13 layout) or ``"sif"`` (one SIF
@@ -42,6 +43,10 @@ def convert(adapter: Adapter, output: str | os.PathLike[str], *,
     when given, receives the rejected rows as CSV (file, row, record, reason), also
     atomically; with a ``redactor`` the reasons carry placeholders instead of names and birth
     dates. ``progress`` is called with the number of items handled, every 1000 items.
+    ``max_findings`` keeps only the first that many findings (every one is still counted, and
+    every rejected row is still in ``rejects``), so that an export of millions of bad rows is
+    converted in bounded memory; without it they are all kept, past a few tens of thousands on
+    disk (`accounting.ConversionFindings`).
     """
     started = time.perf_counter()
     output = Path(output)
@@ -54,7 +59,7 @@ def convert(adapter: Adapter, output: str | os.PathLike[str], *,
     encode = target.encode
     with ExitStack() as stack:
         tally = Tally(None if rejects_path is None
-                      else RejectsFile(rejects_path, stack, redactor))
+                      else RejectsFile(rejects_path, stack, redactor), limit=max_findings)
 
         def records() -> Iterator[tuple[UtrexRecord, str | None, Origin]]:
             for n, item in enumerate(adapter.items(), start=1):
@@ -93,9 +98,15 @@ def convert(adapter: Adapter, output: str | os.PathLike[str], *,
             progress(-1)
     lookups = list(adapter.lookup_files())  # may read a lookup file no row needed: first
     blank_rows = dict(adapter.blank_rows())
-    findings = adapter.findings() + tally.findings
+    if max_findings is None:  # no copy of what may be millions of findings on disk
+        findings = tally.findings
+        findings.put_first(adapter.findings())
+    else:  # the first max_findings of the adapter's then the rows' (at most that many copied)
+        findings = ConversionFindings(adapter.findings(), limit=max_findings)
+        findings.extend(tally.findings)
+        findings.count_dropped(tally.findings)
     left_out = {id(left.finding) for left in report.left_out}  # tally.unwrite placed those
-    findings += [f for f in report.findings if id(f) not in left_out]
+    findings.extend(f for f in report.findings if id(f) not in left_out)
     written = tally.written()
     for rt in set(written) | set(report.written):
         if written[rt] != report.written[rt]:
@@ -105,7 +116,7 @@ def convert(adapter: Adapter, output: str | os.PathLike[str], *,
     accounts = sorted(tally.accounts.values(), key=lambda a: (a.file, rank(a.record)))
     return ConversionResult(
         output=output, edition=edition, written=+report.written, accounts=accounts,
-        findings=findings, blank_rows=blank_rows, rejects_path=rejects_path,
+        store=findings, blank_rows=blank_rows, rejects_path=rejects_path,
         seconds=time.perf_counter() - started, lookups=lookups, to=target.name)
 
 

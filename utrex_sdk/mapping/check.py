@@ -18,7 +18,7 @@ import os
 import re
 import tempfile
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -77,6 +77,8 @@ class MappingCheck:
     input: str
     sample: int | None
     files: list[FileCheck] = field(default_factory=list)
+    to: str = "fixed-width"
+    """The format the conversion is checked for (``--to``)."""
     unmapped_required: dict[str, list[str]] = field(default_factory=dict)
     unused_sources: list[str] = field(default_factory=list)
     values: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
@@ -92,7 +94,7 @@ class MappingCheck:
 
     def to_dict(self) -> dict[str, Any]:
         return {"mapping": self.mapping, "input": self.input, "sample": self.sample,
-                "ok": self.ok, "files": [f.to_dict() for f in self.files],
+                "to": self.to, "ok": self.ok, "files": [f.to_dict() for f in self.files],
                 "unmapped_required": self.unmapped_required,
                 "unused_sources": self.unused_sources, "values": self.values,
                 "findings": [f.to_dict() for f in self.findings], "opened": self.opened}
@@ -145,21 +147,27 @@ class _Watched:
 
 
 def check_mapping(mapping: str | os.PathLike[str], input_dir: str | os.PathLike[str], *,
-                  sample: int | None = None, adapter: str = "csv") -> MappingCheck:
+                  sample: int | None = None, adapter: str = "csv",
+                  to: str = "fixed-width") -> MappingCheck:
     """Check ``mapping`` on the export in ``input_dir`` by converting it without keeping the
     file (see the module doc). ``adapter`` names the installed adapter that reads the mapping
-    (``csv``, or ``aspire`` for a mapping with Aspire settings)."""
-    return check_adapter(load_adapter(adapter)(input_dir, mapping=mapping), sample=sample)
+    (``csv``, or ``aspire`` for a mapping with Aspire settings); ``to`` the format convert
+    would write (`conversion.targets.TARGETS`: a transcript mapping's S4, ST, TA, TC and TG
+    records are written only as SIF, and rejected as ``fmt.no-layout`` by the fixed-width
+    target)."""
+    return check_adapter(load_adapter(adapter)(input_dir, mapping=mapping), sample=sample,
+                         to=to)
 
 
-def check_adapter(adapter: Adapter, *, sample: int | None = None) -> MappingCheck:
-    """Check what converting ``adapter``'s input would do (`check_mapping`, for any adapter
-    that reads a mapping)."""
+def check_adapter(adapter: Adapter, *, sample: int | None = None,
+                  to: str = "fixed-width") -> MappingCheck:
+    """Check what converting ``adapter``'s input to ``to`` would do (`check_mapping`, for any
+    adapter that reads a mapping)."""
     from ..conversion import convert
 
     loaded: LoadedMapping | None = getattr(adapter, "mapping", None)
     check = MappingCheck(str(loaded.path if loaded else adapter.mapping_path),
-                         str(adapter.input_dir), sample)
+                         str(adapter.input_dir), sample, to=to)
     fields = _mapped_fields(loaded) if loaded is not None else {}
     engine = getattr(adapter, "engine", None)
     for name, source in (engine.sources.items() if engine is not None else ()):
@@ -167,21 +175,21 @@ def check_adapter(adapter: Adapter, *, sample: int | None = None) -> MappingChec
                          f"{len(table.info.header)} columns)" for file, table in source.files]
     watched = _Watched(adapter, sample, check, fields)
     with tempfile.TemporaryDirectory(prefix="utrex-check-") as work:
-        result = convert(watched, Path(work) / "check.txt")  # type: ignore[arg-type]
+        result = convert(watched, Path(work) / "check.out", to=to)  # type: ignore[arg-type]
     for account in result.accounts:
         found = watched.by_key.setdefault((account.record, account.file),
                                           FileCheck(account.record, account.file))
         found.rows_in, found.records_out = account.read, account.written
         found.rejected = Counter(account.rejected)
-    for f in result.findings:  # rows the codec or the writer refused: their findings say why
+    for f in result.store:  # rows the codec or the writer refused: their findings say why
         account = watched.by_key.get((f.record or "?", f.source or ""))
         if f.is_error and f.line is not None and account is not None \
                 and f.error_id in account.rejected:
             _example(account, f.error_id, f.line, f.message)
     check.files = sorted(watched.by_key.values(), key=lambda f: (f.file, f.record))
-    check.findings = [f for f in result.findings if not _is_row_problem(f)
+    check.findings = [f for f in result.store if not _is_row_problem(f)
                       and not (sample and f.error_id == "map.unused-rows")]  # unread rows
-    check.values = _value_problems(result.findings)
+    check.values = _value_problems(result.store)
     if loaded is not None:
         check.unmapped_required = _unmapped_required(loaded)
         check.unused_sources = _unused_sources(loaded)
@@ -198,7 +206,7 @@ def _is_row_problem(finding: Finding) -> bool:
     return finding.line is not None and finding.error_id != "map.unused-rows"
 
 
-def _value_problems(findings: list[Finding]) -> dict[str, list[dict[str, Any]]]:
+def _value_problems(findings: Iterable[Finding]) -> dict[str, list[dict[str, Any]]]:
     """Dates that do not fit, values with no crosswalk entry, values too wide: each distinct
     (record, field, value) once, with its number of rows and the first place it was seen."""
     grouped: dict[str, dict[tuple, dict[str, Any]]] = {name: {} for name, _, _ in PROBLEMS}
@@ -275,7 +283,8 @@ def render_check(check: MappingCheck, *, fill_below: float = 1.0) -> str:
     """The check as plain text, for the terminal: a paragraph per record type and file, then
     the mapping-wide lists, then the verdict."""
     out = [f"{check.mapping} on {check.input}"
-           + (f" (first {check.sample} rows of each file)" if check.sample else ""),
+           + (f" (first {check.sample} rows of each file)" if check.sample else "")
+           + (f", converted to {check.to}" if check.to != "fixed-width" else ""),
            *check.opened]
     for f in check.files:
         rejected = sum(f.rejected.values())

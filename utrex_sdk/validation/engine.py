@@ -70,9 +70,9 @@ class Validator:
         outside `INDEXED` (the first pass only builds the index). With ``jobs`` > 1 the second
         pass runs in two processes (`parallel.py`), with the same result."""
         index = self.context.index
-        for line, record, _findings, _source in items(True):
+        for line, record, findings, _source in items(True):
             if record is not None and record.record_type in INDEXED:
-                index.add(record, line)
+                index.add(record, line, _unreadable(findings) if findings else None)
         self._set_dates()
         self._plan()
         if jobs > 1 and self.options.max_findings is None:
@@ -143,6 +143,8 @@ class Validator:
                     emit(rule, hit, record, line, source)
         if bad:
             ctx.unreadable = frozenset(bad)  # a rule may ask; what it says of them is dropped
+            if record.record_type in INDEXED and line is not None:  # for the rules' finish
+                self.context.index.unreadable.setdefault(line, ctx.unreadable)
         for func, rule_ids, running in single:
             try:
                 found = func(record, ctx)
@@ -179,8 +181,11 @@ class Validator:
     def _cross_hits(self, check: Any, found: Any, record: UtrexRecord | None,
                     line: int | None, source: str | None) -> None:
         running = self.plan.cross_running[id(check)]
+        unreadable = self.context.index.unreadable_at
         for hit in hits(found):
             rule_id = hit.rule or check.rules[0]
+            if hit.line is not None and hit.line != line and hit.field in unreadable(hit.line):
+                continue  # another record's value that could not be read: reported once, there
             if rule_id in running:
                 self.emitter.emit(all_rules()[rule_id], hit, record, hit.line or line,
                            hit.source or source)
@@ -231,6 +236,13 @@ class Validator:
                         None, None, None,
                         detail=f"{count} {rule.record} record(s) depend on the {parent} record "
                                f"{shown}, which has errors")
+
+
+def _unreadable(findings: list[Finding]) -> frozenset[str] | None:
+    """The fields of a record whose values the reader could not read (`run_plan.UNREADABLE`),
+    for the index: present, not blank, whatever the other records' rules make of them."""
+    bad = frozenset(f.field for f in findings if f.field is not None and f.error_id in UNREADABLE)
+    return bad or None
 
 
 def _reads(rule: RuleSpec) -> frozenset[str]:

@@ -4,6 +4,12 @@ The engine builds it in a first pass over the input, reading only the record typ
 `INDEXED` (course memberships, the bulk of a large file, are not kept). Small record types are
 kept whole; a student record is reduced to the fields in `S1_FACTS`, so a district's 100,000+
 enrollments fit in a few tens of MB. Add a field to `S1_FACTS` when a rule needs one.
+
+A value the codec could not read (not a number, a date, a known code) is None in the record,
+as a blank is; the index also keeps, by line, which fields of a record were unreadable
+(`unreadable_at`), so that a cross-record rule can tell "present but unreadable" — already
+reported once, under that field's validity rule — from "missing", and does not judge the
+other records by a value it does not know (a school's attendance total, a missing field).
 """
 
 from __future__ import annotations
@@ -47,6 +53,7 @@ FILED: dict[str, tuple[str, Callable[[UtrexRecord], Any]]] = {
 INDEXED = frozenset({"DI", "S1", *FILED})
 
 Entry = tuple[int | None, UtrexRecord]
+_NONE: frozenset[str] = frozenset()
 
 
 class Index:
@@ -65,8 +72,15 @@ class Index:
         self.transcript_courses: dict[str | None, list[Entry]] = defaultdict(list)
         self._filed = {rt: (getattr(self, attribute), key)
                        for rt, (attribute, key) in FILED.items()}
+        self.unreadable: dict[int, frozenset[str]] = {}
+        """Line -> the fields of its (indexed) record that hold a value the codec could not
+        read; only damaged records are listed."""
 
-    def add(self, record: UtrexRecord, line: int | None) -> None:
+    def add(self, record: UtrexRecord, line: int | None,
+            unreadable: frozenset[str] | None = None) -> None:
+        """File a record; ``unreadable``: its fields whose values could not be read."""
+        if unreadable and line is not None:
+            self.unreadable[line] = unreadable
         rt = record.record_type
         if rt == "S1":
             values = record.__dict__
@@ -79,6 +93,11 @@ class Index:
             entries[key(record)].append((line, record))
 
     # lookups the rules share
+
+    def unreadable_at(self, line: int | None) -> frozenset[str]:
+        """The fields of the record on ``line`` that hold a value the codec could not read."""
+        return self.unreadable.get(line, _NONE) if line is not None and self.unreadable \
+            else _NONE
 
     @property
     def district(self) -> UtrexRecord | None:

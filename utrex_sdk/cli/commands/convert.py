@@ -5,8 +5,9 @@ UTREx file atomically — fixed-width, or a SIF 2.x document with ``--to sif`` �
 every input row; the validator then checks the written file (either kind) and the conversion's
 own findings join its report. A summary — records written per type, rows
 read / written / rejected per file, rejects by reason, findings by level — goes to stderr, so
-stdout carries only the report. Exit status as for `validate`: 0 no Err finding, 1 at least one,
-2 unusable input or usage.
+stdout carries only the report. Exit status as for `validate`: 0 no Err finding, 1 at least one
+(a conversion Err counted past --max-findings too), 4 stopped at --max-findings with none, 2
+unusable input or usage.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -26,11 +26,13 @@ from ...report import ReportFormat, check_destination, write_report
 from ..console import make_console
 from ..errors import user_errors
 from ..options import (
+    ConvertTo,
     FailOn,
     FailOnOpt,
     GroupByOpt,
     Jobs,
     ReportFormatOpt,
+    convert_to,
     exit_status,
     redact,
     registry_cases,
@@ -39,14 +41,6 @@ from ..progress import progress_line
 
 if TYPE_CHECKING:
     from rich.console import Console
-
-
-class ConvertTo(StrEnum):
-    """The output formats (`utrex_sdk.conversion.targets.TARGETS`, which a test holds equal):
-    named here so that building the command line loads no codec."""
-
-    fixed_width = "fixed-width"
-    sif = "sif"
 
 
 def convert(
@@ -81,9 +75,9 @@ def convert(
     redact: redact("the report and the rejects file") = False,  # type: ignore[valid-type]
     fail_on: FailOnOpt = FailOn.err,
     group_by: GroupByOpt = None,
-    to: Annotated[ConvertTo, typer.Option(
-        "--to", help="Write the 2012-13 fixed-width file, or one SIF 2.x document (docs/sif.md)."
-    )] = ConvertTo.fixed_width,
+    to: convert_to(  # type: ignore[valid-type]
+        "Write the 2012-13 fixed-width file, or one SIF 2.x document (docs/sif.md).")
+    = ConvertTo.fixed_width,
 ) -> None:
     """Convert an export folder to a UTREx file, validate it, and account for every row."""
     from ...adapters import load_adapter, open_adapter
@@ -110,13 +104,13 @@ def convert(
         redactor = Redactor() if redact else None
         with progress_line("converting", quiet=quiet) as progress:
             result = run_conversion(plugin, output, rejects=rejects, progress=progress,
-                                    redactor=redactor, to=to.value)
-        budget = None if max_findings is None else max(max_findings - len(result.findings), 0)
+                                    redactor=redactor, to=to.value, max_findings=max_findings)
+        budget = None if max_findings is None else max(max_findings - len(result.store), 0)
         with _status(quiet, f"validating {output}"):
             validation = validate_file(output, replace(options, edition=result.edition,
                                                        max_findings=budget))
-        validation.add(result.findings, limit=max_findings)
-        if validation.stopped and max_findings is not None:
+        validation.add(result.store, limit=max_findings)
+        if (validation.stopped or result.store.dropped) and max_findings is not None:
             validation.stopped = capped(max_findings)
         if redactor is not None:
             redact_result(validation, redactor)
@@ -129,7 +123,7 @@ def convert(
                      rules=registry_cases() if fmt is ReportFormat.junit else None,
                      group_by=group_by and group_by.value,
                      rejected=_rejected_rows(result.rejects_path))
-    raise typer.Exit(code=exit_status(validation, fail_on))
+    raise typer.Exit(code=exit_status(validation, fail_on, counted=result.store.dropped))
 
 
 def _rejected_rows(path: Path | None) -> Iterator[dict[str, str]]:

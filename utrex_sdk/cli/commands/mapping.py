@@ -3,8 +3,9 @@
 - `adapters` lists the installed adapter plugins (entry-point group ``utrex_sdk.adapters``);
 - `init-mapping FILE...` drafts a mapping from the headers of an export, with TODOs;
 - `mapping schema` prints the mapping format's JSON Schema, for editors' completion;
-- `mapping check MAPPING [--input DIR [--sample N]]` checks a mapping and, given the folder,
-  maps its rows without writing: what convert would reject and why, fill rates, gaps;
+- `mapping check MAPPING [--input DIR [--sample N] [--to FORMAT]]` checks a mapping and, given
+  the folder, maps its rows without writing: what convert (`--to` the same format) would
+  reject and why, fill rates, gaps;
 - `mapping show ADAPTER` prints an adapter's shipped default mapping, to adapt;
 - `values FILE COLUMN` profiles an export column; `codes [TABLE|FIELD]` lists valid codes.
 """
@@ -20,7 +21,7 @@ import typer
 from ...errors import UtrexError
 from ..console import make_console
 from ..errors import user_errors
-from ..options import ListFormat, ListFormatOpt
+from ..options import ConvertTo, ListFormat, ListFormatOpt, convert_to
 
 mapping_app = typer.Typer(name="mapping", help="Mapping files: their schema, and checking one.",
                           no_args_is_help=True)
@@ -96,6 +97,10 @@ def check(
     adapter: Annotated[str, typer.Option(
         "--adapter", help="The adapter that reads the mapping (csv, aspire).")] = "csv",
     fmt: ListFormatOpt = ListFormat.table,
+    to: convert_to(  # type: ignore[valid-type]
+        "With --input: check what `convert --to` this format would write (S4, ST, TA, TC "
+        "and TG records have no fixed-width layout: check a transcript mapping with sif).")
+    = ConvertTo.fixed_width,
 ) -> None:
     """Check a mapping file; with --input, map the export's rows without writing and say,
     per record block, what would be rejected and why. Exit 1 unless convert would write every
@@ -113,7 +118,8 @@ def check(
             raise UtrexError(f"{input_dir}: no such folder")
         from ...mapping.check import check_mapping, render_check
 
-        result = check_mapping(mapping, input_dir, sample=sample, adapter=adapter)
+        result = check_mapping(mapping, input_dir, sample=sample, adapter=adapter,
+                               to=to.value)
     if fmt is ListFormat.json:
         typer.echo(json.dumps(result.to_dict(), indent=2, default=str))
     else:

@@ -1,7 +1,8 @@
 """`utrex validate`, `utrex explain` and `utrex rules`: the validator on the command line.
 
-Exit status of `validate`: 0 when there is no Err finding, 1 when there is at least one, 2 for
-unusable input or usage (one line on stderr, never a traceback). The validator is imported when
+Exit status of `validate`: 0 when there is no Err finding, 1 when there is at least one, 4 when
+the run stopped at --max-findings with none (`options.exit_status`), 2 for unusable input or usage
+(one line on stderr, never a traceback). The validator is imported when
 one of these commands runs, not when the application is built.
 """
 

@@ -69,12 +69,17 @@ def last_day_date(r: UtrexRecord, ctx: Context) -> Hit | None:
     return None
 
 
+_COUNTED = frozenset({"days_attended", "school_membership"})
+
+
 @dataclass(slots=True)
 class _Totals:
     attendance: int = 0
     membership: int = 0
     only_pre_k: bool = True
     only_out_of_state: bool = True
+    unknown: bool = False
+    """An S1's attendance or membership could not be read: the totals are not known."""
 
 
 class SchoolAttendance(CrossCheck):
@@ -91,9 +96,12 @@ class SchoolAttendance(CrossCheck):
 
     def _sum(self) -> dict[str | None, _Totals]:
         totals: dict[str | None, _Totals] = {}
-        for facts in self.context.index.s1.values():
+        index = self.context.index
+        for facts in index.s1.values():
             for f in facts:
                 t = totals.setdefault(f.school_number, _Totals())
+                if index.unreadable and not index.unreadable_at(f.line).isdisjoint(_COUNTED):
+                    t.unknown = True  # its 002/012 reports the value; no total without it
                 t.attendance += f.days_attended or 0
                 t.membership += f.school_membership or 0
                 t.only_pre_k &= f.grade_level in PRE_K
@@ -114,7 +122,7 @@ class SchoolAttendance(CrossCheck):
         if self._totals is None:
             self._totals = self._sum()
         t = self._totals.get(school)
-        if t is None or t.membership <= 0 or t.only_pre_k or t.only_out_of_state \
+        if t is None or t.unknown or t.membership <= 0 or t.only_pre_k or t.only_out_of_state \
                 or self._yic_facility(school):
             return None
         found = []
