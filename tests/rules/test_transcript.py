@@ -101,8 +101,11 @@ def test_expected_graduation_in_the_future():
 
 
 def test_expected_graduation_in_the_past():
+    # judged on the as-of date (the DI's, 2012-10-01), not today (2012-10-02)
     fires("ST.1605", change(base(), "ST", 0, expected_graduation_date="201209"))
-    fires("ST.1605", change(base(), "ST", 0, expected_graduation_date="20121002"))
+    fires("ST.1605", change(base(), "ST", 0, expected_graduation_date="20121001"))
+    for value in ("20121002", "201210"):
+        quiet("ST.1605", change(base(), "ST", 0, expected_graduation_date=value))
     quiet("ST.1605", change(base(), "ST", 0, expected_graduation_date="201209",
                             graduation_date="201209"))
 
@@ -166,10 +169,11 @@ def test_grade_11_credits_past_grade_11():
 def test_grade_12_credits_after_graduation():
     # 2002 (grade 12) is expected to graduate in May 2013, without grade 12 credits
     quiet("ST.1612", base())
-    quiet("ST.1612", base(), today=D(2013, 5, 31))
-    fires("ST.1612", base(), today=D(2013, 6, 1))
+    quiet("ST.1612", base(), as_of=D(2013, 5, 31))  # the as-of date, not the wall clock
+    fires("ST.1612", base(), as_of=D(2013, 6, 1))
+    quiet("ST.1612", base(), today=D(2013, 6, 1))
     quiet("ST.1612", change(base(), "ST", 1, grade12_credits_earned=Decimal("5.0")),
-          today=D(2013, 6, 1))
+          as_of=D(2013, 6, 1))
     fires("ST.1612", change(base(), "ST", 1, graduation_date="20120601"))
 
 
