@@ -32,6 +32,7 @@ from ..fixedwidth.lines import ParsedLine
 from ..input_files import open_input
 from ..models import code_set, model_for
 from .academic import COMPANION, academic_records
+from .parts import Parts
 from .paths import Flattener, Step, key_of, plain, qname
 from .spec import ACADEMIC_RECORD, FieldMap, SifSpec, sif_spec
 from .values import from_text, kept_as_is
@@ -126,6 +127,7 @@ class _Reader:
                      for name, obj in spec.objects.items()}
         self.part_cache: dict[tuple[str, str, str], dict[str, Any]] = {}
         self.names: dict[str, str] = {}  # tag -> local name
+        self.chained = Parts(self)
 
     def finding(self, error_id: str, line: int | None, **params: Any) -> Finding:
         return make_finding(error_id, line=line, source=self.source, **params)
@@ -203,6 +205,12 @@ class _Reader:
                 return
         else:
             rt = self.primary_of[obj]
+        if rt != "I1":
+            companion_name = self.companion.get(obj)
+            fast = self.chain_values(rt, obj, values, companion_name, companion, line)
+            if fast is not None:
+                yield self.built(rt, line, f"{obj} {ref}", fast)
+                return
         joined, problems = self.join(obj, ref, line, values)
         if companion is not None:
             joined[self.companion[obj]] = companion
@@ -251,18 +259,34 @@ class _Reader:
                 people[target] = found
         return people, problems
 
+    def chain_values(self, rt: str, obj: str, values: dict[str, str], companion: str | None,
+                     companion_values: dict[str, str] | None, line: int
+                     ) -> tuple[dict[str, Any], bool] | None:
+        """The record's values from its object and the parts its references give, cached
+        by RefId (`parts.Parts`), without a join; None: read it the general way."""
+        return self.chained.values(rt, obj, values, companion, companion_values, line)
+
+    def built(self, rt: str, line: int, text: str, fast: tuple[dict[str, Any], bool]
+              ) -> ParsedLine:
+        """The record of values read part by part: built directly when all are kept as
+        they are, else validated (each bad value a finding)."""
+        values, trusted = fast
+        found: list[Finding] = []
+        build = self.builds[rt][1]
+        if rt == "DI":
+            values.update(self.collection)
+        elif trusted and build is not None:
+            return ParsedLine(line, text, build(values), found)
+        return ParsedLine(line, text, self.model(rt, values, line, found), found)
+
     def record(self, rt: str, line: int, text: str, joined: dict[str, dict[str, str]],
                instance: int | None, problems: list[Finding]) -> ParsedLine:
         found = list(problems)
         fast = self.fast_values(rt, joined, line) if instance is None else None
         if fast is not None:
-            values, trusted = fast
-            build = self.builds[rt][1]
-            if rt == "DI":
-                values.update(self.collection)
-            elif trusted and build is not None:
-                return ParsedLine(line, text, build(values), found)
-            return ParsedLine(line, text, self.model(rt, values, line, found), found)
+            built = self.built(rt, line, text, fast)
+            built.findings[:0] = found
+            return built
         values = {}
         for fm, obj_name, key, plain_text in self.plans[rt]:
             obj = joined.get(obj_name)
