@@ -210,7 +210,7 @@ class Flattener:
 
     def __init__(self, predicates: dict[str, Step]) -> None:
         self.predicates = predicates
-        self.table: dict[tuple[str, Any], tuple[str, str, Step | None] | None] = {}
+        self.tables: dict[str, dict[Any, tuple[str, str, Step | None] | None]] = {}
 
     def __call__(self, elem: etree._Element) -> dict[str, str]:
         out: dict[str, str] = {}
@@ -228,14 +228,16 @@ class Flattener:
         return name, child_path, self.predicates.get(child_path)
 
     def _walk(self, elem: etree._Element, key: str, path: str, out: dict[str, str]) -> None:
-        table = self.table
+        table = self.tables.get(path)  # one small dict per parent path: no tuple per element
+        if table is None:
+            table = self.tables[path] = {}
         counts: dict[str, int] | None = None
         same = key == path  # no instance named above: a child's key is its plain path
         for child in elem:
             tag = child.tag
-            info = table.get((path, tag), False)
+            info = table.get(tag, False)
             if info is False:
-                info = table[(path, tag)] = self._resolve(path, tag)
+                info = table[tag] = self._resolve(path, tag)
             if info is None:
                 continue
             name, child_path, step = info
@@ -261,7 +263,8 @@ class Flattener:
                 self._walk(child, child_key, child_path, out)
             else:
                 out[child_key] = child.text or ""
-            if child.attrib:
-                for attr, value in child.items():
+            items = child.items()  # a list, cheaper than the attrib proxy
+            if items:
+                for attr, value in items:
                     if "}" not in attr:
                         out[child_key + "/@" + attr] = value
