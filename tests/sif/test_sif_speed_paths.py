@@ -94,6 +94,18 @@ def test_a_sif_file_validated_in_two_processes_gives_the_findings_of_one(distric
     assert one.findings and two.findings == one.findings
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_sif_file_read_as_it_streams_gives_the_findings_of_one_read_once(
+        district_sif, monkeypatch, jobs):
+    from utrex_sdk.validation import files
+
+    held = validate_file(district_sif, ValidationOptions(jobs=jobs))
+    monkeypatch.setattr(files, "SIF_HELD_BYTES", 0)  # too large to hold: three reads
+    streamed = validate_file(district_sif, ValidationOptions(jobs=jobs))
+    assert held.findings and streamed.findings == held.findings
+    assert streamed.to_dict() == held.to_dict()
+
+
 HEAD = ('<?xml version="1.0"?>\n<utrex:SIFObjects xmlns:utrex="urn:utrex-sdk:sif-objects:1" '
         'SchoolYear="2013">\n')
 LEA = (f'<LEAInfo xmlns="{SIF_NS}" RefId="{"A" * 32}"><LocalId>14</LocalId>'
