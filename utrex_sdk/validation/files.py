@@ -28,9 +28,10 @@ SIF_BYTES_PER_LINE = 8
 """A record takes about 8 times the bytes in SIF as in a fixed-width line: a SIF file's size
 is divided by it before `jobs_for` judges whether a second process pays."""
 
-SIF_HELD_BYTES = 160_000_000
-"""A SIF document up to this size (about 200,000 records) is read once: the first pass keeps
-every item (about 2 KB a record), and the second pass, in one process or two, goes over them
+SIF_HELD_BYTES = 100_000_000
+"""A SIF document up to this size (about 125,000 records) is read once: the first pass keeps
+every item (about 2.5 KB a record, in each of the two processes: at 100,000 records 330 MB
+and 310 MB), and the second pass, in one process or two, goes over them
 instead of reading the document again. Reading a SIF document costs about what validating its
 records does, so reading it three times (the first pass, then the second in each process) cost
 more than the validation; a larger document is read as it streams, to keep memory bounded."""
