@@ -2,7 +2,7 @@
 
 Most records of a district are a small object (a StudentSectionEnrollment) plus the parts that
 the objects it references give (its student's number, its section's period, course, school and
-LEA). `Reader.join` collects those objects for every record; here, per record type, each of the
+LEA). `reader._Reader.join` collects those objects for every record; here, per record type, each of the
 object's references is followed once per RefId: the values of the object it names *and of
 every object that one reaches* are kept as one part, with whether every value is one the model
 keeps as it is (`values.kept_as_is`). A record is then its own part and one cached part per
