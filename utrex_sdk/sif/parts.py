@@ -2,12 +2,12 @@
 
 Most records of a district are a small object (a StudentSectionEnrollment) plus the parts that
 the objects it references give (its student's number, its section's period, course, school and
-LEA). `reader._Reader.join` collects those objects for every record; here, per record type, each of the
-object's references is followed once per RefId: the values of the object it names *and of
-every object that one reaches* are kept as one part, with whether every value is one the model
-keeps as it is (`values.kept_as_is`). A record is then its own part and one cached part per
-reference. This holds only where the references' reaches are disjoint (so no object could be
-reached twice, which `join` resolves by order); any other record type, a dangling reference or
+LEA). The reader's `join` collects those objects for every record; here, per record type, each
+of the object's references is followed once per RefId: the values of the object it names *and
+of every object that one reaches* are kept as one part, with whether every value is one the
+model keeps as it is (`values.kept_as_is`). A record is then its own part and one cached part
+per reference. This holds only where the references' reaches are disjoint (so no object could
+be reached twice, which `join` resolves by order); any other record type, a dangling reference or
 an unreadable value goes the general way (`chain_values` returns None), with its findings.
 """
 
