@@ -206,10 +206,14 @@ def flatten(elem: etree._Element, predicates: dict[str, Step]) -> dict[str, str]
 class Flattener:
     """`flatten` for one object type, with what each (parent path, child tag) resolves to
     (local name, plain path, predicate step) looked up once, not per element: the reader
-    flattens every object of a million-record document."""
+    flattens every object of a million-record document. ``needed``: the plain paths of the
+    elements the caller reads (and of those on the way to them); any other element is passed
+    over with its subtree (None: every element is flattened, as `flatten` does)."""
 
-    def __init__(self, predicates: dict[str, Step]) -> None:
+    def __init__(self, predicates: dict[str, Step], needed: frozenset[str] | None = None
+                 ) -> None:
         self.predicates = predicates
+        self.needed = needed  # the plain paths of the elements to read (None: all)
         self.tables: dict[str, dict[Any, tuple[str, str, Step | None] | None]] = {}
 
     def __call__(self, elem: etree._Element) -> dict[str, str]:
@@ -225,6 +229,8 @@ class Flattener:
             return None
         name = tag.rpartition("}")[2]
         child_path = path + "/" + name if path else name
+        if self.needed is not None and child_path not in self.needed:
+            return None  # nothing read below it: passed over with its subtree
         return name, child_path, self.predicates.get(child_path)
 
     def _walk(self, elem: etree._Element, key: str, path: str, out: dict[str, str]) -> None:

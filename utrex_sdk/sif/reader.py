@@ -33,13 +33,16 @@ from ..fixedwidth.lines import ParsedLine
 from ..input_files import open_input
 from .academic import COMPANION, academic_records
 from .parts import Parts
-from .paths import Flattener, Step, key_of, plain, qname
+from .paths import Flattener, Step, key_of, parse_path, plain, qname
 from .record_building import RecordBuilding
 from .spec import ACADEMIC_RECORD, FieldMap, SifSpec, sif_spec
 from .values import from_text
 from .writer import COLLECTION_ATTRIBUTES, CONTAINER
 
 _PERSON_CACHE = 4096
+_READ_HERE = {"StudentPersonal": ("LocalId",), "StudentParticipation": ("ProgramType/Code",)}
+"""Paths this module reads beside the mapping's: a student's number (for incidents), and the
+program type that says which record a StudentParticipation is."""
 
 
 class _Index:
@@ -48,6 +51,7 @@ class _Index:
     def __init__(self, spec: SifSpec) -> None:
         self.spec = spec
         self.predicates = _predicates(spec)
+        self.needed = _needed(spec)
         self.flatteners: dict[str, Flattener] = {}
         self.flat: dict[str, tuple[str, dict[str, str]]] = {}  # RefId -> (object, values)
         self.people: OrderedDict[str, dict[str, str]] = OrderedDict()
@@ -91,10 +95,35 @@ def _predicates(spec: SifSpec) -> dict[str, dict[str, Step]]:
     return out
 
 
+def _needed(spec: SifSpec) -> dict[str, frozenset[str] | None]:
+    """Per object: the plain paths of the elements on the way to anything the reader reads
+    (the mapping's fields, the references, `_READ_HERE`), so flattening passes over the rest
+    (a StudentAttendanceSummary's counts other than the two UTREx keeps, an address's street);
+    None (everything) for the objects that hold grouped records and the transcript objects,
+    whose instances are counted from the flattened keys."""
+    paths: dict[str, set[str] | None] = {name: set() for name in spec.objects}
+    for rs in spec.records.values():
+        if rs.group:  # its instances are counted in its own object's keys
+            paths[rs.objects[0]] = None
+    paths[ACADEMIC_RECORD] = paths[COMPANION] = None
+    wanted = [(fm.object, fm.path) for rs in spec.records.values() for fm in rs.fields]
+    wanted += [(obj.name, steps) for obj in spec.objects.values()
+               for steps, _ in obj.refs.values()]
+    wanted += [(obj, parse_path(text)) for obj, texts in _READ_HERE.items() for text in texts]
+    for obj, steps in wanted:
+        got = paths.get(obj)
+        if got is None:
+            continue
+        names = [s.name for s in steps if not s.is_attribute]
+        got.update("/".join(names[:i]) for i in range(1, len(names) + 1))
+    return {name: None if got is None else frozenset(got) for name, got in paths.items()}
+
+
 def _flat(elem: etree._Element, obj: str, index: _Index) -> dict[str, str]:
     flat = index.flatteners.get(obj)
     if flat is None:
-        flat = index.flatteners[obj] = Flattener(index.predicates.get(obj, {}))
+        flat = index.flatteners[obj] = Flattener(index.predicates.get(obj, {}),
+                                                 index.needed.get(obj))
     return flat(elem)
 
 
