@@ -1,7 +1,8 @@
 """The validator's entry points: a UTREx file (two streaming passes over it, the second split
-over two processes for a large file; a SIF document of moderate size is read once, its items
-held for the second pass, see `SIF_HELD_BYTES`) or canonical records held in memory. The engine itself —
-planning the rules that can run and running them on each record — is `engine.Validator`."""
+over two processes for a large file; a SIF document of moderate size is read once and its
+items held for the second pass, see `SIF_HELD_BYTES`) or canonical records held in memory. The
+engine itself — planning the rules that can run and running them on each record — is
+`engine.Validator`."""
 
 from __future__ import annotations
 
