@@ -94,6 +94,18 @@ def test_a_sif_file_validated_in_two_processes_gives_the_findings_of_one(distric
     assert one.findings and two.findings == one.findings
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_sif_file_read_as_it_streams_gives_the_findings_of_one_read_once(
+        district_sif, monkeypatch, jobs):
+    from utrex_sdk.validation import files
+
+    held = validate_file(district_sif, ValidationOptions(jobs=jobs))
+    monkeypatch.setattr(files, "SIF_HELD_BYTES", 0)  # too large to hold: three reads
+    streamed = validate_file(district_sif, ValidationOptions(jobs=jobs))
+    assert held.findings and streamed.findings == held.findings
+    assert streamed.to_dict() == held.to_dict()
+
+
 HEAD = ('<?xml version="1.0"?>\n<utrex:SIFObjects xmlns:utrex="urn:utrex-sdk:sif-objects:1" '
         'SchoolYear="2013">\n')
 LEA = (f'<LEAInfo xmlns="{SIF_NS}" RefId="{"A" * 32}"><LocalId>14</LocalId>'
@@ -164,11 +176,17 @@ def _items(data: bytes):
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(submission(), st.sampled_from([b"", b"<EntryDate>", b"<Gender>", b"<BirthDate>"]))
 def test_records_built_part_by_part_are_those_read_field_by_field(monkeypatch, records, spoil):
+    from utrex_sdk.sif import reader
     from utrex_sdk.sif.reader import _Reader
 
     data, _ = sif_bytes(records)
     if spoil and spoil in data:  # an unreadable value: findings, and the record validated
         data = data.replace(spoil, spoil + b"?", 1)
     fast = _items(data)
+    with monkeypatch.context() as every_element:  # flattening passes over no element
+        every_element.setattr(reader, "_needed", lambda _spec: {})
+        assert _items(data) == fast
+    monkeypatch.setattr(_Reader, "chain_values", lambda *_args: None)
+    joined_parts = _items(data)  # the parts of the objects joined, without the chain cache
     monkeypatch.setattr(_Reader, "fast_values", lambda *_args: None)
-    assert fast == _items(data)
+    assert fast == joined_parts == _items(data)

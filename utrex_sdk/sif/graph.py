@@ -70,12 +70,19 @@ def sort_text(value: Any) -> str:
     return str(value)
 
 
+_KEYS: dict[str, tuple[str, tuple[str, ...], str, tuple[str, ...]]] = {
+    rt: (str(section), _GROUP[section], str(rank), fields)
+    for rt, (section, rank, fields) in _ORDER.items()}
+"""Per record type, its sort key's parts as `sort_key` reads them (looked up once)."""
+
+
 def sort_key(rt: str, values: dict[str, Any]) -> tuple[str, ...]:
-    section, rank, fields = _ORDER[rt]
-    group = tuple(sort_text(values.get(f)) for f in _GROUP[section])
-    if section == 1 and rt == "AC":  # a school's courses, grouped by Course & Section
-        return (str(section), *group, str(rank), *(sort_text(values.get(f)) for f in fields))
-    return (str(section), *group, str(rank), *(sort_text(values.get(f)) for f in fields))
+    """(section, the group's fields, rank in the group, the fields that order the group's
+    records of this type), each as `sort_text`: called once per record written."""
+    section, group, rank, fields = _KEYS[rt]
+    get = values.get
+    return (section, *[v if v.__class__ is str else sort_text(v) for v in map(get, group)],
+            rank, *[v if v.__class__ is str else sort_text(v) for v in map(get, fields)])
 
 
 def groups(entries: list[tuple[tuple[str, ...], str, tuple[Any, ...]]]

@@ -206,11 +206,15 @@ def flatten(elem: etree._Element, predicates: dict[str, Step]) -> dict[str, str]
 class Flattener:
     """`flatten` for one object type, with what each (parent path, child tag) resolves to
     (local name, plain path, predicate step) looked up once, not per element: the reader
-    flattens every object of a million-record document."""
+    flattens every object of a million-record document. ``needed``: the plain paths of the
+    elements the caller reads (and of those on the way to them); any other element is passed
+    over with its subtree (None: every element is flattened, as `flatten` does)."""
 
-    def __init__(self, predicates: dict[str, Step]) -> None:
+    def __init__(self, predicates: dict[str, Step], needed: frozenset[str] | None = None
+                 ) -> None:
         self.predicates = predicates
-        self.table: dict[tuple[str, Any], tuple[str, str, Step | None] | None] = {}
+        self.needed = needed  # the plain paths of the elements to read (None: all)
+        self.tables: dict[str, dict[Any, tuple[str, str, Step | None] | None]] = {}
 
     def __call__(self, elem: etree._Element) -> dict[str, str]:
         out: dict[str, str] = {}
@@ -225,17 +229,21 @@ class Flattener:
             return None
         name = tag.rpartition("}")[2]
         child_path = path + "/" + name if path else name
+        if self.needed is not None and child_path not in self.needed:
+            return None  # nothing read below it: passed over with its subtree
         return name, child_path, self.predicates.get(child_path)
 
     def _walk(self, elem: etree._Element, key: str, path: str, out: dict[str, str]) -> None:
-        table = self.table
+        table = self.tables.get(path)  # one small dict per parent path: no tuple per element
+        if table is None:
+            table = self.tables[path] = {}
         counts: dict[str, int] | None = None
         same = key == path  # no instance named above: a child's key is its plain path
         for child in elem:
             tag = child.tag
-            info = table.get((path, tag), False)
+            info = table.get(tag, False)
             if info is False:
-                info = table[(path, tag)] = self._resolve(path, tag)
+                info = table[tag] = self._resolve(path, tag)
             if info is None:
                 continue
             name, child_path, step = info
@@ -261,7 +269,8 @@ class Flattener:
                 self._walk(child, child_key, child_path, out)
             else:
                 out[child_key] = child.text or ""
-            if child.attrib:
-                for attr, value in child.items():
+            items = child.items()  # a list, cheaper than the attrib proxy
+            if items:
+                for attr, value in items:
                     if "}" not in attr:
                         out[child_key + "/@" + attr] = value

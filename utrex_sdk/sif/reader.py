@@ -13,6 +13,9 @@ kind: each is a finding with its line, never a traceback. Memory stays bounded: 
 dropped once read; the small objects (LEA, schools, courses, sections) are kept by RefId, the
 StudentPersonal objects in a bounded cache (the writer puts each right before its student's
 objects) plus a RefId -> Student Number map for incidents.
+
+This module is the document loop and the objects' joins; turning a record's values into its
+model is `record_building`, and the parts shared objects give, cached by RefId, `parts`.
 """
 
 from __future__ import annotations
@@ -24,21 +27,22 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from lxml import etree
-from pydantic import ValidationError
 
-from ..construct import constructor
 from ..findings import Finding, make_finding
 from ..fixedwidth.lines import ParsedLine
 from ..input_files import open_input
-from ..models import code_set, model_for
 from .academic import COMPANION, academic_records
-from .paths import Flattener, Step, key_of, plain, qname
+from .parts import Parts
+from .paths import Flattener, Step, key_of, parse_path, plain, qname
+from .record_building import RecordBuilding
 from .spec import ACADEMIC_RECORD, FieldMap, SifSpec, sif_spec
-from .values import from_text, kept_as_is
+from .values import from_text
 from .writer import COLLECTION_ATTRIBUTES, CONTAINER
 
 _PERSON_CACHE = 4096
-_PART_CACHE = 50_000
+_READ_HERE = {"StudentPersonal": ("LocalId",), "StudentParticipation": ("ProgramType/Code",)}
+"""Paths this module reads beside the mapping's: a student's number (for incidents), and the
+program type that says which record a StudentParticipation is."""
 
 
 class _Index:
@@ -47,6 +51,7 @@ class _Index:
     def __init__(self, spec: SifSpec) -> None:
         self.spec = spec
         self.predicates = _predicates(spec)
+        self.needed = _needed(spec)
         self.flatteners: dict[str, Flattener] = {}
         self.flat: dict[str, tuple[str, dict[str, str]]] = {}  # RefId -> (object, values)
         self.people: OrderedDict[str, dict[str, str]] = OrderedDict()
@@ -90,14 +95,39 @@ def _predicates(spec: SifSpec) -> dict[str, dict[str, Step]]:
     return out
 
 
+def _needed(spec: SifSpec) -> dict[str, frozenset[str] | None]:
+    """Per object: the plain paths of the elements on the way to anything the reader reads
+    (the mapping's fields, the references, `_READ_HERE`), so flattening passes over the rest
+    (a StudentAttendanceSummary's counts other than the two UTREx keeps, an address's street);
+    None (everything) for the objects that hold grouped records and the transcript objects,
+    whose instances are counted from the flattened keys."""
+    paths: dict[str, set[str] | None] = {name: set() for name in spec.objects}
+    for rs in spec.records.values():
+        if rs.group:  # its instances are counted in its own object's keys
+            paths[rs.objects[0]] = None
+    paths[ACADEMIC_RECORD] = paths[COMPANION] = None
+    wanted = [(fm.object, fm.path) for rs in spec.records.values() for fm in rs.fields]
+    wanted += [(obj.name, steps) for obj in spec.objects.values()
+               for steps, _ in obj.refs.values()]
+    wanted += [(obj, parse_path(text)) for obj, texts in _READ_HERE.items() for text in texts]
+    for obj, steps in wanted:
+        got = paths.get(obj)
+        if got is None:
+            continue
+        names = [s.name for s in steps if not s.is_attribute]
+        got.update("/".join(names[:i]) for i in range(1, len(names) + 1))
+    return {name: None if got is None else frozenset(got) for name, got in paths.items()}
+
+
 def _flat(elem: etree._Element, obj: str, index: _Index) -> dict[str, str]:
     flat = index.flatteners.get(obj)
     if flat is None:
-        flat = index.flatteners[obj] = Flattener(index.predicates.get(obj, {}))
+        flat = index.flatteners[obj] = Flattener(index.predicates.get(obj, {}),
+                                                 index.needed.get(obj))
     return flat(elem)
 
 
-class _Reader:
+class _Reader(RecordBuilding):
     def __init__(self, source: str | None, spec: SifSpec) -> None:
         self.source = source
         self.spec = spec
@@ -126,6 +156,7 @@ class _Reader:
                      for name, obj in spec.objects.items()}
         self.part_cache: dict[tuple[str, str, str], dict[str, Any]] = {}
         self.names: dict[str, str] = {}  # tag -> local name
+        self.chained = Parts(self)
 
     def finding(self, error_id: str, line: int | None, **params: Any) -> Finding:
         return make_finding(error_id, line=line, source=self.source, **params)
@@ -203,6 +234,12 @@ class _Reader:
                 return
         else:
             rt = self.primary_of[obj]
+        if rt != "I1":
+            companion_name = self.companion.get(obj)
+            fast = self.chain_values(rt, obj, values, companion_name, companion, line)
+            if fast is not None:
+                yield self.built(rt, line, f"{obj} {ref}", fast)
+                return
         joined, problems = self.join(obj, ref, line, values)
         if companion is not None:
             joined[self.companion[obj]] = companion
@@ -250,147 +287,6 @@ class _Reader:
             else:
                 people[target] = found
         return people, problems
-
-    def record(self, rt: str, line: int, text: str, joined: dict[str, dict[str, str]],
-               instance: int | None, problems: list[Finding]) -> ParsedLine:
-        found = list(problems)
-        fast = self.fast_values(rt, joined, line) if instance is None else None
-        if fast is not None:
-            values, trusted = fast
-            build = self.builds[rt][1]
-            if rt == "DI":
-                values.update(self.collection)
-            elif trusted and build is not None:
-                return ParsedLine(line, text, build(values), found)
-            return ParsedLine(line, text, self.model(rt, values, line, found), found)
-        values = {}
-        for fm, obj_name, key, plain_text in self.plans[rt]:
-            obj = joined.get(obj_name)
-            if obj is None:
-                continue
-            got = obj.get(key if instance is None else key_of(fm.path, instance))
-            if plain_text:  # the common case: text as it is, an empty element is no value
-                if got:
-                    values[fm.field] = got
-                continue
-            got = self.value(fm, got, line, found)
-            if got is not None:
-                values[fm.field] = got
-        if rt == "DI":
-            values.update(self.collection)
-        return ParsedLine(line, text, self.model(rt, values, line, found), found)
-
-    def fast_values(self, rt: str, joined: dict[str, dict[str, str]], line: int
-                    ) -> tuple[dict[str, Any], bool] | None:
-        """A record's values object by object, the part an object referenced by many records
-        (its student, its section, its school) gives kept by RefId, and whether every value
-        is one its model keeps as it is (a kept part was judged once); None when some value
-        is unreadable: `record` then reads field by field, its findings in field order."""
-        values: dict[str, Any] = {}
-        cache = self.part_cache
-        own = next(iter(joined))
-        kept = self.kept(rt)
-        trusted = True
-        for obj_name, fields in self.parts[rt].items():
-            obj = joined.get(obj_name)
-            if obj is None:
-                continue
-            ref = obj.get("@RefId") if obj_name != own else None
-            key = (rt, obj_name, ref)
-            got = cache.get(key) if ref is not None else None
-            if got is None:
-                part = self.part(fields, obj, line)
-                if part is None:
-                    return None
-                got = part, all(name in kept and kept[name](v) for name, v in part.items())
-                if ref is not None:
-                    if len(cache) > _PART_CACHE:
-                        cache.clear()
-                    cache[key] = got
-            values.update(got[0])
-            trusted = trusted and got[1]
-        return values, trusted
-
-    def part(self, fields: list[tuple[FieldMap, str, bool]], obj: dict[str, str], line: int
-             ) -> dict[str, Any] | None:
-        part: dict[str, Any] = {}
-        found: list[Finding] = []
-        for fm, key, plain_text in fields:
-            got = obj.get(key)
-            if plain_text:
-                if got:
-                    part[fm.field] = got
-                continue
-            got = self.value(fm, got, line, found)
-            if found:
-                return None
-            if got is not None:
-                part[fm.field] = got
-        return part
-
-    def value(self, fm: FieldMap, text: str | None, line: int, found: list[Finding]) -> Any:
-        if fm.presence is not None:
-            return fm.presence if text is not None else None
-        if text is None:
-            return None
-        if fm.crosswalk is not None:
-            utah = fm.crosswalk.utah(text)
-            if utah is None and text not in fm.crosswalk.to_utah:
-                found.append(self.finding("sif.unreadable", line, record=fm.record,
-                                          field=fm.field, value=text,
-                                          problem=f"{text!r} is not in crosswalk "
-                                          f"{fm.crosswalk.name!r}"))
-            return utah
-        if text == "":
-            return None
-        try:
-            return from_text(fm.spec, text)
-        except ValueError as err:
-            found.append(self.finding("sif.unreadable", line, record=fm.record, field=fm.field,
-                                      value=text, problem=str(err)))
-            return None
-
-    def kept(self, rt: str) -> dict[str, Callable[[Any], bool]]:
-        return (self.builds[rt] if rt in self.builds else self._build(rt))[0]
-
-    def _build(self, rt: str) -> tuple[dict[str, Callable[[Any], bool]], Callable | None]:
-        got = self.builds[rt] = _trusted_build(rt)
-        return got
-
-    def model(self, rt: str, values: dict[str, Any], line: int, found: list[Finding]):
-        """The record's model: built directly when every value is one validation would keep
-        as it is (`values.kept_as_is`), else validated, each bad value a finding."""
-        kept, build = self.builds[rt] if rt in self.builds else self._build(rt)
-        if build is not None:
-            for name, value in values.items():
-                check = kept.get(name)
-                if check is None or not check(value):
-                    break
-            else:
-                return build(values)
-        model = model_for(rt)
-        for _ in range(len(values) + 1):
-            try:
-                return model.model_validate(values)
-            except ValidationError as err:
-                bad = {str(e["loc"][0]) for e in err.errors() if e["loc"]}
-                if not bad:
-                    break
-                for name in sorted(bad):
-                    found.append(self.finding("sif.unreadable", line, record=rt, field=name,
-                                              value=values.get(name),
-                                              problem="not a valid value for the field"))
-                    values.pop(name, None)
-        return None
-
-
-def _trusted_build(rt: str) -> tuple[dict[str, Callable[[Any], bool]], Callable | None]:
-    """Per field of ``rt``, the test of a value its model keeps unchanged, and the model's
-    trusted constructor (None when the model cannot be built so)."""
-    model = model_for(rt)
-    kept = {f.name: kept_as_is(f, code_set(f)) for f in model.spec.fields}
-    return kept, constructor(model)
-
 
 def _instances(values: dict[str, str], group: tuple[Step, ...]) -> int:
     """How many instances of a ``[#]`` group element the flattened object holds."""
