@@ -105,3 +105,32 @@ def test_a_damaged_school_gives_its_dependents_dep_rows_and_nothing_else(tmp_pat
                  if (f.error_id, f.record, f.line) not in clean)
     assert new == [("Dep", "AC", "school_number"), ("Dep", "S1", "school_number"),
                    ("Dep", "S2", "school_number"), ("SC.204", "SC", "last_day_of_school")]
+
+
+def test_a_fixed_width_school_is_not_judged_by_attendance_that_could_not_be_read(tmp_path):
+    """The same in a fixed-width file, where the SC line comes before its S1 lines: the index
+    pass already knows which values were unreadable, so the school is not judged on them."""
+    from utrex_sdk.layouts import edition_layout
+
+    field = next(f for f in edition_layout("2012-13").records["S1"].fields
+                 if f.name == "days_attended")
+    start, end = field.start - 1, field.end
+    lines = SAMPLE.read_bytes().split(b"\r\n")
+    school = next(f for f in edition_layout("2012-13").records["S1"].fields
+                  if f.name == "school_number")
+    damaged = 0
+    for i, line in enumerate(lines):
+        if line.startswith(b"S1=") and line[school.start - 1:school.end].strip() == b"104":
+            width = end - start
+            lines[i] = line[:start] + b"A3B".rjust(width, b"0")[-width:] + line[end:]
+            damaged += 1
+    assert damaged == 3
+    path = tmp_path / "damaged.txt"
+    path.write_bytes(b"\r\n".join(lines))
+    options = ValidationOptions(collection="year-end")
+    assert not [f for f in validate_file(SAMPLE, options).findings
+                if f.error_id in ("SC.206w", "SC.207w")]
+    result = validate_file(path, options)
+    about = [(f.error_id, f.record, f.field) for f in result.findings
+             if f.error_id in ("SC.206w", "SC.207w") or f.field == "days_attended"]
+    assert about and all(f == ("012", "S1", "days_attended") for f in about), about

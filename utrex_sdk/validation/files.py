@@ -102,8 +102,8 @@ def validate_file(path: str | Path, options: ValidationOptions | None = None, *,
             for number, (raw, _) in enumerate(split_lines(lines_of(handle), str(path)), 1):
                 if raw.startswith(prefixes):
                     text = raw.decode("ascii", errors="replace")
-                    record = codec.parse(text, line=number).record
-                    yield number, record, [], None
+                    parsed = codec.parse(text, line=number)  # its findings: what it could
+                    yield number, parsed.record, parsed.findings, None  # not read (not reported)
 
     validator = Validator(options, _layout_fields(edition))
     result = validator.run(items, jobs=jobs_for(path.stat().st_size, options.jobs))
