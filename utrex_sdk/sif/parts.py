@@ -22,6 +22,16 @@ PART_CACHE = 50_000
 """Parts kept at most; the cache is emptied when it grows past this (a district's sections and
 students come in runs, so a part is mostly reused soon after it is made)."""
 
+
+def remember(cache: dict[Any, Any], key: Any, made: Any) -> Any:
+    """Keep ``made`` (a part just made) in ``cache`` under ``key``, emptying the cache first
+    when it holds more than `PART_CACHE` parts: memory stays bounded on any document."""
+    if len(cache) > PART_CACHE:
+        cache.clear()
+    cache[key] = made
+    return made
+
+
 Chain = tuple[str, str, tuple[str, ...]]  # (reference key, target object, objects it reaches)
 
 
@@ -99,9 +109,7 @@ class Parts:
                 got = self.chain(rt, target, target_ref, reached, parts, kept, line)
                 if got is None:
                     return None
-                if len(cache) > PART_CACHE:
-                    cache.clear()
-                cache[cache_key] = got
+                remember(cache, cache_key, got)
             own.update(got[0])
             trusted = trusted and got[1]
         return own, trusted

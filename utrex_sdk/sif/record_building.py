@@ -20,7 +20,7 @@ from ..construct import constructor
 from ..findings import Finding
 from ..fixedwidth.lines import ParsedLine
 from ..models import code_set, model_for
-from .parts import PART_CACHE
+from .parts import remember
 from .paths import key_of
 from .spec import FieldMap
 from .values import from_text, kept_as_is
@@ -98,9 +98,7 @@ class RecordBuilding:
                     return None
                 got = part, all(name in kept and kept[name](v) for name, v in part.items())
                 if ref is not None:
-                    if len(cache) > PART_CACHE:
-                        cache.clear()
-                    cache[key] = got
+                    remember(cache, key, got)
             values.update(got[0])
             trusted = trusted and got[1]
         return values, trusted
