@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 
 import pytest
-from helpers import mapping_head
+from helpers import KIDS_S1, mapping_head
 from test_corpus_findings_bounds import BOUND_KB, bare_crs, measured
 from typer.testing import CliRunner
 
@@ -17,14 +17,7 @@ from utrex_sdk.cli import app
 from utrex_sdk.cli.options import INCOMPLETE
 
 runner = CliRunner()
-BAD_ROWS = mapping_head(kids="kids.csv") + """[[records]]
-type = "S1"
-source = "kids"
-[records.fields]
-student_number = "ID"
-school_number = "School"
-last_name = "Name"
-birth_date = { column = "DOB", date = "%m/%d/%Y" }
+BAD_ROWS = mapping_head(kids="kids.csv") + KIDS_S1 + """\
 entry_date = { column = "Entry", date = "%m/%d/%Y" }
 """
 
