@@ -269,7 +269,8 @@ def test_validate_shows_rows_and_the_share_of_the_file_on_a_terminal(district, t
     code, shown = _stderr_on_a_terminal("validate", district, "--jobs", "1", "--format",
                                         "json", "--output", tmp_path / "report.json")
     assert code in (0, 1)
-    assert re.search(rb"validating: [1-9][0-9,]* rows, [0-9]+% of the file", shown), shown
+    assert re.search(rb"validating \(pass 2 of 2\): [1-9][0-9,]* rows, [0-9]+% of the file",
+                     shown), shown
 
 
 def test_validate_shows_no_progress_in_a_pipe(district, tmp_path):

@@ -17,7 +17,8 @@ from contextlib import contextmanager
 from .console import is_terminal, make_console
 
 Update = Callable[..., None]
-"""``update(rows)`` or ``update(rows, bytes_read)``; a negative ``rows`` means done."""
+"""``update(rows)`` or ``update(rows, bytes_read)``, with ``stage=`` the part of the run it
+counts (``"pass 1 of 2"``) when there are several; a negative ``rows`` means done."""
 
 
 @contextmanager
@@ -31,18 +32,19 @@ def progress_line(label: str, *, quiet: bool = False, total_bytes: int | None = 
         return
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    text = f"{label}: {{task.completed:,}} rows" + ("{task.fields[share]}" if total_bytes else "")
+    text = (f"{label}{{task.fields[stage]}}: {{task.completed:,}} rows"
+            + ("{task.fields[share]}" if total_bytes else ""))
     with Progress(SpinnerColumn(), TextColumn(text), TimeElapsedColumn(),
                   console=make_console(stderr=True), transient=True) as bar:
-        task = bar.add_task(label, total=None, share="")
+        task = bar.add_task(label, total=None, share="", stage="")
 
-        def update(rows: int, bytes_read: int | None = None) -> None:
+        def update(rows: int, bytes_read: int | None = None, stage: str | None = None) -> None:
             if rows < 0:
                 return
+            fields = {} if stage is None else {"stage": f" ({stage})"}
             if total_bytes and bytes_read is not None:
                 share = min(bytes_read / total_bytes, 1.0)
-                bar.update(task, completed=rows, share=f", {share:.0%} of the file")
-            else:
-                bar.update(task, completed=rows)
+                fields["share"] = f", {share:.0%} of the file"
+            bar.update(task, completed=rows, **fields)
 
         yield update

@@ -54,11 +54,12 @@ def _sif_fields() -> dict[str, frozenset[str]]:
 
 
 def validate_file(path: str | Path, options: ValidationOptions | None = None, *,
-                  progress: Callable[[int, int], None] | None = None) -> ValidationResult:
+                  progress: Callable[..., None] | None = None) -> ValidationResult:
     """Validate a UTREx file. Raises `UnusableInputError` if it cannot be read at all.
 
-    ``progress(lines, bytes)`` is called every few thousand lines of the fixed-width file's
-    second pass (`_reported`), for a progress line."""
+    ``progress(lines, bytes, stage=...)`` is called every few thousand lines of each of the
+    fixed-width file's two passes (the index, then the rules: `_reported`), for a progress
+    line."""
     options = options or ValidationOptions()
     edition = options.edition or DEFAULT_EDITION
     if options.edition is None:
@@ -98,8 +99,13 @@ def validate_file(path: str | Path, options: ValidationOptions | None = None, *,
             if found := order.finish():
                 yield None, None, found, str(path)
             return
+        done = 0
         with path.open("rb") as handle:  # lines numbered as the reader numbers them
             for number, (raw, _) in enumerate(split_lines(lines_of(handle), str(path)), 1):
+                if progress is not None:
+                    done += len(raw) + 2
+                    if not number & 4095:
+                        progress(number, done, stage=FIRST_PASS)
                 if raw.startswith(prefixes):
                     text = raw.decode("ascii", errors="replace")
                     parsed = codec.parse(text, line=number)  # its findings: what it could
@@ -111,7 +117,11 @@ def validate_file(path: str | Path, options: ValidationOptions | None = None, *,
     return result
 
 
-def _reported(lines: Iterable[ParsedLine], progress: Callable[[int, int], None]
+FIRST_PASS, SECOND_PASS = "pass 1 of 2", "pass 2 of 2"
+"""What the progress line calls the index pass and the rules' pass."""
+
+
+def _reported(lines: Iterable[ParsedLine], progress: Callable[..., None]
               ) -> Iterator[ParsedLine]:
     """The lines, with ``progress(lines read, bytes read)`` every 4,096: the bytes are the
     lines' lengths with a CR LF each (the spec's line ending), near enough for a share."""
@@ -119,7 +129,7 @@ def _reported(lines: Iterable[ParsedLine], progress: Callable[[int, int], None]
     for parsed in lines:
         done += len(parsed.text) + 2
         if not parsed.line & 4095:
-            progress(parsed.line, done)
+            progress(parsed.line, done, stage=SECOND_PASS)
         yield parsed
 
 
