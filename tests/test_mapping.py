@@ -5,7 +5,7 @@ import json
 from decimal import Decimal
 
 import pytest
-from helpers import ROOT
+from helpers import ROOT, mapping_head
 
 from utrex_sdk.mapping import (
     Mapping,
@@ -19,23 +19,7 @@ from utrex_sdk.mapping.crosswalks import BUILTIN, compile_table, crosswalk_key
 
 EXAMPLE = ROOT / "examples" / "district-csv" / "mapping.toml"
 
-BASE = """
-[constants]
-lea_number = "14"
-[district]
-school_year = 2024
-which_month = "DEC"
-sis_as_of = 2023-12-01T16:30:00
-[sources.schools]
-file = "schools.csv"
-[sources.kids]
-file = "kids.csv"
-[[records]]
-type = "SC"
-source = "schools"
-[records.fields]
-school_number = "School"
-"""
+BASE = mapping_head(kids="kids.csv")
 
 
 def load(tmp_path, text, base=BASE):

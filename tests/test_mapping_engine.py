@@ -3,30 +3,13 @@
 import datetime as dt
 
 import pytest
+from helpers import mapping_head
 
 from utrex_sdk.adapters import Mapped, Origin, Rejected
 from utrex_sdk.errors import UnusableInputError
 from utrex_sdk.mapping import MappingEngine, MappingError, load_mapping
 
-HEAD = """
-[constants]
-lea_number = "14"
-[district]
-school_year = 2024
-which_month = "DEC"
-sis_as_of = 2023-12-01T16:30:00
-[sources.schools]
-file = "schools.csv"
-[[records]]
-type = "SC"
-source = "schools"
-[records.fields]
-school_number = { column = "School", zero_pad = 3 }
-days_in_school_year = "Days"
-last_day_of_school = { column = "Last", date = "%m/%d/%Y" }
-schedule_year_type = "Year"
-schedule_day_type = "Day"
-"""
+HEAD = mapping_head(school_number='{ column = "School", zero_pad = 3 }')
 SCHOOLS = "School,Days,Last,Year,Day\r\n104,180,5/31/2024,S,E\r\n112,172,6/14/2024,Y,E\r\n"
 
 

@@ -81,10 +81,11 @@ birth_date = { column = "DOB", date = "%m/%d/%Y" }
 with their own fields."""
 
 
-def mapping_head(**sources: str) -> str:
+def mapping_head(school_number: str = '"School"', **sources: str) -> str:
     """The start of a small test mapping: the LEA constant, the DI block, a ``schools`` source
     with its SC block (columns School, Days, Last, Year, Day) and the other sources given
-    (``kids="kids.csv"``); a test appends its own record blocks."""
+    (``kids="kids.csv"``); a test appends its own record blocks. ``school_number``: the SC's
+    School Number mapping, as TOML (e.g. with ``zero_pad``)."""
     named = "".join(f'[sources.{name}]\nfile = "{file}"\n' for name, file in sources.items())
     return f"""
 [constants]
@@ -99,7 +100,7 @@ file = "schools.csv"
 type = "SC"
 source = "schools"
 [records.fields]
-school_number = "School"
+school_number = {school_number}
 days_in_school_year = "Days"
 last_day_of_school = {{ column = "Last", date = "%m/%d/%Y" }}
 schedule_year_type = "Year"
