@@ -168,6 +168,12 @@ def _reference(tmp_path: Path, name: str, data: bytes | None) -> Path:
      "line 3 cannot be read as CSV (field larger than field limit (131072))"),
     ("leas.csv", None, "is not a regular file (a device, a pipe or a socket); save it as a "
                        "file and give that"),
+    ("ssid.csv", b"statewide_student_id,birth_date\n1234567,2010-02-30\n",
+     "line 2: birth_date is not a date (YYYY-MM-DD, or blank)"),
+    ("core_codes.csv", b"core_code,effective_date\n22050000010,6/1/2012\n",
+     "line 2: effective_date is not a date (YYYY-MM-DD, or blank)"),
+    ("leas.csv", b"lea_number,charter\n14,Yes\n15,perhaps\n",
+     "line 3: charter is not Y or N (blank means N)"),
 ])
 def test_a_damaged_reference_table_is_one_line_naming_it(tmp_path, name, data, problem):
     """Not a "could not be evaluated" finding on every record whose rule would read it."""

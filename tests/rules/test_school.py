@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
+from utrex_sdk.errors import UnusableInputError
+
 from .helpers import base, change, fires, nth, quiet, run
 
 HEADER = "school_number,lea_number,name,closed_date,active,school_type\n"
@@ -41,14 +45,30 @@ def test_school_inactive_without_closure_date(tmp_path):
     fires("SC.201", base(), reference=_schools(tmp_path, rows))
 
 
-def test_unreadable_closure_date_is_reported_not_guessed(tmp_path):
+def test_unreadable_closure_date_stops_the_run_naming_line_and_column(tmp_path):
+    """A reference date that is not a date is the user's input error, found when the table is
+    read (not a 'rule failed' on every record, never read as 'no date'); the cell is not
+    quoted (an SSID table's cells are birth dates)."""
     rows = "104,14,SAMPLE ELEMENTARY,6/29/2013,N,1\n708,14,SAMPLE HIGH,,Y,1\n"
-    result = run(base(), reference=_schools(tmp_path, rows))
-    failed = [f for f in result.findings
-              if f.error_id == "val.rule-failed" and "SC.201" in f.message]
-    assert len(failed) == 1
-    assert "schools.csv: '6/29/2013' for school 104 is not a YYYY-MM-DD date" in failed[0].message
-    assert not [f for f in result.findings if f.rule == "SC.201"]
+    with pytest.raises(UnusableInputError) as raised:
+        run(base(), reference=_schools(tmp_path, rows))
+    message = str(raised.value)
+    assert message.endswith("schools.csv: line 2: closed_date is not a date (YYYY-MM-DD, or blank)")
+    assert "6/29" not in message
+
+
+@pytest.mark.parametrize("active", ["N", "n", "No", "FALSE", "0"])
+def test_an_inactive_school_is_inactive_however_the_flag_is_spelt(tmp_path, active):
+    """Every rule reads the `active` flag alike (reference.py normalises it when reading)."""
+    rows = f"104,14,SAMPLE ELEMENTARY,,{active},1\n708,14,SAMPLE HIGH,,Y,1\n"
+    assert [f.value for f in fires("SC.201", base(), reference=_schools(tmp_path, rows))] \
+        == ["104"]
+
+
+def test_a_flag_that_is_neither_y_nor_n_stops_the_run(tmp_path):
+    rows = "104,14,SAMPLE ELEMENTARY,,maybe,1\n708,14,SAMPLE HIGH,,Y,1\n"
+    with pytest.raises(UnusableInputError, match=r"line 2: active is not Y or N \(blank means Y\)"):
+        run(base(), reference=_schools(tmp_path, rows))
 
 
 def test_last_day_month_may_june_july():

@@ -12,6 +12,7 @@ documents the files (generated from `TABLES`, read from `spec/reference_tables.t
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import os
 import re
@@ -35,6 +36,10 @@ class TableSpec:
     about: str
     lines: tuple[int, ...] = ()
     """where the 2020-21 spec names the state's table"""
+    dates: tuple[str, ...] = ()
+    """columns holding a date (YYYY-MM-DD, YYYYMMDD read too) or blank"""
+    flags: tuple[tuple[str, str], ...] = ()
+    """Y/N columns, each with what a blank cell or an absent column means"""
 
     @property
     def filename(self) -> str:
@@ -45,7 +50,8 @@ def _tables() -> dict[str, TableSpec]:
     path = resources.files("utrex_sdk") / "spec" / "reference_tables.toml"
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     return {t["name"]: TableSpec(t["name"], t["title"], tuple(t["key"]), tuple(t["columns"]),
-                                 t["about"], tuple(t["lines"])) for t in data["tables"]}
+                                 t["about"], tuple(t["lines"]), tuple(t.get("dates", ())),
+                                 tuple(t.get("flags", {}).items())) for t in data["tables"]}
 
 
 TABLES: dict[str, TableSpec] = _tables()
@@ -119,6 +125,7 @@ def _load(path: Path, spec: TableSpec) -> dict[Any, dict[str, str]]:
             rows: dict[Any, dict[str, str]] = {}
             for cells in reader:
                 row = {h: c.strip() for h, c in zip(header, cells, strict=False)}
+                _normalise(row, spec, path, reader.line_num)
                 key = tuple(row.get(k, "") for k in spec.key)
                 rows[key[0] if len(key) == 1 else key] = row
     except UnicodeDecodeError:
@@ -134,6 +141,47 @@ def _load(path: Path, spec: TableSpec) -> dict[Any, dict[str, str]]:
     except OSError as err:
         raise UnusableInputError(f"{path}: cannot be read ({err.strerror or err})") from None
     return rows
+
+
+FLAG_WORDS = {"Y": "Y", "YES": "Y", "TRUE": "Y", "1": "Y", "N": "N", "NO": "N", "FALSE": "N",
+              "0": "N"}
+"""How a Y/N cell may be spelt (case aside); anything else is not read as either."""
+DATE = re.compile(r"(\d{4})-?(\d{2})-?(\d{2})")
+
+
+def _normalise(row: dict[str, str], spec: TableSpec, path: Path, line: int) -> None:
+    """Check the table's date and flag cells and hold them normalised (YYYY-MM-DD, Y or N),
+    so that every rule reads a cell alike. A cell that is neither stops the run in one line
+    naming the line and the column, never quoting the cell (an SSID table holds birth dates)."""
+    for column in spec.dates:
+        text = row.get(column)
+        if text:
+            match = DATE.fullmatch(text)
+            try:
+                if match is None:
+                    raise ValueError
+                row[column] = dt.date(*map(int, match.groups())).isoformat()
+            except ValueError:
+                raise UnusableInputError(f"{path}: line {line}: {column} is not a date "
+                                         f"(YYYY-MM-DD, or blank)") from None
+    for column, blank in spec.flags:
+        text = row.get(column)
+        value = FLAG_WORDS.get(text.upper()) if text else blank
+        if value is None:
+            raise UnusableInputError(f"{path}: line {line}: {column} is not Y or N "
+                                     f"(blank means {blank})")
+        row[column] = value
+
+
+def flag(row: dict[str, str], column: str) -> bool:
+    """A reference row's Y/N column (`TableSpec.flags`, normalised when read) is Y."""
+    return row.get(column) == "Y"
+
+
+def date_of(row: dict[str, str], column: str) -> dt.date | None:
+    """A reference row's date column (`TableSpec.dates`, checked when read); None if blank."""
+    text = row.get(column)
+    return dt.date.fromisoformat(text) if text else None
 
 
 def _line(reader: Any) -> int:
@@ -164,6 +212,10 @@ def render_reference_md() -> str:
             "",
             "- key: " + ", ".join(f"`{c}`" for c in table.key),
             "- other columns: " + ", ".join(f"`{c}`" for c in table.columns),
+            *(["- dates (YYYY-MM-DD or blank): " + ", ".join(f"`{c}`" for c in table.dates)]
+              if table.dates else []),
+            *(["- Y/N flags: " + ", ".join(f"`{c}` (blank = {b})" for c, b in table.flags)]
+              if table.flags else []),
             "- used by: " + (", ".join(f"`{u}`" for u in users) or "no rule yet"),
             "",
         ]

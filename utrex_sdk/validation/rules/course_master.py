@@ -13,10 +13,9 @@ Core-code positions are the spec's 1-based ones: "positions 7-8" is `core_code[6
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
-from ...errors import UnusableInputError
+from ..reference import date_of, flag
 from ..registry import CrossCheck, Hit, rule
 from ..spec_lists import spec_table
 
@@ -48,24 +47,6 @@ def course_of(ctx: Any, lea: Any, school: Any, section: Any, period: Any) -> Any
         if ac.lea_number == lea:
             return ac
     return None
-
-
-def ref_date(table: str, key: Any, row: dict[str, str], column: str) -> dt.date | None:
-    """A YYYY-MM-DD date of a reference row; blank is None. A bad date is the user's input
-    error, reported as such (one line, exit 2), never read as 'no date'."""
-    text = row.get(column, "")
-    if not text:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise UnusableInputError(f"reference table {table}.csv, row {key}: {column} {text!r} "
-                                 f"is not a YYYY-MM-DD date") from None
-
-
-def _flag(row: dict[str, str], column: str) -> bool:
-    """A Y/N column where blank means Y."""
-    return row.get(column, "").upper() != "N"
 
 
 # --- single-record rules: file only -----------------------------------------------------------
@@ -167,7 +148,7 @@ def setting_required(r, ctx):
 def _active(ctx, table: str, key: str) -> dict[str, str] | None:
     """The reference row for ``key`` if the table has it and it is active, else None."""
     row = ctx.reference.rows(table).get(key)
-    return row if row is not None and _flag(row, "active") else None
+    return row if row is not None and flag(row, "active") else None
 
 
 @rule("AC.803")
@@ -184,7 +165,7 @@ def _open_school(ctx, number: str, district: str | None) -> bool:
     row = _active(ctx, "schools", number)
     if row is None:
         return False
-    closed = ref_date("schools", number, row, "closed_date")
+    closed = date_of(row, "closed_date")
     lea = row.get("lea_number")
     return (closed is None or closed >= ctx.year_end) \
         and not (lea and district is not None and lea != district)
@@ -213,8 +194,8 @@ def _code_in_force(ctx, code: str) -> bool:
     row = _active(ctx, "core_codes", code)
     if row is None:
         return False
-    effective = ref_date("core_codes", code, row, "effective_date")
-    retired = ref_date("core_codes", code, row, "retire_date")
+    effective = date_of(row, "effective_date")
+    retired = date_of(row, "retire_date")
     return (effective is None or effective <= ctx.year_end) \
         and (retired is None or retired >= ctx.year_start)
 

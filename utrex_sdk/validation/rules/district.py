@@ -11,6 +11,7 @@ from typing import Any
 
 from ...models import UtrexRecord
 from ..context import Context
+from ..reference import flag
 from ..registry import CrossCheck, Hit, rule
 
 
@@ -21,7 +22,7 @@ def lea_in_cactus(r: UtrexRecord, ctx: Context) -> Hit | None:
     if r.lea_number is None:
         return None
     row = ctx.reference.rows("leas").get(r.lea_number)
-    if row is None or row.get("active", "").upper() == "N":
+    if row is None or not flag(row, "active"):
         return Hit(field="lea_number", value=r.lea_number)
     return None
 

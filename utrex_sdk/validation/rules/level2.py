@@ -22,10 +22,10 @@ from collections import defaultdict
 from typing import Any
 
 from ..context import Context, weekdays_between
+from ..reference import date_of, flag
 from ..registry import CrossCheck, Found, Hit
 from .student_view import (
     SELF_CONTAINED,
-    active,
     enrolled,
     gender,
     grade_number,
@@ -33,7 +33,6 @@ from .student_view import (
     keys,
     latest,
     name,
-    parse_date,
     students,
 )
 
@@ -286,8 +285,8 @@ class NewSsid(CrossCheck):
         with_middle = any("middle_name" in row for row in table.values())
         people: dict[tuple, list[str]] = defaultdict(list)
         for ssid, row in table.items():
-            born = parse_date(row.get("birth_date"))
-            if born is not None and active(row) and name(row.get("last_name")) \
+            born = date_of(row, "birth_date")
+            if born is not None and flag(row, "active") and name(row.get("last_name")) \
                     and name(row.get("first_name")):
                 people[self._person(row.get("last_name"), row.get("first_name"),
                                     row.get("middle_name"), born, row.get("gender"),

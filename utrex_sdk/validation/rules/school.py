@@ -11,23 +11,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from ...errors import UnusableInputError
 from ...models import UtrexRecord
 from ..context import Context
+from ..reference import date_of, flag
 from ..registry import CrossCheck, Hit, rule
 from .student_view import PRE_K
 
 LAST_DAY_MONTHS = frozenset({"05", "06", "07"})
 OUT_OF_STATE = "C"  # Resident Status C: district resident enrolled in another state
 YIC_FACILITY = "5"  # CACTUS SCHOOL_TYPE of a dedicated Youth in Custody facility
-
-
-def _reference_date(text: str, table: str, key: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise UnusableInputError(
-            f"reference table {table}.csv: {text!r} for {key} is not a YYYY-MM-DD date") from None
 
 
 @rule("SC.201")
@@ -39,11 +31,11 @@ def school_in_cactus(r: UtrexRecord, ctx: Context) -> Hit | None:
     row = ctx.reference.rows("schools").get(r.school_number)
     if row is None:
         return Hit(field="school_number", value=r.school_number)
-    closed = row.get("closed_date", "")
-    if closed:
-        if _reference_date(closed, "schools", f"school {r.school_number}") < ctx.year_end:
+    closed = date_of(row, "closed_date")
+    if closed is not None:
+        if closed < ctx.year_end:
             return Hit(field="school_number", value=r.school_number)
-    elif row.get("active", "").upper() == "N":
+    elif not flag(row, "active"):
         return Hit(field="school_number", value=r.school_number)
     return None
 

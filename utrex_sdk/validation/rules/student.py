@@ -18,6 +18,7 @@ from typing import Any
 
 from ...catalogue import catalogue
 from ..context import Context, age_on, weekdays_between
+from ..reference import flag
 from ..registry import Hit, rule
 from ..spec_lists import spec_lists, spec_values
 from .student_view import NOT_ENROLLED, enrolled
@@ -222,10 +223,9 @@ def competency_based_exit(r, ctx: Context):
     if r.exit_code != "CB":
         return None
     school = ctx.reference.rows("schools").get(r.school_number) or {}
-    flag = (school.get("cbe") or "").upper()
-    if flag != "Y":
+    if not flag(school, "cbe"):
         return Hit(field="exit_code", value="CB",
-                   data={"ColumnName2": "CBE flag", "ColumnData2": flag})
+                   data={"ColumnName2": "CBE flag", "ColumnData2": school.get("cbe", "")})
 
 
 # School Membership, School Membership Code, School Number

@@ -25,6 +25,7 @@ from typing import Any
 from ...models import UtrexRecord
 from ..context import Context, age_on
 from ..index import Index
+from ..reference import date_of
 from ..registry import CrossCheck, Found, Hit, rule
 from .student_view import (
     PRE_K,
@@ -36,7 +37,6 @@ from .student_view import (
     keys,
     latest,
     name,
-    parse_date,
     self_contained,
     students,
 )
@@ -169,7 +169,7 @@ def ssid_system_mismatch(r: UtrexRecord, ctx: Context) -> Hit | None:
         ("first_name", name(r.first_name), name(row.get("first_name"))),
     ) if theirs and ours != theirs]
     if enrolled(r):
-        born = parse_date(row.get("birth_date"))
+        born = date_of(row, "birth_date")
         if born is not None and r.birth_date != born:
             differs.append("birth_date")
         if row.get("gender") and gender(r.gender) != gender(row.get("gender")):

@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...models import UtrexRecord
+from ..reference import date_of, flag
 from ..registry import CrossCheck, Found, Hit, rule
 from . import student_view as view
 
@@ -116,7 +117,7 @@ class SsidSystem(CrossCheck):
                 if ssid is None:
                     continue
                 row = table.get(str(ssid))
-                if row is None or not view.active(row):
+                if row is None or not flag(row, "active"):
                     if ("504", ssid) not in seen:
                         seen.add(("504", ssid))
                         yield Hit(field="statewide_student_id", value=ssid, rule="SL.504",
@@ -124,7 +125,7 @@ class SsidSystem(CrossCheck):
                     continue
                 if not view.enrolled(fact):
                     continue
-                born = view.parse_date(row.get("birth_date"))
+                born = date_of(row, "birth_date")
                 if born is not None and fact.birth_date is not None \
                         and fact.birth_date != born and ("born", ssid) not in seen:
                     seen.add(("born", ssid))

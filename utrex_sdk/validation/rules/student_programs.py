@@ -14,6 +14,7 @@ import re
 from typing import Any
 
 from ..context import Context
+from ..reference import flag
 from ..registry import Hit
 from .student import (
     LANGUAGES,
@@ -181,7 +182,7 @@ def charter_district_of_residence(r, ctx: Context):
     if r.district_of_residence is not None or r.resident_status == "A":
         return None
     lea = ctx.reference.rows("leas").get(r.lea_number) or {}
-    if (lea.get("charter") or "").upper() == "Y":
+    if flag(lea, "charter"):
         return Hit(field="district_of_residence", value="")
 
 

@@ -119,21 +119,3 @@ def grade_number(code: Any) -> int | None:
     if text in ("K", "KG"):
         return 0
     return int(text) if text.isdigit() else None
-
-
-def parse_date(text: Any) -> dt.date | None:
-    """A reference-table date: YYYY-MM-DD (documented) or YYYYMMDD; None when blank or bad."""
-    if isinstance(text, dt.date):
-        return text
-    value = str(text or "").strip()
-    for layout in ("%Y-%m-%d", "%Y%m%d"):
-        try:
-            return dt.datetime.strptime(value, layout).date()
-        except ValueError:
-            continue
-    return None
-
-
-def active(row: dict[str, str]) -> bool:
-    """A reference row's `active` flag: Y/N, blank meaning Y (reference.py's convention)."""
-    return row.get("active", "").strip().upper() not in ("N", "NO", "0", "FALSE")
