@@ -56,6 +56,9 @@ class Kind:
     one_of: tuple[str, ...] = ()
     other_field: bool = False
     engine: bool = False
+    matches: str | None = None
+    """The record type a hit of this kind says has no record matching this one (041: SC):
+    not judged while a line of that type could not be read (`Index.unread`)."""
     reports: tuple[str, ...] = ()
 
 
@@ -81,9 +84,9 @@ KINDS: dict[str, Kind] = {
     "not_future": Kind(),                                        # 030
     "current_school_year": Kind(),                               # 031
     "in_school_year": Kind(),                                    # 032
-    "matches_di_lea": Kind(),                                    # 040
-    "matches_sc_school": Kind(),                                 # 041
-    "matches_s1_student": Kind(),                                # 042
+    "matches_di_lea": Kind(matches="DI"),                        # 040
+    "matches_sc_school": Kind(matches="SC"),                     # 041
+    "matches_s1_student": Kind(matches="S1"),                    # 042
     "present_if": Kind(optional={"other_field": "text"}, other_field=True),  # 051
     "blank_if": Kind(optional={"other_field": "text"}, other_field=True),    # 052
     "dependency": Kind(engine=True),                             # Dep

@@ -9,9 +9,10 @@ report the records that depend on it at the end of the run.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
-from ..findings import Finding, Level
+from ..findings import Finding, Level, make_finding
 from ..models import UtrexRecord
 from .context import Context
 from .messages import generic_texts, render, show
@@ -41,6 +42,10 @@ class Emitter:
         values = record.__dict__ if record is not None else {}
         keys = hit.keys if hit.keys is not None else {
             k: values[k] for k in identifying_fields(rt) if values.get(k) is not None}
+        matched = rule.matched
+        if matched is not None and (unread := self.context.index.unread.get(matched)):
+            self._not_judged(rule, hit, rt, keys, line, source, matched, unread)
+            return
         fill = fill_values(rule, hit, rt, values, self.context.school_year)
         message = rule.message_corrected or rule.message
         description = rule.description_corrected or rule.description
@@ -63,6 +68,22 @@ class Emitter:
                     self.parent_invalid.add(
                         (record_name, self.parents[record_name](values or keys)))
         self.result.add([finding], limit=self.limit)
+
+
+    def _not_judged(self, rule: RuleSpec, hit: Hit, rt: str, keys: dict[str, Any],
+                    line: int | None, source: str | None, matched: str,
+                    unread: list[int | None]) -> None:
+        """"No matching {matched} record" while a {matched} line could not be read: the match
+        may be that line, so the rule's finding would be a guess (a damaged SC line made every
+        record of its school a 041 error). A warning names the rule and the unread lines."""
+        lines = [str(n) for n in unread if n is not None]
+        shown = ", ".join(lines[:5]) + (f" and {len(lines) - 5} more" if len(lines) > 5 else "")
+        finding = make_finding(
+            "val.match-unread", record=rt, line=hit.line or line, field=hit.field,
+            value=_shown(hit.value), source=hit.source or source,
+            keys={k: _shown(v) for k, v in keys.items()}, rule_id=rule.id, matched=matched,
+            lines=shown or "(no line number)")
+        self.result.add([replace(finding, rule=rule.id)], limit=self.limit)
 
 
 def fill_values(rule: RuleSpec, hit: Hit, record_type: str, values: dict[str, Any],

@@ -71,8 +71,12 @@ class Validator:
         pass runs in two processes (`parallel.py`), with the same result."""
         index = self.context.index
         for line, record, findings, _source in items(True):
-            if record is not None and record.record_type in INDEXED:
-                index.add(record, line, _unreadable(findings) if findings else None)
+            if record is not None:
+                if record.record_type in INDEXED:
+                    index.add(record, line, _unreadable(findings) if findings else None)
+            elif lost := next((f.record for f in findings
+                               if f.is_error and f.record in INDEXED), None):
+                index.lost(lost, line)
         self._set_dates()
         self._plan()
         if jobs > 1 and self.options.max_findings is None:

@@ -75,6 +75,10 @@ class Index:
         self.unreadable: dict[int, frozenset[str]] = {}
         """Line -> the fields of its (indexed) record that hold a value the codec could not
         read; only damaged records are listed."""
+        self.unread: dict[str, list[int | None]] = {}
+        """Record type -> the lines of its records that could not be read at all (a short
+        line, an object with no key): a record that matches none of the type's other records
+        may match one of these, so "no matching record" is not judged (`RuleSpec.matched`)."""
 
     def add(self, record: UtrexRecord, line: int | None,
             unreadable: frozenset[str] | None = None) -> None:
@@ -91,6 +95,10 @@ class Index:
         elif rt in self._filed:
             entries, key = self._filed[rt]
             entries[key(record)].append((line, record))
+
+    def lost(self, record_type: str, line: int | None) -> None:
+        """Note a line of an indexed record type whose record could not be read."""
+        self.unread.setdefault(record_type, []).append(line)
 
     # lookups the rules share
 

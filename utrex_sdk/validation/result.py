@@ -85,7 +85,12 @@ class ValidationResult:
     def complete(self) -> bool:
         """Every rule ran on every record: no rule was left out (`not_checked`) and the run did
         not stop at `--max-findings`."""
-        return self.stopped is None and not self.not_checked
+        return self.stopped is None and not self.not_checked and not self._not_judged()
+
+    def _not_judged(self) -> int:
+        """Records whose match with another record was not judged (`val.match-unread`)."""
+        return sum(n for (error_id, _), n in self.store.counts.items()
+                   if error_id == "val.match-unread")
 
     def incomplete_because(self) -> list[str]:
         """Why the report is not complete, one sentence a reason (empty when it is)."""
@@ -95,6 +100,9 @@ class ValidationResult:
         if self.not_checked:
             reasons.append(f"{len(self.not_checked)} rules not checked (each is listed in "
                            f"not_checked with the reason)")
+        if unjudged := self._not_judged():
+            reasons.append(f"{unjudged} record(s) not checked against the records they must "
+                           f"match, some of which could not be read (val.match-unread)")
         return reasons
 
     def summary(self) -> dict[str, Any]:

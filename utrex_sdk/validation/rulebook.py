@@ -32,7 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..catalogue import catalogue
 from ..findings import Level
-from .check_kinds import RuleDataError, check_reports, check_row
+from .check_kinds import KINDS, RuleDataError, check_reports, check_row
 
 Status = Literal["implemented", "needs-reference-data", "not-applicable", "not-implemented"]
 
@@ -84,6 +84,9 @@ class RuleSpec(BaseModel):
     its field: before the generic rows whose check kind reports them (`Kind.reports`)."""
     needs: tuple[str, ...] = ()
     parent: str | None = None
+    matches: str | None = None
+    """A hand-written row whose hit says no record of this type matches (AM.915: AC); the
+    generic kinds say it in `check_kinds.Kind.matches` (`RuleSpec.matched`)."""
     status: Literal["not-applicable"] | None = None
     reason: str | None = None
     curation: str | None = None
@@ -92,6 +95,14 @@ class RuleSpec(BaseModel):
     def section(self) -> str:
         title = "Level 2 Exceptions" if self.record == "L2" else f"{_title(self.record)}: Errors"
         return f"utrex-file-spec-{RULES_EDITION}, {title} (line {self.spec_line})"
+
+    @property
+    def matched(self) -> str | None:
+        """The record type this row's hit says has no matching record, if it says that."""
+        if self.matches is not None:
+            return self.matches
+        kind = KINDS.get(self.check) if self.check else None
+        return kind.matches if kind is not None else None
 
     @property
     def record_type(self) -> str:
