@@ -16,6 +16,7 @@ when it makes it; what no object took is a finding (`_Run.unplaced`).
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ from ..catalogue import catalogue
 from ..findings import make_finding
 from ..fixedwidth.writer import LeftOutRecord, WriteCounts
 from .compiled import Plan, default_key, object_refs
+from .fused import one_record
 from .paths import SIF_NS, Instance, Step, ensure, qname, sort_children
 from .refids import refid
 from .spec import Default, FieldMap, ObjectSpec, RecordSif, SifSpec
@@ -64,6 +66,7 @@ class _Run:
         self.sections: set[tuple[Any, ...]] = set()
         self.leas: set[Any] = set()
         self.plans: dict[tuple[str, str], Plan] = {}
+        self.ones: dict[tuple[str, str], Callable[..., Any]] = {}
         self.refid_cache: dict[tuple[Any, ...], str] = {}
         self.contributions: dict[tuple[Any, ...], dict[tuple[Any, ...],
                                                         tuple[RecordSif, dict[str, Any]]]] = {}
@@ -220,6 +223,12 @@ class _Run:
         plan = self.plans.get((obj, rs.record))
         if plan is None:
             plan = self.plans[(obj, rs.record)] = Plan(self.spec, self.spec.objects[obj], rs)
+            self.ones[(obj, rs.record)] = one_record(plan, self.spec)
+        if len(rows) == 1:
+            self.report.objects[obj] += 1
+            return self.ones[(obj, rs.record)](first, self._text, self.refid_cache, self.leas,
+                                               self._default_value, self.defaults,
+                                               self._unfilled)
         texts = plan.texts(self._text, first)
         present = []
         for i, values in enumerate(rows):
@@ -243,6 +252,12 @@ class _Run:
                           unfilled)
         self.report.objects[obj] += 1
         return elem
+
+    def _unfilled(self, obj: str, default: Default, values: dict[str, Any]) -> None:
+        """Mandatory content no value and no default filled (`fused.one_record`)."""
+        if not (default.text.endswith("@SchoolYear") and self.missing_year):
+            self.find("sif.missing-mandatory", object=obj, element=default.text,
+                      keys=_keys(values))
 
     def _merge(self, plan: Plan, texts: list[str | None], more: list[str | None], obj: str,
                values: dict[str, Any]) -> None:

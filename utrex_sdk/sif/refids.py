@@ -21,3 +21,12 @@ def refid(object_name: str, key: Iterable[Any]) -> str:
     text = "\x1f".join([object_name, *["" if v is None else v if v.__class__ is str else str(v)
                                        for v in key]])
     return hashlib.md5(text.encode("utf-8"), usedforsecurity=False).hexdigest().upper()
+
+
+def refid_source(object_name: str, values: list[str]) -> str:
+    """Python source computing `refid` of ``object_name`` over the local variables named in
+    ``values``, for generated code (fused.py), which must define ``MD5`` as hashlib.md5."""
+    texts = [f"({v} if {v}.__class__ is str else '' if {v} is None else str({v}))"
+             for v in values]
+    text = " + '\\x1f' + ".join([repr(object_name), *texts])
+    return f"MD5(({text}).encode('utf-8'), usedforsecurity=False).hexdigest().upper()"
