@@ -20,6 +20,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from lxml import etree
@@ -181,26 +182,10 @@ class Plan:
         return self._texts(values, text_of)
 
     def _generate_texts(self) -> Callable[[dict[str, Any], Callable], list[str | None]]:
-        names: dict[str, Any] = {"DATE": dt.date}
+        names: dict[str, Any] = {}
         lines = ["def texts(values, text_of):", f"    t = [None] * {len(self.slot_owner)}",
-                 "    g = values.get"]
-        for n, (fm, slot) in enumerate(self.fields):
-            names[f"F{n}"] = fm
-            call = f"text_of(F{n}, v, values)"
-            lines.append(f"    v = g({fm.field!r})")
-            if fm.crosswalk is not None:
-                lines.append(f"    t[{slot}] = {call}")
-                continue
-            lines.append("    if v is not None:")
-            plain = fm.requires is None
-            if plain and fm.spec.type in ("text", "code"):
-                lines.append(f"        t[{slot}] = v if v.__class__ is str else {call}")
-            elif plain and fm.spec.type == "date":
-                lines.append(f"        t[{slot}] = v.isoformat() if v.__class__ is DATE "
-                             f"else {call}")
-            else:
-                lines.append(f"        t[{slot}] = {call}")
-        lines.append("    return t")
+                 "    g = values.get", *text_lines(self.fields, names, "t[{}]".format),
+                 "    return t"]
         exec(compile("\n".join(lines), f"<sif texts {self.obj.name}>", "exec"), names)
         return names["texts"]
 
@@ -354,6 +339,32 @@ class Plan:
             found.append(index)
             index = self.nodes[index].parent
         return tuple(found)
+
+
+def text_lines(fields: list[tuple[FieldMap, int]], names: dict[str, Any],
+               slot: Callable[[int], str]) -> list[str]:
+    """Generated code giving each field slot its text (``slot(n)``: the slot's variable):
+    ``text_of`` (`_Run._text`) for each value, but a text or code held as a string, a date, an
+    integer or a decimal is written here as `values.to_text` would (no finding possible)."""
+    names.update(DATE=dt.date, DECIMAL=Decimal)
+    lines = []
+    for n, (fm, index) in enumerate(fields):
+        names[f"F{n}"] = fm
+        call, target = f"text_of(F{n}, v, values)", slot(index)
+        lines.append(f"    v = g({fm.field!r})")
+        if fm.crosswalk is not None:
+            lines.append(f"    {target} = {call}")
+            continue
+        lines.append("    if v is not None:")
+        own = _OWN_TEXT.get(fm.spec.type) if fm.requires is None else None
+        lines.append(f"        {target} = {call}" if own is None else
+                     f"        {target} = {own[1]} if v.__class__ is {own[0]} else {call}")
+    return lines
+
+
+_OWN_TEXT = {"text": ("str", "v"), "code": ("str", "v"), "date": ("DATE", "v.isoformat()"),
+             "integer": ("int", "str(v)"), "decimal": ("DECIMAL", "format(v, 'f')")}
+"""Per field type, the value class whose text needs no `_Run._text` and that text."""
 
 
 def object_refs(spec: SifSpec, obj: ObjectSpec, values: dict[str, Any],

@@ -14,12 +14,11 @@ student's StudentPersonal from two S1 records) keep the step-by-step path, which
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 from collections.abc import Callable
 from typing import Any
 
-from .compiled import _PLAIN, Plan, _Node
+from .compiled import _PLAIN, Plan, _Node, text_lines
 from .paths import SIF_NS
 from .refids import refid_source
 from .spec import SifSpec
@@ -29,36 +28,22 @@ _CACHE_LIMIT = 100_000
 
 
 def one_record(plan: Plan, spec: SifSpec) -> Callable[..., Any]:
-    """``build(values, text_of, cache, leas, default_text, used, unfilled)``: the object of
-    one record, as `_Run.build` makes it through the plan's steps (``unfilled`` is called
-    with the object's name, the default and the values)."""
+    """``build(values, text_of, cache, leas, default_text, used, unfilled, year)``: the
+    object of one record, as `_Run.build` makes it through the plan's steps (``unfilled`` is
+    called with the object's name, the default and the values; ``year``: the run's School
+    Year, whose text a default takes without calling ``default_text`` when it is known)."""
     plan.render  # noqa: B018 (generated once: refuses a constant that would need escaping)
-    names: dict[str, Any] = {"DATE": dt.date, "MD5": hashlib.md5, "PLAIN": _PLAIN,
+    names: dict[str, Any] = {"MD5": hashlib.md5, "PLAIN": _PLAIN,
                              "ELEMENT": plan.element, "OBJ": plan.obj.name,
                              "LIMIT": _CACHE_LIMIT}
-    lines = ["def build(values, text_of, cache, leas, default_text, used, unfilled):",
+    lines = ["def build(values, text_of, cache, leas, default_text, used, unfilled, year):",
              "    g = values.get"]
     slots, nodes = len(plan.slot_owner), len(plan.nodes)
     lines.append("    " + " = ".join(f"t{s}" for s in range(slots)) + " = None")
     lines.append("    c0 = True")
     if nodes > 1:
         lines.append("    " + " = ".join(f"c{i}" for i in range(1, nodes)) + " = False")
-    # the slots' texts (Plan._generate_texts)
-    for n, (fm, slot) in enumerate(plan.fields):
-        names[f"F{n}"] = fm
-        call = f"text_of(F{n}, v, values)"
-        lines.append(f"    v = g({fm.field!r})")
-        if fm.crosswalk is not None:
-            lines.append(f"    t{slot} = {call}")
-            continue
-        lines.append("    if v is not None:")
-        plain = fm.requires is None
-        if plain and fm.spec.type in ("text", "code"):
-            lines.append(f"        t{slot} = v if v.__class__ is str else {call}")
-        elif plain and fm.spec.type == "date":
-            lines.append(f"        t{slot} = v.isoformat() if v.__class__ is DATE else {call}")
-        else:
-            lines.append(f"        t{slot} = {call}")
+    lines += text_lines(plan.fields, names, "t{}".format)  # the slots' texts
     # the elements a presence field makes exist (_Run.build's `present`)
     for n, (fm, index) in enumerate(plan.presence):
         names[f"P{n}"] = fm
@@ -130,8 +115,12 @@ def _content(plan: Plan, lines: list[str], names: dict[str, Any]) -> None:
         lines.append("    else:" if d.within is None else f"    elif c{d.within}:")
         constant = (d.default.source is None and not d.default.refid
                     and d.default.value is not None)
-        lines.append(f"        x = {d.default.value!r}" if constant
-                     else f"        x = default_text(D{n}, values)")
+        if constant:
+            lines.append(f"        x = {d.default.value!r}")
+        elif d.default.source == "school_year" and not d.default.refid:  # no call needed
+            lines.append(f"        x = default_text(D{n}, values) if year is None else str(year)")
+        else:
+            lines.append(f"        x = default_text(D{n}, values)")
         lines += ["        if x is None:", f"            missing[{slot}] = D{n}",
                   "        else:", f"            if missing: missing.pop({slot}, None)",
                   f"            t{slot} = x", f"            used[K{n}] += 1"]

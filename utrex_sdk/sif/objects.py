@@ -228,7 +228,7 @@ class _Run:
             self.report.objects[obj] += 1
             return self.ones[(obj, rs.record)](first, self._text, self.refid_cache, self.leas,
                                                self._default_value, self.defaults,
-                                               self._unfilled)
+                                               self._unfilled, self.school_year)
         texts = plan.texts(self._text, first)
         present = []
         for i, values in enumerate(rows):

@@ -25,10 +25,7 @@ import os
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from itertools import repeat
-from operator import itemgetter
 from pathlib import Path
-from pickle import HIGHEST_PROTOCOL, dumps, loads
-from sys import intern
 from typing import Any, BinaryIO, TypeVar
 
 from lxml import etree
@@ -36,10 +33,11 @@ from lxml import etree
 from ..atomic import atomic_write
 from ..findings import Finding
 from ..fixedwidth.writer import LeftOutRecord
-from ..models import UtrexRecord, model_for
+from ..models import UtrexRecord
 from . import objects
 from .academic import academic_objects
-from .graph import ENTRY_DATE, groups, handled, sort_key
+from .graph import ENTRY_DATE, SORT_KEYS, groups, handled, sort_key
+from .held import Held
 from .objects import _FIELD_SPECS, RECORD, SifWriteReport, _keys, _Run
 from .spec import RecordSif, SifSpec, sif_spec
 from .values import to_text
@@ -57,12 +55,11 @@ def _collect(records: Iterable[UtrexRecord], run: _Run, tagged: bool = False) ->
     each entry end with its place in the input when ``tagged`` (else None), under `RECORD`.
 
     A million-record district is held here until it is sorted, so an entry is compact: its
-    sort key's texts interned (a district repeats its LEA, schools, students, sections and
-    dates), its values one pickled tuple (about a quarter of the tuple and its objects)."""
+    sort key's texts interned (`graph.SORT_KEYS`), its values held as bytes (held.py)."""
     entries = []
+    append = entries.append
     spec = run.spec
-    names = {rt: (*model_for(rt).model_fields, RECORD) for rt in spec.records}
-    getters = {rt: _getter(fields[:-1]) for rt, fields in names.items()}
+    held = {rt: Held(rt, RECORD) for rt in spec.records}
     not_carried: dict[str, tuple[Any, int]] = {}
     for n, record in enumerate(records) if tagged else zip(repeat(None), records):
         rt = record.record_type
@@ -97,16 +94,8 @@ def _collect(records: Iterable[UtrexRecord], run: _Run, tagged: bool = False) ->
             run.sections.add(_section_key(values))
         if rs.contributes:
             run.contribute(rs, values)
-        entries.append((tuple(map(intern, sort_key(rt, values))), rt,
-                        dumps((*getters[rt](values), n), HIGHEST_PROTOCOL)))
-    return entries, names
-
-
-def _getter(fields: tuple[str, ...]) -> Any:
-    """``values -> tuple`` of ``fields`` (in C: ``itemgetter``), a tuple even for one."""
-    if len(fields) == 1:
-        return lambda values, name=fields[0]: (values[name],)
-    return itemgetter(*fields)
+        append((SORT_KEYS[rt](values), rt, held[rt].put(values, n)))
+    return entries, held
 
 
 def _lost_getter(rs: RecordSif) -> tuple[Any, int]:
@@ -121,11 +110,11 @@ def _section_key(values: dict[str, Any]) -> tuple[Any, ...]:
     return tuple(values.get(k) for k in ("lea_number", "school_number", "course_section", "period"))
 
 
-def _objects(entries, names, run: _Run) -> Iterable[etree._Element]:
+def _objects(entries, held: dict[str, Held], run: _Run) -> Iterable[etree._Element]:
     """The document's objects, in order (see graph.py)."""
     spec = run.spec
     for section, members in groups(entries):
-        recs = [(rt, dict(zip(names[rt], loads(values), strict=True))) for rt, values in members]
+        recs = [(rt, held[rt].take(values)) for rt, values in members]
         if section == 0:
             yield from _district(recs, run)
         elif section == 1:
@@ -252,12 +241,12 @@ def _incident(recs, run: _Run, spec: SifSpec):
 def _write(records: Iterable[UtrexRecord], out: BinaryIO, spec: SifSpec,
            tagged: bool = False) -> SifWriteReport:
     run = _Run(spec)
-    entries, names = _collect(records, run, tagged)
+    entries, held = _collect(records, run, tagged)
     attrs = dict(sorted(run.collection.items()))
     if objects.COMPILED:
-        _write_text(_objects(entries, names, run), out, attrs)
+        _write_text(_objects(entries, held, run), out, attrs)
     else:
-        _write_elements(_objects(entries, names, run), out, attrs)
+        _write_elements(_objects(entries, held, run), out, attrs)
     run.unplaced()
     if run.missing_year:
         run.find("sif.no-school-year")
