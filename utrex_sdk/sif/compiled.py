@@ -25,9 +25,13 @@ from typing import Any
 
 from lxml import etree
 
+from ..catalogue import catalogue
 from .paths import SIF_NS, Step, qname
 from .refids import refid
-from .spec import Default, FieldMap, ObjectSpec, RecordSif, SifSpec
+from .spec import Crosswalk, Default, FieldMap, ObjectSpec, RecordSif, SifSpec
+
+FIELD_SPECS = {f.name: f for rec in catalogue().records.values() for f in rec.fields}
+"""Field name -> its spec, for a default taken from a field (names mean the same everywhere)."""
 
 _SEP = "\x20"
 _PLAIN = re.compile(r'[^&<>"\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]*\Z').match
@@ -345,7 +349,8 @@ def text_lines(fields: list[tuple[FieldMap, int]], names: dict[str, Any],
                slot: Callable[[int], str]) -> list[str]:
     """Generated code giving each field slot its text (``slot(n)``: the slot's variable):
     ``text_of`` (`_Run._text`) for each value, but a text or code held as a string, a date, an
-    integer or a decimal is written here as `values.to_text` would (no finding possible)."""
+    integer or a decimal is written here as `values.to_text` would, and a code a crosswalk
+    turns into SIF and back unchanged as the crosswalk would (no finding possible)."""
     names.update(DATE=dt.date, DECIMAL=Decimal)
     lines = []
     for n, (fm, index) in enumerate(fields):
@@ -353,17 +358,35 @@ def text_lines(fields: list[tuple[FieldMap, int]], names: dict[str, Any],
         call, target = f"text_of(F{n}, v, values)", slot(index)
         lines.append(f"    v = g({fm.field!r})")
         if fm.crosswalk is not None:
-            lines.append(f"    {target} = {call}")
+            names[f"X{n}"] = _sure_codes(fm.crosswalk)
+            lines += [f"    {target} = X{n}.get(v)", f"    if {target} is None: {target} = {call}"]
             continue
         lines.append("    if v is not None:")
         own = _OWN_TEXT.get(fm.spec.type) if fm.requires is None else None
         lines.append(f"        {target} = {call}" if own is None else
-                     f"        {target} = {own[1]} if v.__class__ is {own[0]} else {call}")
+                     f"        {target} = {own[1].format('v')} if v.__class__ is {own[0]} else {call}")
     return lines
 
 
-_OWN_TEXT = {"text": ("str", "v"), "code": ("str", "v"), "date": ("DATE", "v.isoformat()"),
-             "integer": ("int", "str(v)"), "decimal": ("DECIMAL", "format(v, 'f')")}
+def _sure_codes(crosswalk: Crosswalk) -> dict[str, str]:
+    """The Utah codes a crosswalk turns into a SIF code that reads back as the same code:
+    their text needs no `_Run._text` (which reports any other)."""
+    if crosswalk.form or crosswalk.case:
+        return {}
+    return {utah: sif for utah, sif in crosswalk.to_sif.items()
+            if utah and crosswalk.sif(utah) == sif and crosswalk.utah(sif) == utah}
+
+
+def own_text(field: str, var: str) -> tuple[str, str] | None:
+    """(class name, expression): the text of the variable ``var`` holding a value of the
+    field ``field`` when its class is that one, as `values.to_text` would write it."""
+    spec = FIELD_SPECS.get(field)
+    own = None if spec is None else _OWN_TEXT.get(spec.type)
+    return None if own is None else (own[0], own[1].format(var))
+
+
+_OWN_TEXT = {"text": ("str", "{}"), "code": ("str", "{}"), "date": ("DATE", "{}.isoformat()"),
+             "integer": ("int", "str({})"), "decimal": ("DECIMAL", "format({}, 'f')")}
 """Per field type, the value class whose text needs no `_Run._text` and that text."""
 
 

@@ -18,7 +18,7 @@ import hashlib
 from collections.abc import Callable
 from typing import Any
 
-from .compiled import _PLAIN, Plan, _Node, text_lines
+from .compiled import _PLAIN, Plan, _Node, own_text, text_lines
 from .paths import SIF_NS
 from .refids import refid_source
 from .spec import SifSpec
@@ -119,6 +119,10 @@ def _content(plan: Plan, lines: list[str], names: dict[str, Any]) -> None:
             lines.append(f"        x = {d.default.value!r}")
         elif d.default.source == "school_year" and not d.default.refid:  # no call needed
             lines.append(f"        x = default_text(D{n}, values) if year is None else str(year)")
+        elif not d.default.refid and (own := own_text(d.default.source or "", "x")):
+            lines += [f"        x = g({d.default.source!r})",  # _Run._default_text, inline
+                      f"        x = {d.default.value!r} if x is None else {own[1]} "
+                      f"if x.__class__ is {own[0]} else default_text(D{n}, values)"]
         else:
             lines.append(f"        x = default_text(D{n}, values)")
         lines += ["        if x is None:", f"            missing[{slot}] = D{n}",

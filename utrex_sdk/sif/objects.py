@@ -23,9 +23,9 @@ from typing import Any
 
 from lxml import etree
 
-from ..catalogue import catalogue
 from ..findings import make_finding
 from ..fixedwidth.writer import LeftOutRecord, WriteCounts
+from .compiled import FIELD_SPECS as _FIELD_SPECS
 from .compiled import Plan, default_key, object_refs
 from .fused import one_record
 from .paths import SIF_NS, Instance, Step, ensure, qname, sort_children
@@ -47,8 +47,6 @@ class SifWriteReport(WriteCounts):
 
 
 _NUMBERS = ("integer", "decimal")
-_FIELD_SPECS = {f.name: f for rec in catalogue().records.values() for f in rec.fields}
-"""Field name -> its spec, for a default taken from a field (names mean the same everywhere)."""
 
 
 class _Run:
@@ -67,10 +65,19 @@ class _Run:
         self.leas: set[Any] = set()
         self.plans: dict[tuple[str, str], Plan] = {}
         self.ones: dict[tuple[str, str], Callable[..., Any]] = {}
+        self._fields_of: dict[tuple[str, str], tuple[str, ...]] = {}
         self.refid_cache: dict[tuple[Any, ...], str] = {}
         self.contributions: dict[tuple[Any, ...], dict[tuple[Any, ...],
                                                         tuple[RecordSif, dict[str, Any]]]] = {}
         self.merged: dict[tuple[str, ...], RecordSif] = {}
+
+    def fields_of(self, rs: RecordSif, obj: str) -> tuple[str, ...]:
+        """The fields of ``rs`` that the object ``obj`` holds (looked up once per run)."""
+        found = self._fields_of.get((rs.record, obj))
+        if found is None:
+            found = self._fields_of[(rs.record, obj)] = tuple(
+                fm.field for fm in rs.fields if fm.object == obj)
+        return found
 
     def find(self, error_id: str, **params: Any) -> None:
         self.report.findings.append(make_finding(error_id, **params))

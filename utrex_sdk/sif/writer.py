@@ -25,6 +25,7 @@ import os
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from itertools import repeat
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, BinaryIO, TypeVar
 
@@ -91,7 +92,7 @@ def _collect(records: Iterable[UtrexRecord], run: _Run, tagged: bool = False) ->
         elif rt == "SC":
             run.schools.add((values.get("lea_number"), values.get("school_number")))
         elif rt == "AC":
-            run.sections.add(_section_key(values))
+            run.sections.add(_SECTION(values))
         if rs.contributes:
             run.contribute(rs, values)
         append((SORT_KEYS[rt](values), rt, held[rt].put(values, n)))
@@ -103,11 +104,9 @@ def _lost_getter(rs: RecordSif) -> tuple[Any, int]:
     container holds them), and how many: a record with all of them blank needs no more look."""
     names = tuple(n for n in rs.not_carried
                   if not (rs.record == "DI" and n in COLLECTION_ATTRIBUTES))
-    return (lambda values: tuple(map(values.get, names))), len(names)
-
-
-def _section_key(values: dict[str, Any]) -> tuple[Any, ...]:
-    return tuple(values.get(k) for k in ("lea_number", "school_number", "course_section", "period"))
+    if len(names) < 2:
+        return (lambda values: tuple(map(values.get, names))), len(names)
+    return itemgetter(*names), len(names)
 
 
 def _objects(entries, held: dict[str, Held], run: _Run) -> Iterable[etree._Element]:
@@ -167,12 +166,18 @@ def _no_school(rt: str, values: dict[str, Any], run: _Run) -> None:
                value=values.get("school_number"), keys=_keys(values))
 
 
+_SCHOOL = itemgetter("lea_number", "school_number")
+_SECTION = itemgetter("lea_number", "school_number", "course_section", "period")
+"""A record's school and section, as `_Run.schools` and `_Run.sections` hold them."""
+
+
 def _student(recs, run: _Run, spec: SifSpec):
     placed = []
+    schools, sections = run.schools, run.sections
     for rt, values in recs:
-        if (values.get("lea_number"), values.get("school_number")) not in run.schools:
+        if _SCHOOL(values) not in schools:
             _no_school(rt, values, run)
-        elif rt == "AM" and _section_key(values) not in run.sections:
+        elif rt == "AM" and _SECTION(values) not in sections:
             run.leave_out(rt, values[RECORD], "sif.no-section", field="course_section",
                        value=values.get("course_section"), school=values.get("school_number"),
                        period=values.get("period"), keys=_keys(values))
@@ -184,25 +189,24 @@ def _student(recs, run: _Run, spec: SifSpec):
     people = [values for rt, values in placed if rt == "S1"] or [placed[0][1]]
     yield run.build("StudentPersonal", s1, people)
     academic = spec.academic
+    records = spec.records
+    written = run.report.written
+    build = run.build
+    attendance = run.fields_of(s1, "StudentAttendanceSummary")
     for rt, values in placed:
         if rt in academic:
             continue
-        rs = spec.records[rt]
-        own = rs.objects[0]
+        rs = records[rt]
         if rs.program_type:
             values = {**values, "program_type": rs.program_type, "record_type": rt,
                       "entry_date": values.get(ENTRY_DATE[rt]),
                       "order_key": "|".join(sort_key(rt, values))}
-        run.report.written[rt] += 1
-        yield run.build(own, rs, [values])
-        if rt == "S1" and _has_any(rs, values, "StudentAttendanceSummary"):
-            yield run.build("StudentAttendanceSummary", rs, [values])
+        written[rt] += 1
+        yield build(rs.objects[0], rs, [values])
+        if rt == "S1" and any(values[name] is not None for name in attendance):
+            yield build("StudentAttendanceSummary", rs, [values])
     if any(rt in academic for rt, _ in placed):
         yield from academic_objects(run, placed, next((v for rt, v in placed if rt == "S1"), {}))
-
-
-def _has_any(rs: RecordSif, values: dict[str, Any], obj: str) -> bool:
-    return any(values.get(fm.field) is not None for fm in rs.fields if fm.object == obj)
 
 
 def _incident(recs, run: _Run, spec: SifSpec):
