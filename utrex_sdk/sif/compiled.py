@@ -363,8 +363,11 @@ def text_lines(fields: list[tuple[FieldMap, int]], names: dict[str, Any],
             continue
         lines.append("    if v is not None:")
         own = _OWN_TEXT.get(fm.spec.type) if fm.requires is None else None
-        lines.append(f"        {target} = {call}" if own is None else
-                     f"        {target} = {own[1].format('v')} if v.__class__ is {own[0]} else {call}")
+        if own is not None and fm.spec.type in ("integer", "decimal") and fm.extension:
+            call = f"v if v.__class__ is str else {call}"  # Utah's element holds the special
+        if own is not None:
+            call = f"{own[1].format('v')} if v.__class__ is {own[0]} else {call}"
+        lines.append(f"        {target} = {call}")
     return lines
 
 

@@ -76,7 +76,7 @@ def _key_function(rt: str) -> Callable[[dict[str, Any]], tuple[str, ...]]:
     a district repeats its LEA, schools, students, sections and dates, and a million keys are
     held until they are sorted."""
     section, rank, fields = _ORDER[rt]
-    names: dict[str, Any] = {"TEXT": sort_text, "INTERN": intern}
+    names: dict[str, Any] = {"TEXT": sort_text, "INTERN": intern, "DATE": dt.date}
     lines = ["def key(values):", "    g = values.get"]
     parts = []
     for n, name in enumerate((*_GROUP[section], None, *fields)):
@@ -84,7 +84,8 @@ def _key_function(rt: str) -> Callable[[dict[str, Any]], tuple[str, ...]]:
             parts.append(repr(str(rank)))
             continue
         lines.append(f"    v{n} = g({name!r})")
-        parts.append(f"INTERN(v{n} if v{n}.__class__ is str else TEXT(v{n}))")
+        parts.append(f"INTERN(v{n} if v{n}.__class__ is str else v{n}.isoformat() "
+                     f"if v{n}.__class__ is DATE else TEXT(v{n}))")
     lines.append(f"    return ({str(section)!r}, {', '.join(parts)},)")
     exec(compile("\n".join(lines), f"<sif sort key {rt}>", "exec"), names)
     return names["key"]

@@ -12,6 +12,7 @@ held as it is, or, when it could be taken for one of those (an int, a tuple), in
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from operator import itemgetter
 from pickle import HIGHEST_PROTOCOL, dumps, loads
@@ -35,35 +36,32 @@ class Held:
         self._decimals = [i for i, f in enumerate(fields) if types.get(f) == _DECIMAL]
         self._get = itemgetter(*fields) if len(fields) > 1 else (
             lambda values, name=fields[0]: (values[name],))
+        self.put, self.take = self._generate()
 
-    def put(self, values: dict[str, Any], n: int | None) -> bytes:
-        held = [*self._get(values), n]
+    def _generate(self) -> tuple[Callable[[dict[str, Any], int | None], bytes],
+                                 Callable[[bytes], dict[str, Any]]]:
+        """``put`` and ``take``, generated as straight-line code."""
+        names: dict[str, Any] = {"LOADS": loads, "DUMPS": dumps, "PROTOCOL": HIGHEST_PROTOCOL,
+                                 "GET": self._get, "DATE": dt.date, "DAY": dt.date.fromordinal,
+                                 "DECIMAL": Decimal, "NAMES": self.names, "ZIP": zip}
+        lines = ["def put(values, n):", "    h = [*GET(values), n]"]
         for i in self._dates:
-            kind = held[i].__class__
-            if kind is dt.date:
-                held[i] = held[i].toordinal()
-            elif kind is int or kind is list:
-                held[i] = [held[i]]
+            lines += [f"    x = h[{i}]", "    if x is not None:",
+                      f"        if x.__class__ is DATE: h[{i}] = x.toordinal()",
+                      f"        elif x.__class__ is int or x.__class__ is list: h[{i}] = [x]"]
         for i in self._decimals:
-            kind = held[i].__class__
-            if kind is Decimal:
-                held[i] = (str(held[i]),)
-            elif kind is tuple or kind is list:
-                held[i] = [held[i]]
-        return dumps(held, HIGHEST_PROTOCOL)
-
-    def take(self, data: bytes) -> dict[str, Any]:
-        held = loads(data)
+            lines += [f"    x = h[{i}]", "    if x is not None:",
+                      f"        if x.__class__ is DECIMAL: h[{i}] = (str(x),)",
+                      f"        elif x.__class__ is tuple or x.__class__ is list: h[{i}] = [x]"]
+        lines += ["    return DUMPS(h, PROTOCOL)", "", "def take(data):", "    h = LOADS(data)"]
         for i in self._dates:
-            kind = held[i].__class__
-            if kind is int:
-                held[i] = dt.date.fromordinal(held[i])
-            elif kind is list:
-                held[i] = held[i][0]
+            lines += [f"    x = h[{i}]", "    if x is not None:",
+                      f"        if x.__class__ is int: h[{i}] = DAY(x)",
+                      f"        elif x.__class__ is list: h[{i}] = x[0]"]
         for i in self._decimals:
-            kind = held[i].__class__
-            if kind is tuple:
-                held[i] = Decimal(held[i][0])
-            elif kind is list:
-                held[i] = held[i][0]
-        return dict(zip(self.names, held, strict=True))
+            lines += [f"    x = h[{i}]", "    if x is not None:",
+                      f"        if x.__class__ is tuple: h[{i}] = DECIMAL(x[0])",
+                      f"        elif x.__class__ is list: h[{i}] = x[0]"]
+        lines.append("    return dict(ZIP(NAMES, h))")
+        exec(compile("\n".join(lines), "<sif held>", "exec"), names)
+        return names["put"], names["take"]
