@@ -135,11 +135,21 @@ def _content(plan: Plan, lines: list[str], names: dict[str, Any]) -> None:
 
 
 def _render(node: _Node, depth: int, lines: list[str], xmlns: str = "") -> None:
-    """Plan.render over the locals: what lxml writes for the element (an element with
-    neither text nor content as ``<Name/>``, an empty text as ``<Name></Name>``)."""
+    """Plan.render over the locals: what lxml writes for the element. Which children are
+    written is known from their flags, so whether the element is empty (``<Name/>``) is too;
+    an empty text is not empty (``<Name></Name>``)."""
     pad = "    " * depth
     name = node.tag.rpartition("}")[2]
     head = f"<{name}{xmlns}" + "".join(f' {k}="{v}"' for k, v in node.const_attrs.items())
+    close = f"</{name}>"
+    if not node.attrs and not node.children:
+        if node.text is None:
+            lines.append(f"{pad}a({head + '/>'!r})")
+        else:
+            text = f"t{node.text}"
+            lines.append(f"{pad}a({head + '/>'!r} if {text} is None else "
+                         f"{head + '>'!r} + {text} + {close!r})")
+        return
     lines.append(f"{pad}a({head!r})")
     for attr, slot in node.attrs.items():
         lines.append(f"{pad}if t{slot} is not None: p += (' {attr}=\"', t{slot}, '\"')")
@@ -147,18 +157,31 @@ def _render(node: _Node, depth: int, lines: list[str], xmlns: str = "") -> None:
         lines.append(f"{pad}a('/>')")
         return
     if not node.children:
-        lines.append(f"{pad}a('/>' if t{node.text} is None else '>' + t{node.text} + "
-                     f"{f'</{name}>'!r})")
+        text = f"t{node.text}"
+        lines.append(f"{pad}a('/>' if {text} is None else '>' + {text} + {close!r})")
         return
-    mark = f"m{node.index}"
-    lines += [f"{pad}{mark} = len(p)", f"{pad}a('>')"]
+    content = [f"t{node.text} is not None"] if node.text is not None else []
+    if any(child.const_text is not None for child in node.children):
+        content = []  # a constant child: never empty
+    else:
+        content += [f"c{child.index}" for child in node.children]
+    inner = pad
+    if content:
+        lines.append(f"{pad}if {' or '.join(content)}:")
+        inner = pad + "    "
+    lines.append(f"{inner}a('>')")
     if node.text is not None:
-        lines.append(f"{pad}if t{node.text} is not None: a(t{node.text})")
+        lines.append(f"{inner}if t{node.text} is not None: a(t{node.text})")
     for child in node.children:
         if child.const_text is not None:
             tag = child.tag.rpartition("}")[2]
-            lines.append(f"{pad}a({f'<{tag}>{child.const_text}</{tag}>'!r})")
+            lines.append(f"{inner}a({f'<{tag}>{child.const_text}</{tag}>'!r})")
             continue
-        lines.append(f"{pad}if c{child.index}:")
-        _render(child, depth + 1, lines)
-    lines += [f"{pad}if len(p) == {mark} + 1: p[{mark}] = '/>'", f"{pad}else: a({f'</{name}>'!r})"]
+        if content == [f"c{child.index}"]:  # the only child, already tested
+            _render(child, len(inner) // 4, lines)
+            continue
+        lines.append(f"{inner}if c{child.index}:")
+        _render(child, len(inner) // 4 + 1, lines)
+    lines.append(f"{inner}a({close!r})")
+    if content:
+        lines.append(f"{pad}else: a('/>')")
