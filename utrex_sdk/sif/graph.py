@@ -107,8 +107,8 @@ def groups(entries: list[tuple[tuple[str, ...], str, tuple[Any, ...]]]
     """Sorted entries as (section, [(record type, values), ...]) per group of section 1-3,
     and one group per DI record (section 0)."""
     entries.sort(key=itemgetter(0))
-    width = {s: 1 + len(g) for s, g in _GROUP.items()}
-    for head, items in groupby(entries, key=lambda e: e[0][:width[int(e[0][0])]]):
+    width = {str(s): 1 + len(g) for s, g in _GROUP.items()}
+    for head, items in groupby(entries, key=lambda e: e[0][:width[e[0][0]]]):
         section = int(head[0])
         members = [(rt, values) for _, rt, values in items]
         if section == 0:

@@ -61,42 +61,53 @@ def _collect(records: Iterable[UtrexRecord], run: _Run, tagged: bool = False) ->
     append = entries.append
     spec = run.spec
     held = {rt: Held(rt, RECORD) for rt in spec.records}
-    not_carried: dict[str, tuple[Any, int]] = {}
+    kinds: dict[str, tuple[Any, ...]] = {}  # record type -> what the loop needs, looked up once
     for n, record in enumerate(records) if tagged else zip(repeat(None), records):
         rt = record.record_type
-        rs = spec.records[rt]
+        kind = kinds.get(rt)
+        if kind is None:
+            rs = spec.records[rt]
+            kind = kinds[rt] = (rs, bool(rs.objects) and handled(rt), *_lost_getter(rs),
+                                SORT_KEYS.get(rt), held[rt].put,
+                                rt in ("DI", "SC", "AC") or bool(rs.contributes))
+        rs, carried, lost, count, key, put, special = kind
         values = record.__dict__
-        if not rs.objects or not handled(rt):
+        if not carried:
             run.leave_out(rt, n, "sif.record-not-carried", keys=_keys(values),
                        reason="no SIF object in this SDK holds it yet" if rs.fields or rt != "ES"
                        else "the 2020-21 spec maps none of its fields to SIF")
             continue
-        lost = not_carried.get(rt)
-        if lost is None:
-            lost = not_carried[rt] = _lost_getter(rs)
-        if lost[0](values).count(None) != lost[1]:  # some value SIF cannot carry is set
+        if lost(values).count(None) != count:  # some value SIF cannot carry is set
             for name, reason in rs.not_carried.items():
                 value = values.get(name)
                 if value is not None and not (rt == "DI" and name in COLLECTION_ATTRIBUTES):
                     run.find("sif.not-carried", record=rt, field=name, value=value,
                              keys=_keys(values) if n is None
                              else {**_keys(values), RECORD: str(n)}, reason=reason)
-        if rt == "DI":
-            run.leas.add(values.get("lea_number"))
-            if run.school_year is None and values.get("school_year") is not None:
-                run.school_year = values["school_year"]
-                run.as_of = values.get("sis_as_of")
-                for name, attr in COLLECTION_ATTRIBUTES.items():
-                    if values.get(name) is not None:
-                        run.collection[attr] = to_text(_FIELD_SPECS[name], values[name], None)
-        elif rt == "SC":
-            run.schools.add((values.get("lea_number"), values.get("school_number")))
-        elif rt == "AC":
-            run.sections.add(_SECTION(values))
-        if rs.contributes:
-            run.contribute(rs, values)
-        append((SORT_KEYS[rt](values), rt, held[rt].put(values, n)))
+        if special:
+            _note(rt, rs, values, run)
+        append((key(values), rt, put(values, n)))
     return entries, held
+
+
+def _note(rt: str, rs: RecordSif, values: dict[str, Any], run: _Run) -> None:
+    """What the run keeps from a record before the document is written: the LEA and the
+    collection's facts (DI), the schools (SC) and sections (AC) objects can reference, and
+    the values a record gives to objects written before its own (`_Run.contribute`)."""
+    if rt == "DI":
+        run.leas.add(values.get("lea_number"))
+        if run.school_year is None and values.get("school_year") is not None:
+            run.school_year = values["school_year"]
+            run.as_of = values.get("sis_as_of")
+            for name, attr in COLLECTION_ATTRIBUTES.items():
+                if values.get(name) is not None:
+                    run.collection[attr] = to_text(_FIELD_SPECS[name], values[name], None)
+    elif rt == "SC":
+        run.schools.add((values.get("lea_number"), values.get("school_number")))
+    elif rt == "AC":
+        run.sections.add(_SECTION(values))
+    if rs.contributes:
+        run.contribute(rs, values)
 
 
 def _lost_getter(rs: RecordSif) -> tuple[Any, int]:
