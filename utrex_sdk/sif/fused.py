@@ -28,16 +28,18 @@ _CACHE_LIMIT = 100_000
 
 
 def one_record(plan: Plan, spec: SifSpec) -> Callable[..., Any]:
-    """``build(values, text_of, cache, leas, default_text, used, unfilled, year)``: the
-    object of one record, as `_Run.build` makes it through the plan's steps (``unfilled`` is
-    called with the object's name, the default and the values; ``year``: the run's School
-    Year, whose text a default takes without calling ``default_text`` when it is known)."""
+    """``bind(run, text_of, cache, leas, default_text, used, unfilled, objects)`` ->
+    ``build(values)``: the object of one record, as `_Run.build` makes it through the plan's
+    steps, for the run whose parts are given (``text_of``: `_Run._text`; ``cache``: its
+    RefIds; ``leas``: the LEAs its DI records name; ``default_text``: `_Run._default_value`;
+    ``used``: its default counts; ``unfilled`` is called with the object's name, the default
+    and the values; ``objects``: its count of objects per type). A default from the School
+    Year takes ``run.school_year``'s text without calling ``default_text`` when it is known."""
     plan.render  # noqa: B018 (generated once: refuses a constant that would need escaping)
     names: dict[str, Any] = {"MD5": hashlib.md5, "PLAIN": _PLAIN,
                              "ELEMENT": plan.element, "OBJ": plan.obj.name,
                              "LIMIT": _CACHE_LIMIT}
-    lines = ["def build(values, text_of, cache, leas, default_text, used, unfilled, year):",
-             "    g = values.get"]
+    lines = ["    g = values.get", "    year = run.school_year", "    objects[OBJ] += 1"]
     slots, nodes = len(plan.slot_owner), len(plan.nodes)
     lines.append("    " + " = ".join(f"t{s}" for s in range(slots)) + " = None")
     lines.append("    c0 = True")
@@ -90,8 +92,10 @@ def one_record(plan: Plan, spec: SifSpec) -> Callable[..., Any]:
     lines += ["    p = []", "    a = p.append"]
     _render(plan.root, 1, lines, f' xmlns="{SIF_NS}"')
     lines.append("    return ''.join(p)")
-    exec(compile("\n".join(lines), f"<sif one {plan.obj.name}>", "exec"), names)
-    return names["build"]
+    source = ["def bind(run, text_of, cache, leas, default_text, used, unfilled, objects):",
+              "    def build(values):", *("    " + line for line in lines), "    return build"]
+    exec(compile("\n".join(source), f"<sif one {plan.obj.name}>", "exec"), names)
+    return names["bind"]
 
 
 def _content(plan: Plan, lines: list[str], names: dict[str, Any]) -> None:

@@ -215,6 +215,13 @@ class _Run:
                                   reason=f"the document holds no {obj} for it")
         self.contributions.clear()
 
+    def build_one(self, obj: str, rs: RecordSif, values: dict[str, Any]) -> etree._Element:
+        """`build` from one record (most objects): its plan's `fused.one_record` directly."""
+        one = self.ones.get((obj, rs.record))
+        if one is None or self.contributions or not COMPILED:
+            return self.build(obj, rs, [values])
+        return one(values)
+
     def build(self, obj: str, rs: RecordSif, rows: list[dict[str, Any]],
               extra: dict[str, Any] | None = None) -> etree._Element:
         """The object ``obj`` from the record(s) of type ``rs`` that feed it (the first
@@ -230,12 +237,11 @@ class _Run:
         plan = self.plans.get((obj, rs.record))
         if plan is None:
             plan = self.plans[(obj, rs.record)] = Plan(self.spec, self.spec.objects[obj], rs)
-            self.ones[(obj, rs.record)] = one_record(plan, self.spec)
+            self.ones[(obj, rs.record)] = one_record(plan, self.spec)(
+                self, self._text, self.refid_cache, self.leas, self._default_value,
+                self.defaults, self._unfilled, self.report.objects)
         if len(rows) == 1:
-            self.report.objects[obj] += 1
-            return self.ones[(obj, rs.record)](first, self._text, self.refid_cache, self.leas,
-                                               self._default_value, self.defaults,
-                                               self._unfilled, self.school_year)
+            return self.ones[(obj, rs.record)](first)
         texts = plan.texts(self._text, first)
         present = []
         for i, values in enumerate(rows):

@@ -202,7 +202,7 @@ def _student(recs, run: _Run, spec: SifSpec):
     academic = spec.academic
     records = spec.records
     written = run.report.written
-    build = run.build
+    build = run.build_one
     attendance = run.fields_of(s1, "StudentAttendanceSummary")
     for rt, values in placed:
         if rt in academic:
@@ -213,9 +213,9 @@ def _student(recs, run: _Run, spec: SifSpec):
                       "entry_date": values.get(ENTRY_DATE[rt]),
                       "order_key": "|".join(sort_key(rt, values))}
         written[rt] += 1
-        yield build(rs.objects[0], rs, [values])
+        yield build(rs.objects[0], rs, values)
         if rt == "S1" and any(values[name] is not None for name in attendance):
-            yield build("StudentAttendanceSummary", rs, [values])
+            yield build("StudentAttendanceSummary", rs, values)
     if any(rt in academic for rt, _ in placed):
         yield from academic_objects(run, placed, next((v for rt, v in placed if rt == "S1"), {}))
 
