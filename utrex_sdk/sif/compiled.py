@@ -359,7 +359,9 @@ def text_lines(fields: list[tuple[FieldMap, int]], names: dict[str, Any],
         lines.append(f"    v = g({fm.field!r})")
         if fm.crosswalk is not None:
             names[f"X{n}"] = _sure_codes(fm.crosswalk)
-            lines += [f"    {target} = X{n}.get(v)", f"    if {target} is None: {target} = {call}"]
+            blank = "" if fm.crosswalk.to_sif.get("") else " and v is not None"  # as _text
+            lines += [f"    {target} = X{n}.get(v)",
+                      f"    if {target} is None{blank}: {target} = {call}"]
             continue
         lines.append("    if v is not None:")
         own = _OWN_TEXT.get(fm.spec.type) if fm.requires is None else None
@@ -371,13 +373,17 @@ def text_lines(fields: list[tuple[FieldMap, int]], names: dict[str, Any],
     return lines
 
 
-def _sure_codes(crosswalk: Crosswalk) -> dict[str, str]:
+def _sure_codes(crosswalk: Crosswalk) -> dict[str | None, str]:
     """The Utah codes a crosswalk turns into a SIF code that reads back as the same code:
     their text needs no `_Run._text` (which reports any other)."""
     if crosswalk.form or crosswalk.case:
         return {}
-    return {utah: sif for utah, sif in crosswalk.to_sif.items()
-            if utah and crosswalk.sif(utah) == sif and crosswalk.utah(sif) == utah}
+    sure: dict[str | None, str] = {
+        utah: sif for utah, sif in crosswalk.to_sif.items()
+        if utah and crosswalk.sif(utah) == sif and crosswalk.utah(sif) == utah}
+    if crosswalk.to_sif.get(""):
+        sure[None] = crosswalk.to_sif[""]  # a blank's SIF code (nothing to read back)
+    return sure
 
 
 def own_text(field: str, var: str) -> tuple[str, str] | None:

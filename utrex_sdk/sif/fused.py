@@ -50,7 +50,8 @@ def one_record(plan: Plan, spec: SifSpec) -> Callable[..., Any]:
     for n, (fm, index) in enumerate(plan.presence):
         names[f"P{n}"] = fm
         lines += [f"    v = g({fm.field!r})",
-                  f"    if v is not None and text_of(P{n}, v, values) is not None:",
+                  f"    if v is not None and (v == {fm.presence!r} "  # _Run._text's ""
+                  f"or text_of(P{n}, v, values) is not None):",
                   "        " + " = ".join(f"c{i}" for i in plan.node_marks[index]) + " = True"]
     # the RefIds (compiled.object_refs), then into their slots (Plan._generate_content)
     keys: dict[str, str] = {}
