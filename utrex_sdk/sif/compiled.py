@@ -15,29 +15,19 @@ the DisciplineIncident, whose participants repeat; tests check both give the sam
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from lxml import etree
 
-from ..catalogue import catalogue
 from .paths import SIF_NS, Step, qname
+from .plan_code import _PLAIN, content_lines, render_lines, text_lines
 from .refids import refid
-from .spec import Crosswalk, Default, FieldMap, ObjectSpec, RecordSif, SifSpec
-
-FIELD_SPECS = {f.name: f for rec in catalogue().records.values() for f in rec.fields}
-"""Field name -> its spec, for a default taken from a field (names mean the same everywhere)."""
+from .spec import Default, FieldMap, ObjectSpec, RecordSif, SifSpec
 
 _SEP = "\x20"
-_PLAIN = re.compile(r'[^&<>"\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]*\Z').match
-"""Texts lxml writes as they are, in text and in attributes alike: no markup character, no
-control character, nothing XML 1.0 cannot hold. Any other text goes through lxml."""
-
 
 @dataclass(eq=False)
 class _Node:
@@ -196,12 +186,14 @@ class Plan:
     def build(self, texts: list[str | None], present: list[int], refs: dict[str, str],
               values: dict[str, Any], default_text: Callable[[Default, dict[str, Any]],
                                                              str | None],
-              used: Counter, unfilled: Callable[[Default], None]) -> etree._Element | str:
+              used: Counter, unfilled: Callable[[str, Default, dict[str, Any]], None],
+              year: int | None) -> etree._Element | str:
         """The object: its XML text (`render`), or the lxml element when a text needs what
         only lxml does (escaping, refusing what XML cannot hold); references and defaults
         applied, content only. ``present``: the elements a presence field makes exist;
         ``used`` counts each default used."""
-        content = self.content(texts, present, refs, values, default_text, used, unfilled)
+        content = self.content(texts, present, refs, values, default_text, used, unfilled,
+                               year)
         if _PLAIN(_SEP.join([t for t in texts if t is not None])) is not None:
             return self.render(texts, content)
         return self.element(texts, content)
@@ -214,7 +206,8 @@ class Plan:
     def content(self, texts: list[str | None], present: list[int], refs: dict[str, str],
                 values: dict[str, Any], default_text: Callable[[Default, dict[str, Any]],
                                                                str | None],
-                used: Counter, unfilled: Callable[[Default], None]) -> list[bool]:
+                used: Counter, unfilled: Callable[[str, Default, dict[str, Any]], None],
+                year: int | None) -> list[bool]:
         """Which elements the object has (references and defaults written into ``texts``):
         a value makes its element and their ancestors exist; a default fills a slot left
         empty where its parent exists (``within``), counted in ``used``; a mandatory slot
@@ -222,43 +215,19 @@ class Plan:
         code (`_generate_content`)."""
         if self._content is None:
             self._content = self._generate_content()
-        return self._content(texts, present, refs, values, default_text, used, unfilled)
+        return self._content(texts, present, refs, values, default_text, used, unfilled, year)
 
     def _generate_content(self) -> Callable[..., list[bool]]:
-        names: dict[str, Any] = {"NODE_MARKS": self.node_marks}
-
-        def marks(slot: int, pad: str) -> str:
-            found = [i for i in self.marks[slot] if i]
-            return f"{pad}" + " = ".join(f"c[{i}]" for i in found) + " = True" if found else ""
-
-        lines = ["def content(t, present, refs, values, default_text, used, unfilled):",
-                 f"    c = [False] * {len(self.nodes)}", "    c[0] = True",
+        names: dict[str, Any] = {"NODE_MARKS": self.node_marks, "OBJ": self.obj.name}
+        lines = ["def content(t, present, refs, values, default_text, used, unfilled, year):",
+                 "    g = values.get", f"    c = [False] * {len(self.nodes)}", "    c[0] = True",
                  "    for index in present:", "        for i in NODE_MARKS[index]:",
                  "            c[i] = True"]
         for target, slot in self.refs:
             lines += [f"    x = refs.get({target!r})", f"    if x is not None: t[{slot}] = x"]
         lines.append(f"    t[{self.id_slot}] = refs['self']")
-        for slot in range(len(self.slot_owner)):
-            if mark := marks(slot, ""):
-                lines.append(f"    if t[{slot}] is not None: {mark}")
-        lines.append("    missing = {}")
-        for n, d in enumerate(self.defaults):
-            names[f"D{n}"], names[f"K{n}"] = d.default, d.key
-            slot = d.slot
-            lines += [f"    if t[{slot}] is not None:",
-                      f"        if missing: missing.pop({slot}, None)"]
-            lines.append("    else:" if d.within is None else f"    elif c[{d.within}]:")
-            constant = (d.default.source is None and not d.default.refid
-                        and d.default.value is not None)
-            lines.append(f"        x = {d.default.value!r}" if constant
-                         else f"        x = default_text(D{n}, values)")
-            lines += ["        if x is None:", f"            missing[{slot}] = D{n}",
-                      "        else:", f"            if missing: missing.pop({slot}, None)",
-                      f"            t[{slot}] = x", f"            used[K{n}] += 1"]
-            if mark := marks(slot, "            "):
-                lines.append(mark)
-        lines += ["    for default in missing.values():", "        unfilled(default)",
-                  "    return c"]
+        lines += content_lines(self, names, "t[{}]".format, "c[{}]".format)
+        lines.append("    return c")
         exec(compile("\n".join(lines), f"<sif content {self.obj.name}>", "exec"), names)
         return names["content"]
 
@@ -269,38 +238,12 @@ class Plan:
         if self._render is None:
             names: dict[str, Any] = {}
             lines = ["def render(t, c):", "    p = []", "    a = p.append"]
-            self._emit_text(self.root, 1, lines, f' xmlns="{SIF_NS}"')
+            render_lines(self.root, 1, lines, "t[{}]".format, "c[{}]".format,
+                         f' xmlns="{SIF_NS}"')
             lines.append("    return ''.join(p)")
             exec(compile("\n".join(lines), f"<sif render {self.obj.name}>", "exec"), names)
             self._render = names["render"]
         return self._render
-
-    def _emit_text(self, node: _Node, depth: int, lines: list[str], xmlns: str = "") -> None:
-        pad = "    " * depth
-        name = node.tag.rpartition("}")[2]
-        for const in (*node.const_attrs.values(), *(c.const_text for c in node.children)):
-            if const is not None and _PLAIN(const) is None:
-                raise ValueError(f"spec/sif: {self.obj.name}: {const!r} would need escaping")
-        head = f"<{name}{xmlns}" + "".join(f' {k}="{v}"' for k, v in node.const_attrs.items())
-        lines.append(f"{pad}a({head!r})")
-        for attr, slot in node.attrs.items():
-            lines.append(f"{pad}if t[{slot}] is not None: p += (' {attr}=\"', t[{slot}], '\"')")
-        if node.text is None and not node.children:
-            lines.append(f"{pad}a('/>')")
-            return
-        lines.append(f"{pad}m = len(p)")
-        lines.append(f"{pad}a('>')")
-        if node.text is not None:
-            lines.append(f"{pad}if t[{node.text}] is not None: a(t[{node.text}])")
-        for child in node.children:
-            if child.const_text is not None:
-                tag = child.tag.rpartition("}")[2]
-                lines.append(f"{pad}a({f'<{tag}>{child.const_text}</{tag}>'!r})")
-                continue
-            lines.append(f"{pad}if c[{child.index}]:")
-            self._emit_text(child, depth + 1, lines)
-        lines.append(f"{pad}if len(p) == m + 1: p[m] = '/>'")
-        lines.append(f"{pad}else: a({f'</{name}>'!r})")
 
     @property
     def fill(self) -> Callable[[etree._Element, list, list], None]:
@@ -343,60 +286,6 @@ class Plan:
             found.append(index)
             index = self.nodes[index].parent
         return tuple(found)
-
-
-def text_lines(fields: list[tuple[FieldMap, int]], names: dict[str, Any],
-               slot: Callable[[int], str]) -> list[str]:
-    """Generated code giving each field slot its text (``slot(n)``: the slot's variable):
-    ``text_of`` (`_Run._text`) for each value, but a text or code held as a string, a date, an
-    integer or a decimal is written here as `values.to_text` would, and a code a crosswalk
-    turns into SIF and back unchanged as the crosswalk would (no finding possible)."""
-    names.update(DATE=dt.date, DECIMAL=Decimal)
-    lines = []
-    for n, (fm, index) in enumerate(fields):
-        names[f"F{n}"] = fm
-        call, target = f"text_of(F{n}, v, values)", slot(index)
-        lines.append(f"    v = g({fm.field!r})")
-        if fm.crosswalk is not None:
-            names[f"X{n}"] = _sure_codes(fm.crosswalk)
-            blank = "" if fm.crosswalk.to_sif.get("") else " and v is not None"  # as _text
-            lines += [f"    {target} = X{n}.get(v)",
-                      f"    if {target} is None{blank}: {target} = {call}"]
-            continue
-        lines.append("    if v is not None:")
-        own = _OWN_TEXT.get(fm.spec.type) if fm.requires is None else None
-        if own is not None and fm.spec.type in ("integer", "decimal") and fm.extension:
-            call = f"v if v.__class__ is str else {call}"  # Utah's element holds the special
-        if own is not None:
-            call = f"{own[1].format('v')} if v.__class__ is {own[0]} else {call}"
-        lines.append(f"        {target} = {call}")
-    return lines
-
-
-def _sure_codes(crosswalk: Crosswalk) -> dict[str | None, str]:
-    """The Utah codes a crosswalk turns into a SIF code that reads back as the same code:
-    their text needs no `_Run._text` (which reports any other)."""
-    if crosswalk.form or crosswalk.case:
-        return {}
-    sure: dict[str | None, str] = {
-        utah: sif for utah, sif in crosswalk.to_sif.items()
-        if utah and crosswalk.sif(utah) == sif and crosswalk.utah(sif) == utah}
-    if crosswalk.to_sif.get(""):
-        sure[None] = crosswalk.to_sif[""]  # a blank's SIF code (nothing to read back)
-    return sure
-
-
-def own_text(field: str, var: str) -> tuple[str, str] | None:
-    """(class name, expression): the text of the variable ``var`` holding a value of the
-    field ``field`` when its class is that one, as `values.to_text` would write it."""
-    spec = FIELD_SPECS.get(field)
-    own = None if spec is None else _OWN_TEXT.get(spec.type)
-    return None if own is None else (own[0], own[1].format(var))
-
-
-_OWN_TEXT = {"text": ("str", "{}"), "code": ("str", "{}"), "date": ("DATE", "{}.isoformat()"),
-             "integer": ("int", "str({})"), "decimal": ("DECIMAL", "format({}, 'f')")}
-"""Per field type, the value class whose text needs no `_Run._text` and that text."""
 
 
 def object_refs(spec: SifSpec, obj: ObjectSpec, values: dict[str, Any],

@@ -18,8 +18,9 @@ import hashlib
 from collections.abc import Callable
 from typing import Any
 
-from .compiled import _PLAIN, Plan, _Node, own_text, text_lines
+from .compiled import Plan
 from .paths import SIF_NS
+from .plan_code import _PLAIN, content_lines, render_lines, text_lines
 from .refids import refid_source
 from .spec import SifSpec
 
@@ -35,7 +36,6 @@ def one_record(plan: Plan, spec: SifSpec) -> Callable[..., Any]:
     ``used``: its default counts; ``unfilled`` is called with the object's name, the default
     and the values; ``objects``: its count of objects per type). A default from the School
     Year takes ``run.school_year``'s text without calling ``default_text`` when it is known."""
-    plan.render  # noqa: B018 (generated once: refuses a constant that would need escaping)
     names: dict[str, Any] = {"MD5": hashlib.md5, "PLAIN": _PLAIN,
                              "ELEMENT": plan.element, "OBJ": plan.obj.name,
                              "LIMIT": _CACHE_LIMIT}
@@ -80,7 +80,7 @@ def one_record(plan: Plan, spec: SifSpec) -> Callable[..., Any]:
     for target, slot in plan.refs:
         lines.append(f"    if {refs[target]} is not None: t{slot} = {refs[target]}")
     lines.append(f"    t{plan.id_slot} = {own}")
-    _content(plan, lines, names)
+    lines += content_lines(plan, names, "t{}".format, "c{}".format)
     # the text when no text needs escaping (Plan.build), else lxml's element
     fed = {slot for _, slot in plan.fields} | {d.slot for d in plan.defaults}
     checked = [s for s in range(slots) if s != plan.id_slot
@@ -88,105 +88,13 @@ def one_record(plan: Plan, spec: SifSpec) -> Callable[..., Any]:
     listed = ", ".join(f"t{s}" for s in checked)
     texts = "[" + ", ".join(f"t{s}" for s in range(slots)) + "]"
     flags = "[" + ", ".join(f"c{i}" for i in range(nodes)) + "]"
-    lines += [f"    if PLAIN(''.join(filter(None, ({listed},)))) is None:",
-              f"        return ELEMENT({texts}, {flags})"]
+    if checked:  # (the RefIds are hex)
+        lines += [f"    if PLAIN(''.join(filter(None, ({listed},)))) is None:",
+                  f"        return ELEMENT({texts}, {flags})"]
     lines += ["    p = []", "    a = p.append"]
-    _render(plan.root, 1, lines, f' xmlns="{SIF_NS}"')
+    render_lines(plan.root, 1, lines, "t{}".format, "c{}".format, f' xmlns="{SIF_NS}"')
     lines.append("    return ''.join(p)")
     source = ["def bind(run, text_of, cache, leas, default_text, used, unfilled, objects):",
               "    def build(values):", *("    " + line for line in lines), "    return build"]
     exec(compile("\n".join(source), f"<sif one {plan.obj.name}>", "exec"), names)
     return names["bind"]
-
-
-def _content(plan: Plan, lines: list[str], names: dict[str, Any]) -> None:
-    """Plan._generate_content over the locals: the marks of the slots with a text, then the
-    defaults (`missing` kept in the same order, so `unfilled` sees the same sequence)."""
-
-    def marks(slot: int) -> str:
-        found = [i for i in plan.marks[slot] if i]
-        return " = ".join(f"c{i}" for i in found) + " = True" if found else ""
-
-    for slot in range(len(plan.slot_owner)):
-        if mark := marks(slot):
-            lines.append(f"    if t{slot} is not None: {mark}")
-    if not plan.defaults:
-        return
-    lines.append("    missing = {}")
-    for n, d in enumerate(plan.defaults):
-        names[f"D{n}"], names[f"K{n}"] = d.default, d.key
-        slot = d.slot
-        lines += [f"    if t{slot} is not None:", f"        if missing: missing.pop({slot}, None)"]
-        lines.append("    else:" if d.within is None else f"    elif c{d.within}:")
-        constant = (d.default.source is None and not d.default.refid
-                    and d.default.value is not None)
-        if constant:
-            lines.append(f"        x = {d.default.value!r}")
-        elif d.default.source == "school_year" and not d.default.refid:  # no call needed
-            lines.append(f"        x = default_text(D{n}, values) if year is None else str(year)")
-        elif not d.default.refid and (own := own_text(d.default.source or "", "x")):
-            lines += [f"        x = g({d.default.source!r})",  # _Run._default_text, inline
-                      f"        x = {d.default.value!r} if x is None else {own[1]} "
-                      f"if x.__class__ is {own[0]} else default_text(D{n}, values)"]
-        else:
-            lines.append(f"        x = default_text(D{n}, values)")
-        lines += ["        if x is None:", f"            missing[{slot}] = D{n}",
-                  "        else:", f"            if missing: missing.pop({slot}, None)",
-                  f"            t{slot} = x", f"            used[K{n}] += 1"]
-        if mark := marks(slot):
-            lines.append(f"            {mark}")
-    lines += ["    if missing:", "        for default in missing.values():",
-              "            unfilled(OBJ, default, values)"]
-
-
-def _render(node: _Node, depth: int, lines: list[str], xmlns: str = "") -> None:
-    """Plan.render over the locals: what lxml writes for the element. Which children are
-    written is known from their flags, so whether the element is empty (``<Name/>``) is too;
-    an empty text is not empty (``<Name></Name>``)."""
-    pad = "    " * depth
-    name = node.tag.rpartition("}")[2]
-    head = f"<{name}{xmlns}" + "".join(f' {k}="{v}"' for k, v in node.const_attrs.items())
-    close = f"</{name}>"
-    if not node.attrs and not node.children:
-        if node.text is None:
-            lines.append(f"{pad}a({head + '/>'!r})")
-        else:
-            text = f"t{node.text}"
-            lines.append(f"{pad}a({head + '/>'!r} if {text} is None else "
-                         f"{head + '>'!r} + {text} + {close!r})")
-        return
-    lines.append(f"{pad}a({head!r})")
-    for attr, slot in node.attrs.items():
-        lines.append(f"{pad}if t{slot} is not None: p += (' {attr}=\"', t{slot}, '\"')")
-    if node.text is None and not node.children:
-        lines.append(f"{pad}a('/>')")
-        return
-    if not node.children:
-        text = f"t{node.text}"
-        lines.append(f"{pad}a('/>' if {text} is None else '>' + {text} + {close!r})")
-        return
-    content = [f"t{node.text} is not None"] if node.text is not None else []
-    if any(child.const_text is not None for child in node.children):
-        content = []  # a constant child: never empty
-    else:
-        content += [f"c{child.index}" for child in node.children]
-    inner = pad
-    if content:
-        lines.append(f"{pad}if {' or '.join(content)}:")
-        inner = pad + "    "
-    lines.append(f"{inner}a('>')")
-    if node.text is not None:
-        lines.append(f"{inner}if t{node.text} is not None: a(t{node.text})")
-    for child in node.children:
-        if child.const_text is not None:
-            tag = child.tag.rpartition("}")[2]
-            lines.append(f"{inner}a({f'<{tag}>{child.const_text}</{tag}>'!r})")
-            continue
-        if content == [f"c{child.index}"]:  # the only child, already tested
-            _render(child, len(inner) // 4, lines)
-            continue
-        lines.append(f"{inner}if c{child.index}:")
-        _render(child, len(inner) // 4 + 1, lines)
-    lines.append(f"{inner}a({close!r})")
-    if content:
-        lines.append(f"{pad}else: a('/>')")

@@ -25,10 +25,10 @@ from lxml import etree
 
 from ..findings import make_finding
 from ..fixedwidth.writer import LeftOutRecord, WriteCounts
-from .compiled import FIELD_SPECS as _FIELD_SPECS
 from .compiled import Plan, default_key, object_refs
 from .fused import one_record
 from .paths import SIF_NS, Instance, Step, ensure, qname, sort_children
+from .plan_code import FIELD_SPECS as _FIELD_SPECS
 from .refids import refid
 from .spec import Default, FieldMap, ObjectSpec, RecordSif, SifSpec
 from .values import to_text
@@ -254,20 +254,13 @@ class _Run:
         refs = object_refs(self.spec, plan.obj, first, self.refid_cache)
         if first.get("lea_number") not in self.leas:
             refs.pop("LEAInfo", None)  # no DI record: SchoolInfo's LEAInfoRefId is optional
-        spec = plan.obj
-
-        def unfilled(default: Default) -> None:
-            if not (default.text.endswith("@SchoolYear") and self.missing_year):
-                self.find("sif.missing-mandatory", object=spec.name, element=default.text,
-                          keys=_keys(first))
-
         elem = plan.build(texts, present, refs, first, self._default_value, self.defaults,
-                          unfilled)
+                          self._unfilled, self.school_year)
         self.report.objects[obj] += 1
         return elem
 
     def _unfilled(self, obj: str, default: Default, values: dict[str, Any]) -> None:
-        """Mandatory content no value and no default filled (`fused.one_record`)."""
+        """Mandatory content no value and no default filled (`plan_code.content_lines`)."""
         if not (default.text.endswith("@SchoolYear") and self.missing_year):
             self.find("sif.missing-mandatory", object=obj, element=default.text,
                       keys=_keys(values))
