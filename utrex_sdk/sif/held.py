@@ -43,7 +43,7 @@ class Held:
         """``put`` and ``take``, generated as straight-line code."""
         names: dict[str, Any] = {"LOADS": loads, "DUMPS": dumps, "PROTOCOL": HIGHEST_PROTOCOL,
                                  "GET": self._get, "DATE": dt.date, "DAY": dt.date.fromordinal,
-                                 "DECIMAL": Decimal, "NAMES": self.names, "ZIP": zip}
+                                 "DECIMAL": Decimal}
         lines = ["def put(values, n):", "    h = [*GET(values), n]"]
         for i in self._dates:
             lines += [f"    x = h[{i}]", "    if x is not None:",
@@ -53,15 +53,18 @@ class Held:
             lines += [f"    x = h[{i}]", "    if x is not None:",
                       f"        if x.__class__ is DECIMAL: h[{i}] = (str(x),)",
                       f"        elif x.__class__ is tuple or x.__class__ is list: h[{i}] = [x]"]
-        lines += ["    return DUMPS(h, PROTOCOL)", "", "def take(data):", "    h = LOADS(data)"]
+        local = [f"h{i}" for i in range(len(self.names))]
+        lines += ["    return DUMPS(h, PROTOCOL)", "", "def take(data):",
+                  f"    {', '.join(local)}, = LOADS(data)"]
         for i in self._dates:
-            lines += [f"    x = h[{i}]", "    if x is not None:",
-                      f"        if x.__class__ is int: h[{i}] = DAY(x)",
-                      f"        elif x.__class__ is list: h[{i}] = x[0]"]
+            lines += [f"    if h{i} is not None:",
+                      f"        if h{i}.__class__ is int: h{i} = DAY(h{i})",
+                      f"        elif h{i}.__class__ is list: h{i} = h{i}[0]"]
         for i in self._decimals:
-            lines += [f"    x = h[{i}]", "    if x is not None:",
-                      f"        if x.__class__ is tuple: h[{i}] = DECIMAL(x[0])",
-                      f"        elif x.__class__ is list: h[{i}] = x[0]"]
-        lines.append("    return dict(ZIP(NAMES, h))")
+            lines += [f"    if h{i} is not None:",
+                      f"        if h{i}.__class__ is tuple: h{i} = DECIMAL(h{i}[0])",
+                      f"        elif h{i}.__class__ is list: h{i} = h{i}[0]"]
+        lines.append("    return {" + ", ".join(f"{name!r}: h{i}"
+                                                for i, name in enumerate(self.names)) + "}")
         exec(compile("\n".join(lines), "<sif held>", "exec"), names)
         return names["put"], names["take"]
