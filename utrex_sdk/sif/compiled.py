@@ -9,8 +9,10 @@ path uses), marks which elements have content, and writes the object in one pass
 searching and no sorting. Each step is a function generated once per plan as straight-line
 code: the slots' texts (`texts`), the elements with content (`content`), and the object as
 text (`render`, what lxml would serialize; an object with a text to escape is built as an
-lxml element by `fill` instead). The general path (`objects._Run.fill` / `finish`) stays for
-the DisciplineIncident, whose participants repeat; tests check both give the same bytes.
+lxml element by `fill` instead); their source is `plan_code`'s. An object from one record
+(most of them) runs the same steps as one function (`fused.one_record`). The general path
+(`objects._Run.fill` / `finish`) stays for the DisciplineIncident, whose participants repeat;
+tests check both give the same bytes.
 """
 
 from __future__ import annotations

@@ -13,8 +13,10 @@ exactly what the XSD's global declaration of that object describes, and a SIF ag
 it as is. The collection facts the spec keeps outside any object (DI School Year, Which
 Month, SIS As-Of: "Use manifest SchoolYear property") ride on the container's attributes.
 
-The bytes are lxml's: an object built from its compiled plan is written as the text
-`compiled.Plan.render` gives, which is the element's lxml serialization (tests compare them),
+The bytes are lxml's: an object built from its compiled plan is written as the text its
+generated render gives (`plan_code.render_lines`: `fused.one_record` for an object of one
+record, `compiled.Plan.render` for one of several), the element's lxml serialization (tests
+compare them),
 and lxml itself serializes any object with a text to escape and the DisciplineIncident; the
 general path (``objects.COMPILED`` off) writes every object with ``lxml.etree.xmlfile``.
 """
