@@ -16,9 +16,10 @@ Month, SIS As-Of: "Use manifest SchoolYear property") ride on the container's at
 The bytes are lxml's: an object built from its compiled plan is written as the text its
 generated render gives (`plan_code.render_lines`: `fused.one_record` for an object of one
 record, `compiled.Plan.render` for one of several), the element's lxml serialization (tests
-compare them),
-and lxml itself serializes any object with a text to escape and the DisciplineIncident; the
-general path (``objects.COMPILED`` off) writes every object with ``lxml.etree.xmlfile``.
+compare them), and lxml itself serializes any object with a text to escape and the
+DisciplineIncident; the general path (``objects.COMPILED`` off) writes every object with
+``lxml.etree.xmlfile``. Until then the records are held compactly (held.py) and sorted into
+the document's order (graph.py).
 """
 
 from __future__ import annotations
