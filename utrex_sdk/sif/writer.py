@@ -217,7 +217,7 @@ def _student(recs, run: _Run, spec: SifSpec):
                       "order_key": "|".join(sort_key(rt, values))}
         written[rt] += 1
         yield build(rs.objects[0], rs, values)
-        if rt == "S1" and any(values[name] is not None for name in attendance):
+        if rt == "S1" and any(values.get(name) is not None for name in attendance):
             yield build("StudentAttendanceSummary", rs, values)
     if any(rt in academic for rt, _ in placed):
         yield from academic_objects(run, placed, next((v for rt, v in placed if rt == "S1"), {}))
