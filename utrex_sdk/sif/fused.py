@@ -14,14 +14,13 @@ student's StudentPersonal from two S1 records) keep the step-by-step path, which
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from typing import Any
 
 from .compiled import Plan
 from .paths import SIF_NS
 from .plan_code import _PLAIN, content_lines, render_lines, text_lines
-from .refids import refid_source
+from .refids import MD5, refid_source
 from .spec import SifSpec
 
 _CACHE_LIMIT = 100_000
@@ -36,7 +35,7 @@ def one_record(plan: Plan, spec: SifSpec) -> Callable[..., Any]:
     ``used``: its default counts; ``unfilled`` is called with the object's name, the default
     and the values; ``objects``: its count of objects per type). A default from the School
     Year takes ``run.school_year``'s text without calling ``default_text`` when it is known."""
-    names: dict[str, Any] = {"MD5": hashlib.md5, "PLAIN": _PLAIN,
+    names: dict[str, Any] = {"MD5": MD5, "PLAIN": _PLAIN,
                              "ELEMENT": plan.element, "OBJ": plan.obj.name,
                              "LIMIT": _CACHE_LIMIT}
     lines = ["    g = values.get", "    year = run.school_year", "    objects[OBJ] += 1"]
