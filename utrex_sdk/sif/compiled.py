@@ -9,14 +9,14 @@ path uses), marks which elements have content, and writes the object in one pass
 searching and no sorting. Each step is a function generated once per plan as straight-line
 code: the slots' texts (`texts`), the elements with content (`content`), and the object as
 text (`render`, what lxml would serialize; an object with a text to escape is built as an
-lxml element by `fill` instead). The general path (`objects._Run.fill` / `finish`) stays for
-the DisciplineIncident, whose participants repeat; tests check both give the same bytes.
+lxml element by `fill` instead); their source is `plan_code`'s. An object from one record
+(most of them) runs the same steps as one function (`fused.one_record`). The general path
+(`objects._Run.fill` / `finish`) stays for the DisciplineIncident, whose participants repeat;
+tests check both give the same bytes.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,14 +25,11 @@ from typing import Any
 from lxml import etree
 
 from .paths import SIF_NS, Step, qname
+from .plan_code import _PLAIN, content_lines, render_lines, text_lines
 from .refids import refid
 from .spec import Default, FieldMap, ObjectSpec, RecordSif, SifSpec
 
 _SEP = "\x20"
-_PLAIN = re.compile(r'[^&<>"\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]*\Z').match
-"""Texts lxml writes as they are, in text and in attributes alike: no markup character, no
-control character, nothing XML 1.0 cannot hold. Any other text goes through lxml."""
-
 
 @dataclass(eq=False)
 class _Node:
@@ -181,38 +178,24 @@ class Plan:
         return self._texts(values, text_of)
 
     def _generate_texts(self) -> Callable[[dict[str, Any], Callable], list[str | None]]:
-        names: dict[str, Any] = {"DATE": dt.date}
+        names: dict[str, Any] = {}
         lines = ["def texts(values, text_of):", f"    t = [None] * {len(self.slot_owner)}",
-                 "    g = values.get"]
-        for n, (fm, slot) in enumerate(self.fields):
-            names[f"F{n}"] = fm
-            call = f"text_of(F{n}, v, values)"
-            lines.append(f"    v = g({fm.field!r})")
-            if fm.crosswalk is not None:
-                lines.append(f"    t[{slot}] = {call}")
-                continue
-            lines.append("    if v is not None:")
-            plain = fm.requires is None
-            if plain and fm.spec.type in ("text", "code"):
-                lines.append(f"        t[{slot}] = v if v.__class__ is str else {call}")
-            elif plain and fm.spec.type == "date":
-                lines.append(f"        t[{slot}] = v.isoformat() if v.__class__ is DATE "
-                             f"else {call}")
-            else:
-                lines.append(f"        t[{slot}] = {call}")
-        lines.append("    return t")
+                 "    g = values.get", *text_lines(self.fields, names, "t[{}]".format),
+                 "    return t"]
         exec(compile("\n".join(lines), f"<sif texts {self.obj.name}>", "exec"), names)
         return names["texts"]
 
     def build(self, texts: list[str | None], present: list[int], refs: dict[str, str],
               values: dict[str, Any], default_text: Callable[[Default, dict[str, Any]],
                                                              str | None],
-              used: Counter, unfilled: Callable[[Default], None]) -> etree._Element | str:
+              used: Counter, unfilled: Callable[[str, Default, dict[str, Any]], None],
+              year: int | None) -> etree._Element | str:
         """The object: its XML text (`render`), or the lxml element when a text needs what
         only lxml does (escaping, refusing what XML cannot hold); references and defaults
         applied, content only. ``present``: the elements a presence field makes exist;
         ``used`` counts each default used."""
-        content = self.content(texts, present, refs, values, default_text, used, unfilled)
+        content = self.content(texts, present, refs, values, default_text, used, unfilled,
+                               year)
         if _PLAIN(_SEP.join([t for t in texts if t is not None])) is not None:
             return self.render(texts, content)
         return self.element(texts, content)
@@ -225,7 +208,8 @@ class Plan:
     def content(self, texts: list[str | None], present: list[int], refs: dict[str, str],
                 values: dict[str, Any], default_text: Callable[[Default, dict[str, Any]],
                                                                str | None],
-                used: Counter, unfilled: Callable[[Default], None]) -> list[bool]:
+                used: Counter, unfilled: Callable[[str, Default, dict[str, Any]], None],
+                year: int | None) -> list[bool]:
         """Which elements the object has (references and defaults written into ``texts``):
         a value makes its element and their ancestors exist; a default fills a slot left
         empty where its parent exists (``within``), counted in ``used``; a mandatory slot
@@ -233,43 +217,19 @@ class Plan:
         code (`_generate_content`)."""
         if self._content is None:
             self._content = self._generate_content()
-        return self._content(texts, present, refs, values, default_text, used, unfilled)
+        return self._content(texts, present, refs, values, default_text, used, unfilled, year)
 
     def _generate_content(self) -> Callable[..., list[bool]]:
-        names: dict[str, Any] = {"NODE_MARKS": self.node_marks}
-
-        def marks(slot: int, pad: str) -> str:
-            found = [i for i in self.marks[slot] if i]
-            return f"{pad}" + " = ".join(f"c[{i}]" for i in found) + " = True" if found else ""
-
-        lines = ["def content(t, present, refs, values, default_text, used, unfilled):",
-                 f"    c = [False] * {len(self.nodes)}", "    c[0] = True",
+        names: dict[str, Any] = {"NODE_MARKS": self.node_marks, "OBJ": self.obj.name}
+        lines = ["def content(t, present, refs, values, default_text, used, unfilled, year):",
+                 "    g = values.get", f"    c = [False] * {len(self.nodes)}", "    c[0] = True",
                  "    for index in present:", "        for i in NODE_MARKS[index]:",
                  "            c[i] = True"]
         for target, slot in self.refs:
             lines += [f"    x = refs.get({target!r})", f"    if x is not None: t[{slot}] = x"]
         lines.append(f"    t[{self.id_slot}] = refs['self']")
-        for slot in range(len(self.slot_owner)):
-            if mark := marks(slot, ""):
-                lines.append(f"    if t[{slot}] is not None: {mark}")
-        lines.append("    missing = {}")
-        for n, d in enumerate(self.defaults):
-            names[f"D{n}"], names[f"K{n}"] = d.default, d.key
-            slot = d.slot
-            lines += [f"    if t[{slot}] is not None:",
-                      f"        if missing: missing.pop({slot}, None)"]
-            lines.append("    else:" if d.within is None else f"    elif c[{d.within}]:")
-            constant = (d.default.source is None and not d.default.refid
-                        and d.default.value is not None)
-            lines.append(f"        x = {d.default.value!r}" if constant
-                         else f"        x = default_text(D{n}, values)")
-            lines += ["        if x is None:", f"            missing[{slot}] = D{n}",
-                      "        else:", f"            if missing: missing.pop({slot}, None)",
-                      f"            t[{slot}] = x", f"            used[K{n}] += 1"]
-            if mark := marks(slot, "            "):
-                lines.append(mark)
-        lines += ["    for default in missing.values():", "        unfilled(default)",
-                  "    return c"]
+        lines += content_lines(self, names, "t[{}]".format, "c[{}]".format)
+        lines.append("    return c")
         exec(compile("\n".join(lines), f"<sif content {self.obj.name}>", "exec"), names)
         return names["content"]
 
@@ -280,38 +240,12 @@ class Plan:
         if self._render is None:
             names: dict[str, Any] = {}
             lines = ["def render(t, c):", "    p = []", "    a = p.append"]
-            self._emit_text(self.root, 1, lines, f' xmlns="{SIF_NS}"')
+            render_lines(self.root, 1, lines, "t[{}]".format, "c[{}]".format,
+                         f' xmlns="{SIF_NS}"')
             lines.append("    return ''.join(p)")
             exec(compile("\n".join(lines), f"<sif render {self.obj.name}>", "exec"), names)
             self._render = names["render"]
         return self._render
-
-    def _emit_text(self, node: _Node, depth: int, lines: list[str], xmlns: str = "") -> None:
-        pad = "    " * depth
-        name = node.tag.rpartition("}")[2]
-        for const in (*node.const_attrs.values(), *(c.const_text for c in node.children)):
-            if const is not None and _PLAIN(const) is None:
-                raise ValueError(f"spec/sif: {self.obj.name}: {const!r} would need escaping")
-        head = f"<{name}{xmlns}" + "".join(f' {k}="{v}"' for k, v in node.const_attrs.items())
-        lines.append(f"{pad}a({head!r})")
-        for attr, slot in node.attrs.items():
-            lines.append(f"{pad}if t[{slot}] is not None: p += (' {attr}=\"', t[{slot}], '\"')")
-        if node.text is None and not node.children:
-            lines.append(f"{pad}a('/>')")
-            return
-        lines.append(f"{pad}m = len(p)")
-        lines.append(f"{pad}a('>')")
-        if node.text is not None:
-            lines.append(f"{pad}if t[{node.text}] is not None: a(t[{node.text}])")
-        for child in node.children:
-            if child.const_text is not None:
-                tag = child.tag.rpartition("}")[2]
-                lines.append(f"{pad}a({f'<{tag}>{child.const_text}</{tag}>'!r})")
-                continue
-            lines.append(f"{pad}if c[{child.index}]:")
-            self._emit_text(child, depth + 1, lines)
-        lines.append(f"{pad}if len(p) == m + 1: p[m] = '/>'")
-        lines.append(f"{pad}else: a({f'</{name}>'!r})")
 
     @property
     def fill(self) -> Callable[[etree._Element, list, list], None]:

@@ -22,9 +22,10 @@ place that would read it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from itertools import groupby
 from operator import itemgetter
+from sys import intern
 from typing import Any
 
 # record type -> (section, rank in its group, the fields that order records within the group)
@@ -70,19 +71,35 @@ def sort_text(value: Any) -> str:
     return str(value)
 
 
-_KEYS: dict[str, tuple[str, tuple[str, ...], str, tuple[str, ...]]] = {
-    rt: (str(section), _GROUP[section], str(rank), fields)
-    for rt, (section, rank, fields) in _ORDER.items()}
-"""Per record type, its sort key's parts as `sort_key` reads them (looked up once)."""
+def _key_function(rt: str) -> Callable[[dict[str, Any]], tuple[str, ...]]:
+    """`sort_key` of one record type as straight-line generated code, each text interned:
+    a district repeats its LEA, schools, students, sections and dates, and a million keys are
+    held until they are sorted."""
+    section, rank, fields = _ORDER[rt]
+    names: dict[str, Any] = {"TEXT": sort_text, "INTERN": intern, "DATE": dt.date}
+    lines = ["def key(values):", "    g = values.get"]
+    parts = []
+    for n, name in enumerate((*_GROUP[section], None, *fields)):
+        if name is None:
+            parts.append(repr(str(rank)))
+            continue
+        lines.append(f"    v{n} = g({name!r})")
+        parts.append(f"INTERN(v{n} if v{n}.__class__ is str else v{n}.isoformat() "
+                     f"if v{n}.__class__ is DATE else TEXT(v{n}))")
+    lines.append(f"    return ({str(section)!r}, {', '.join(parts)},)")
+    exec(compile("\n".join(lines), f"<sif sort key {rt}>", "exec"), names)
+    return names["key"]
+
+
+SORT_KEYS: dict[str, Callable[[dict[str, Any]], tuple[str, ...]]] = {
+    rt: _key_function(rt) for rt in _ORDER}
+"""Per record type, its `sort_key` (generated once)."""
 
 
 def sort_key(rt: str, values: dict[str, Any]) -> tuple[str, ...]:
     """(section, the group's fields, rank in the group, the fields that order the group's
     records of this type), each as `sort_text`: called once per record written."""
-    section, group, rank, fields = _KEYS[rt]
-    get = values.get
-    return (section, *[v if v.__class__ is str else sort_text(v) for v in map(get, group)],
-            rank, *[v if v.__class__ is str else sort_text(v) for v in map(get, fields)])
+    return SORT_KEYS[rt](values)
 
 
 def groups(entries: list[tuple[tuple[str, ...], str, tuple[Any, ...]]]
@@ -90,8 +107,8 @@ def groups(entries: list[tuple[tuple[str, ...], str, tuple[Any, ...]]]
     """Sorted entries as (section, [(record type, values), ...]) per group of section 1-3,
     and one group per DI record (section 0)."""
     entries.sort(key=itemgetter(0))
-    width = {s: 1 + len(g) for s, g in _GROUP.items()}
-    for head, items in groupby(entries, key=lambda e: e[0][:width[int(e[0][0])]]):
+    width = {str(s): 1 + len(g) for s, g in _GROUP.items()}
+    for head, items in groupby(entries, key=lambda e: e[0][:width[e[0][0]]]):
         section = int(head[0])
         members = [(rt, values) for _, rt, values in items]
         if section == 0:

@@ -16,17 +16,19 @@ when it makes it; what no object took is a finding (`_Run.unplaced`).
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from lxml import etree
 
-from ..catalogue import catalogue
 from ..findings import make_finding
 from ..fixedwidth.writer import LeftOutRecord, WriteCounts
 from .compiled import Plan, default_key, object_refs
+from .fused import one_record
 from .paths import SIF_NS, Instance, Step, ensure, qname, sort_children
+from .plan_code import FIELD_SPECS as _FIELD_SPECS
 from .refids import refid
 from .spec import Default, FieldMap, ObjectSpec, RecordSif, SifSpec
 from .values import to_text
@@ -45,8 +47,6 @@ class SifWriteReport(WriteCounts):
 
 
 _NUMBERS = ("integer", "decimal")
-_FIELD_SPECS = {f.name: f for rec in catalogue().records.values() for f in rec.fields}
-"""Field name -> its spec, for a default taken from a field (names mean the same everywhere)."""
 
 
 class _Run:
@@ -64,10 +64,20 @@ class _Run:
         self.sections: set[tuple[Any, ...]] = set()
         self.leas: set[Any] = set()
         self.plans: dict[tuple[str, str], Plan] = {}
+        self.ones: dict[tuple[str, str], Callable[..., Any]] = {}
+        self._fields_of: dict[tuple[str, str], tuple[str, ...]] = {}
         self.refid_cache: dict[tuple[Any, ...], str] = {}
         self.contributions: dict[tuple[Any, ...], dict[tuple[Any, ...],
                                                         tuple[RecordSif, dict[str, Any]]]] = {}
         self.merged: dict[tuple[str, ...], RecordSif] = {}
+
+    def fields_of(self, rs: RecordSif, obj: str) -> tuple[str, ...]:
+        """The fields of ``rs`` that the object ``obj`` holds (looked up once per run)."""
+        found = self._fields_of.get((rs.record, obj))
+        if found is None:
+            found = self._fields_of[(rs.record, obj)] = tuple(
+                fm.field for fm in rs.fields if fm.object == obj)
+        return found
 
     def find(self, error_id: str, **params: Any) -> None:
         self.report.findings.append(make_finding(error_id, **params))
@@ -205,6 +215,13 @@ class _Run:
                                   reason=f"the document holds no {obj} for it")
         self.contributions.clear()
 
+    def build_one(self, obj: str, rs: RecordSif, values: dict[str, Any]) -> etree._Element:
+        """`build` from one record (most objects): its plan's `fused.one_record` directly."""
+        one = self.ones.get((obj, rs.record))
+        if one is None or self.contributions or not COMPILED:
+            return self.build(obj, rs, [values])
+        return one(values)
+
     def build(self, obj: str, rs: RecordSif, rows: list[dict[str, Any]],
               extra: dict[str, Any] | None = None) -> etree._Element:
         """The object ``obj`` from the record(s) of type ``rs`` that feed it (the first
@@ -220,6 +237,11 @@ class _Run:
         plan = self.plans.get((obj, rs.record))
         if plan is None:
             plan = self.plans[(obj, rs.record)] = Plan(self.spec, self.spec.objects[obj], rs)
+            self.ones[(obj, rs.record)] = one_record(plan, self.spec)(
+                self, self._text, self.refid_cache, self.leas, self._default_value,
+                self.defaults, self._unfilled, self.report.objects)
+        if len(rows) == 1:
+            return self.ones[(obj, rs.record)](first)
         texts = plan.texts(self._text, first)
         present = []
         for i, values in enumerate(rows):
@@ -232,17 +254,16 @@ class _Run:
         refs = object_refs(self.spec, plan.obj, first, self.refid_cache)
         if first.get("lea_number") not in self.leas:
             refs.pop("LEAInfo", None)  # no DI record: SchoolInfo's LEAInfoRefId is optional
-        spec = plan.obj
-
-        def unfilled(default: Default) -> None:
-            if not (default.text.endswith("@SchoolYear") and self.missing_year):
-                self.find("sif.missing-mandatory", object=spec.name, element=default.text,
-                          keys=_keys(first))
-
         elem = plan.build(texts, present, refs, first, self._default_value, self.defaults,
-                          unfilled)
+                          self._unfilled, self.school_year)
         self.report.objects[obj] += 1
         return elem
+
+    def _unfilled(self, obj: str, default: Default, values: dict[str, Any]) -> None:
+        """Mandatory content no value and no default filled (`plan_code.content_lines`)."""
+        if not (default.text.endswith("@SchoolYear") and self.missing_year):
+            self.find("sif.missing-mandatory", object=obj, element=default.text,
+                      keys=_keys(values))
 
     def _merge(self, plan: Plan, texts: list[str | None], more: list[str | None], obj: str,
                values: dict[str, Any]) -> None:

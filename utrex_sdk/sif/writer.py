@@ -13,10 +13,13 @@ exactly what the XSD's global declaration of that object describes, and a SIF ag
 it as is. The collection facts the spec keeps outside any object (DI School Year, Which
 Month, SIS As-Of: "Use manifest SchoolYear property") ride on the container's attributes.
 
-The bytes are lxml's: an object built from its compiled plan is written as the text
-`compiled.Plan.render` gives, which is the element's lxml serialization (tests compare them),
-and lxml itself serializes any object with a text to escape and the DisciplineIncident; the
-general path (``objects.COMPILED`` off) writes every object with ``lxml.etree.xmlfile``.
+The bytes are lxml's: an object built from its compiled plan is written as the text its
+generated render gives (`plan_code.render_lines`: `fused.one_record` for an object of one
+record, `compiled.Plan.render` for one of several), the element's lxml serialization (tests
+compare them), and lxml itself serializes any object with a text to escape and the
+DisciplineIncident; the general path (``objects.COMPILED`` off) writes every object with
+``lxml.etree.xmlfile``. Until then the records are held compactly (held.py) and sorted into
+the document's order (graph.py).
 """
 
 from __future__ import annotations
@@ -27,8 +30,6 @@ from dataclasses import replace
 from itertools import repeat
 from operator import itemgetter
 from pathlib import Path
-from pickle import HIGHEST_PROTOCOL, dumps, loads
-from sys import intern
 from typing import Any, BinaryIO, TypeVar
 
 from lxml import etree
@@ -36,10 +37,11 @@ from lxml import etree
 from ..atomic import atomic_write
 from ..findings import Finding
 from ..fixedwidth.writer import LeftOutRecord
-from ..models import UtrexRecord, model_for
+from ..models import UtrexRecord
 from . import objects
 from .academic import academic_objects
-from .graph import ENTRY_DATE, groups, handled, sort_key
+from .graph import ENTRY_DATE, SORT_KEYS, groups, handled, sort_key
+from .held import Held
 from .objects import _FIELD_SPECS, RECORD, SifWriteReport, _keys, _Run
 from .spec import RecordSif, SifSpec, sif_spec
 from .values import to_text
@@ -57,56 +59,58 @@ def _collect(records: Iterable[UtrexRecord], run: _Run, tagged: bool = False) ->
     each entry end with its place in the input when ``tagged`` (else None), under `RECORD`.
 
     A million-record district is held here until it is sorted, so an entry is compact: its
-    sort key's texts interned (a district repeats its LEA, schools, students, sections and
-    dates), its values one pickled tuple (about a quarter of the tuple and its objects)."""
+    sort key's texts interned (`graph.SORT_KEYS`), its values held as bytes (held.py)."""
     entries = []
+    append = entries.append
     spec = run.spec
-    names = {rt: (*model_for(rt).model_fields, RECORD) for rt in spec.records}
-    getters = {rt: _getter(fields[:-1]) for rt, fields in names.items()}
-    not_carried: dict[str, tuple[Any, int]] = {}
+    held = {rt: Held(rt, RECORD) for rt in spec.records}
+    kinds: dict[str, tuple[Any, ...]] = {}  # record type -> what the loop needs, looked up once
     for n, record in enumerate(records) if tagged else zip(repeat(None), records):
         rt = record.record_type
-        rs = spec.records[rt]
+        kind = kinds.get(rt)
+        if kind is None:
+            rs = spec.records[rt]
+            kind = kinds[rt] = (rs, bool(rs.objects) and handled(rt), *_lost_getter(rs),
+                                SORT_KEYS.get(rt), held[rt].put,
+                                rt in ("DI", "SC", "AC") or bool(rs.contributes))
+        rs, carried, lost, count, key, put, special = kind
         values = record.__dict__
-        if not rs.objects or not handled(rt):
+        if not carried:
             run.leave_out(rt, n, "sif.record-not-carried", keys=_keys(values),
                        reason="no SIF object in this SDK holds it yet" if rs.fields or rt != "ES"
                        else "the 2020-21 spec maps none of its fields to SIF")
             continue
-        lost = not_carried.get(rt)
-        if lost is None:
-            lost = not_carried[rt] = _lost_getter(rs)
-        if lost[0](values).count(None) != lost[1]:  # some value SIF cannot carry is set
+        if lost(values).count(None) != count:  # some value SIF cannot carry is set
             for name, reason in rs.not_carried.items():
                 value = values.get(name)
                 if value is not None and not (rt == "DI" and name in COLLECTION_ATTRIBUTES):
                     run.find("sif.not-carried", record=rt, field=name, value=value,
                              keys=_keys(values) if n is None
                              else {**_keys(values), RECORD: str(n)}, reason=reason)
-        if rt == "DI":
-            run.leas.add(values.get("lea_number"))
-            if run.school_year is None and values.get("school_year") is not None:
-                run.school_year = values["school_year"]
-                run.as_of = values.get("sis_as_of")
-                for name, attr in COLLECTION_ATTRIBUTES.items():
-                    if values.get(name) is not None:
-                        run.collection[attr] = to_text(_FIELD_SPECS[name], values[name], None)
-        elif rt == "SC":
-            run.schools.add((values.get("lea_number"), values.get("school_number")))
-        elif rt == "AC":
-            run.sections.add(_section_key(values))
-        if rs.contributes:
-            run.contribute(rs, values)
-        entries.append((tuple(map(intern, sort_key(rt, values))), rt,
-                        dumps((*getters[rt](values), n), HIGHEST_PROTOCOL)))
-    return entries, names
+        if special:
+            _note(rt, rs, values, run)
+        append((key(values), rt, put(values, n)))
+    return entries, held
 
 
-def _getter(fields: tuple[str, ...]) -> Any:
-    """``values -> tuple`` of ``fields`` (in C: ``itemgetter``), a tuple even for one."""
-    if len(fields) == 1:
-        return lambda values, name=fields[0]: (values[name],)
-    return itemgetter(*fields)
+def _note(rt: str, rs: RecordSif, values: dict[str, Any], run: _Run) -> None:
+    """What the run keeps from a record before the document is written: the LEA and the
+    collection's facts (DI), the schools (SC) and sections (AC) objects can reference, and
+    the values a record gives to objects written before its own (`_Run.contribute`)."""
+    if rt == "DI":
+        run.leas.add(values.get("lea_number"))
+        if run.school_year is None and values.get("school_year") is not None:
+            run.school_year = values["school_year"]
+            run.as_of = values.get("sis_as_of")
+            for name, attr in COLLECTION_ATTRIBUTES.items():
+                if values.get(name) is not None:
+                    run.collection[attr] = to_text(_FIELD_SPECS[name], values[name], None)
+    elif rt == "SC":
+        run.schools.add((values.get("lea_number"), values.get("school_number")))
+    elif rt == "AC":
+        run.sections.add(_SECTION(values))
+    if rs.contributes:
+        run.contribute(rs, values)
 
 
 def _lost_getter(rs: RecordSif) -> tuple[Any, int]:
@@ -114,18 +118,16 @@ def _lost_getter(rs: RecordSif) -> tuple[Any, int]:
     container holds them), and how many: a record with all of them blank needs no more look."""
     names = tuple(n for n in rs.not_carried
                   if not (rs.record == "DI" and n in COLLECTION_ATTRIBUTES))
-    return (lambda values: tuple(map(values.get, names))), len(names)
+    if len(names) < 2:
+        return (lambda values: tuple(map(values.get, names))), len(names)
+    return itemgetter(*names), len(names)
 
 
-def _section_key(values: dict[str, Any]) -> tuple[Any, ...]:
-    return tuple(values.get(k) for k in ("lea_number", "school_number", "course_section", "period"))
-
-
-def _objects(entries, names, run: _Run) -> Iterable[etree._Element]:
+def _objects(entries, held: dict[str, Held], run: _Run) -> Iterable[etree._Element]:
     """The document's objects, in order (see graph.py)."""
     spec = run.spec
     for section, members in groups(entries):
-        recs = [(rt, dict(zip(names[rt], loads(values), strict=True))) for rt, values in members]
+        recs = [(rt, held[rt].take(values)) for rt, values in members]
         if section == 0:
             yield from _district(recs, run)
         elif section == 1:
@@ -178,12 +180,18 @@ def _no_school(rt: str, values: dict[str, Any], run: _Run) -> None:
                value=values.get("school_number"), keys=_keys(values))
 
 
+_SCHOOL = itemgetter("lea_number", "school_number")
+_SECTION = itemgetter("lea_number", "school_number", "course_section", "period")
+"""A record's school and section, as `_Run.schools` and `_Run.sections` hold them."""
+
+
 def _student(recs, run: _Run, spec: SifSpec):
     placed = []
+    schools, sections = run.schools, run.sections
     for rt, values in recs:
-        if (values.get("lea_number"), values.get("school_number")) not in run.schools:
+        if _SCHOOL(values) not in schools:
             _no_school(rt, values, run)
-        elif rt == "AM" and _section_key(values) not in run.sections:
+        elif rt == "AM" and _SECTION(values) not in sections:
             run.leave_out(rt, values[RECORD], "sif.no-section", field="course_section",
                        value=values.get("course_section"), school=values.get("school_number"),
                        period=values.get("period"), keys=_keys(values))
@@ -195,25 +203,24 @@ def _student(recs, run: _Run, spec: SifSpec):
     people = [values for rt, values in placed if rt == "S1"] or [placed[0][1]]
     yield run.build("StudentPersonal", s1, people)
     academic = spec.academic
+    records = spec.records
+    written = run.report.written
+    build = run.build_one
+    attendance = run.fields_of(s1, "StudentAttendanceSummary")
     for rt, values in placed:
         if rt in academic:
             continue
-        rs = spec.records[rt]
-        own = rs.objects[0]
+        rs = records[rt]
         if rs.program_type:
             values = {**values, "program_type": rs.program_type, "record_type": rt,
                       "entry_date": values.get(ENTRY_DATE[rt]),
                       "order_key": "|".join(sort_key(rt, values))}
-        run.report.written[rt] += 1
-        yield run.build(own, rs, [values])
-        if rt == "S1" and _has_any(rs, values, "StudentAttendanceSummary"):
-            yield run.build("StudentAttendanceSummary", rs, [values])
+        written[rt] += 1
+        yield build(rs.objects[0], rs, values)
+        if rt == "S1" and any(values.get(name) is not None for name in attendance):
+            yield build("StudentAttendanceSummary", rs, values)
     if any(rt in academic for rt, _ in placed):
         yield from academic_objects(run, placed, next((v for rt, v in placed if rt == "S1"), {}))
-
-
-def _has_any(rs: RecordSif, values: dict[str, Any], obj: str) -> bool:
-    return any(values.get(fm.field) is not None for fm in rs.fields if fm.object == obj)
 
 
 def _incident(recs, run: _Run, spec: SifSpec):
@@ -252,12 +259,12 @@ def _incident(recs, run: _Run, spec: SifSpec):
 def _write(records: Iterable[UtrexRecord], out: BinaryIO, spec: SifSpec,
            tagged: bool = False) -> SifWriteReport:
     run = _Run(spec)
-    entries, names = _collect(records, run, tagged)
+    entries, held = _collect(records, run, tagged)
     attrs = dict(sorted(run.collection.items()))
     if objects.COMPILED:
-        _write_text(_objects(entries, names, run), out, attrs)
+        _write_text(_objects(entries, held, run), out, attrs)
     else:
-        _write_elements(_objects(entries, names, run), out, attrs)
+        _write_elements(_objects(entries, held, run), out, attrs)
     run.unplaced()
     if run.missing_year:
         run.find("sif.no-school-year")

@@ -1,0 +1,99 @@
+"""One object from one record, as one generated function per plan: the writer's hot path.
+
+`compiled.Plan` builds an object in steps, each a generated function (`texts`, `content`,
+`render`) passing lists between them, with the RefIds looked up in between. Most objects of a
+district come from one record each (a StudentSectionEnrollment per AM, an enrollment per S1),
+and there those calls, lists and look-ups cost as much as the work. `one_record` writes the
+same steps, in the same order, as the body of one function over local variables: the same
+`_Run._text` for a value that needs it, the same defaults, findings in the same order, and the
+same text (or, when a text needs escaping, the same lxml element via `Plan.element`). The
+object's own RefId is computed inline (`refids.refid_source`), the RefIds it references come
+from the run's cache, as in `compiled.object_refs`. Objects fed by several records (a
+student's StudentPersonal from two S1 records) keep the step-by-step path, which merges them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from .compiled import Plan
+from .paths import SIF_NS
+from .plan_code import _PLAIN, content_lines, render_lines, text_lines
+from .refids import MD5, refid_source
+from .spec import SifSpec
+
+_CACHE_LIMIT = 100_000
+"""RefIds kept per run before the cache starts again (`compiled.object_refs` keeps as many)."""
+
+
+def one_record(plan: Plan, spec: SifSpec) -> Callable[..., Any]:
+    """``bind(run, text_of, cache, leas, default_text, used, unfilled, objects)`` ->
+    ``build(values)``: the object of one record, as `_Run.build` makes it through the plan's
+    steps, for the run whose parts are given (``text_of``: `_Run._text`; ``cache``: its
+    RefIds; ``leas``: the LEAs its DI records name; ``default_text``: `_Run._default_value`;
+    ``used``: its default counts; ``unfilled`` is called with the object's name, the default
+    and the values; ``objects``: its count of objects per type). A default from the School
+    Year takes ``run.school_year``'s text without calling ``default_text`` when it is known."""
+    names: dict[str, Any] = {"MD5": MD5, "PLAIN": _PLAIN,
+                             "ELEMENT": plan.element, "OBJ": plan.obj.name,
+                             "LIMIT": _CACHE_LIMIT}
+    lines = ["    g = values.get", "    year = run.school_year", "    objects[OBJ] += 1"]
+    slots, nodes = len(plan.slot_owner), len(plan.nodes)
+    lines.append("    " + " = ".join(f"t{s}" for s in range(slots)) + " = None")
+    lines.append("    c0 = True")
+    if nodes > 1:
+        lines.append("    " + " = ".join(f"c{i}" for i in range(1, nodes)) + " = False")
+    lines += text_lines(plan.fields, names, "t{}".format)  # the slots' texts
+    # the elements a presence field makes exist (_Run.build's `present`)
+    for n, (fm, index) in enumerate(plan.presence):
+        names[f"P{n}"] = fm
+        lines += [f"    v = g({fm.field!r})",
+                  f"    if v is not None and (v == {fm.presence!r} "  # _Run._text's ""
+                  f"or text_of(P{n}, v, values) is not None):",
+                  "        " + " = ".join(f"c{i}" for i in plan.node_marks[index]) + " = True"]
+    # the RefIds (compiled.object_refs), then into their slots (Plan._generate_content)
+    keys: dict[str, str] = {}
+
+    def key(fields: tuple[str, ...]) -> list[str]:
+        for f in fields:
+            if f not in keys:
+                keys[f] = f"k{len(keys)}"
+                lines.append(f"    {keys[f]} = g({f!r})")
+        return [keys[f] for f in fields]
+
+    own = refid_source(plan.obj.name, key(plan.obj.key))
+    refs: dict[str, str] = {}
+    spec_objects = spec.objects
+    for _, target in plan.obj.refs.values():
+        if target in refs:
+            continue
+        parts = key(spec_objects[target].key)
+        var = refs[target] = f"r{len(refs)}"
+        lines += [f"    x = ({target!r}, {', '.join(parts)},)", f"    {var} = cache.get(x)",
+                  f"    if {var} is None:", "        if len(cache) > LIMIT: cache.clear()",
+                  f"        {var} = cache[x] = {refid_source(target, parts)}"]
+    if "LEAInfo" in refs:
+        lea = key(("lea_number",))[0]
+        lines.append(f"    if {lea} not in leas: {refs['LEAInfo']} = None")
+    for target, slot in plan.refs:
+        lines.append(f"    if {refs[target]} is not None: t{slot} = {refs[target]}")
+    lines.append(f"    t{plan.id_slot} = {own}")
+    lines += content_lines(plan, names, "t{}".format, "c{}".format)
+    # the text when no text needs escaping (Plan.build), else lxml's element
+    fed = {slot for _, slot in plan.fields} | {d.slot for d in plan.defaults}
+    checked = [s for s in range(slots) if s != plan.id_slot
+               and (s not in {slot for _, slot in plan.refs} or s in fed)]
+    listed = ", ".join(f"t{s}" for s in checked)
+    texts = "[" + ", ".join(f"t{s}" for s in range(slots)) + "]"
+    flags = "[" + ", ".join(f"c{i}" for i in range(nodes)) + "]"
+    if checked:  # (the RefIds are hex)
+        lines += [f"    if PLAIN(''.join(filter(None, ({listed},)))) is None:",
+                  f"        return ELEMENT({texts}, {flags})"]
+    lines += ["    p = []", "    a = p.append"]
+    render_lines(plan.root, 1, lines, "t{}".format, "c{}".format, f' xmlns="{SIF_NS}"')
+    lines.append("    return ''.join(p)")
+    source = ["def bind(run, text_of, cache, leas, default_text, used, unfilled, objects):",
+              "    def build(values):", *("    " + line for line in lines), "    return build"]
+    exec(compile("\n".join(source), f"<sif one {plan.obj.name}>", "exec"), names)
+    return names["bind"]

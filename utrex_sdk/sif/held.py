@@ -1,0 +1,70 @@
+"""A record's values held compactly until the document is written (writer.py sorts them).
+
+A million-record district is held between reading and writing, so a record is kept as one
+pickled list of its values (about a quarter of the tuple and its objects). Pickle writes a
+`datetime.date` or a `Decimal` through its generic reduce protocol, which costs more than the
+rest of the record together; `Held` writes a date as its ordinal and a decimal as its text
+instead, in the fields whose type is a date or a decimal, and turns them back when the record
+is taken out. A value of another class in such a field (a special value such as ``NGPA``) is
+held as it is, or, when it could be taken for one of those (an int, a tuple), in a list.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal
+from operator import itemgetter
+from pickle import HIGHEST_PROTOCOL, dumps, loads
+from typing import Any
+
+from ..catalogue import catalogue
+from ..models import model_for
+
+_DATE, _DECIMAL = "date", "decimal"
+
+
+class Held:
+    """One record type's codec: ``put(values, n)`` -> bytes, ``take(bytes)`` -> the values
+    as a dict (the model's fields, then ``place`` holding ``n``)."""
+
+    def __init__(self, record_type: str, place: str) -> None:
+        fields = tuple(model_for(record_type).model_fields)
+        self.names = (*fields, place)
+        types = {f.name: f.type for f in catalogue().records[record_type].fields}
+        self._dates = [i for i, f in enumerate(fields) if types.get(f) == _DATE]
+        self._decimals = [i for i, f in enumerate(fields) if types.get(f) == _DECIMAL]
+        self._get = itemgetter(*fields) if len(fields) > 1 else (
+            lambda values, name=fields[0]: (values[name],))
+        self.put, self.take = self._generate()
+
+    def _generate(self) -> tuple[Callable[[dict[str, Any], int | None], bytes],
+                                 Callable[[bytes], dict[str, Any]]]:
+        """``put`` and ``take``, generated as straight-line code."""
+        names: dict[str, Any] = {"LOADS": loads, "DUMPS": dumps, "PROTOCOL": HIGHEST_PROTOCOL,
+                                 "GET": self._get, "DATE": dt.date, "DAY": dt.date.fromordinal,
+                                 "DECIMAL": Decimal}
+        lines = ["def put(values, n):", "    h = [*GET(values), n]"]
+        for i in self._dates:
+            lines += [f"    x = h[{i}]", "    if x is not None:",
+                      f"        if x.__class__ is DATE: h[{i}] = x.toordinal()",
+                      f"        elif x.__class__ is int or x.__class__ is list: h[{i}] = [x]"]
+        for i in self._decimals:
+            lines += [f"    x = h[{i}]", "    if x is not None:",
+                      f"        if x.__class__ is DECIMAL: h[{i}] = (str(x),)",
+                      f"        elif x.__class__ is tuple or x.__class__ is list: h[{i}] = [x]"]
+        local = [f"h{i}" for i in range(len(self.names))]
+        lines += ["    return DUMPS(h, PROTOCOL)", "", "def take(data):",
+                  f"    {', '.join(local)}, = LOADS(data)"]
+        for i in self._dates:
+            lines += [f"    if h{i} is not None:",
+                      f"        if h{i}.__class__ is int: h{i} = DAY(h{i})",
+                      f"        elif h{i}.__class__ is list: h{i} = h{i}[0]"]
+        for i in self._decimals:
+            lines += [f"    if h{i} is not None:",
+                      f"        if h{i}.__class__ is tuple: h{i} = DECIMAL(h{i}[0])",
+                      f"        elif h{i}.__class__ is list: h{i} = h{i}[0]"]
+        lines.append("    return {" + ", ".join(f"{name!r}: h{i}"
+                                                for i, name in enumerate(self.names)) + "}")
+        exec(compile("\n".join(lines), "<sif held>", "exec"), names)
+        return names["put"], names["take"]

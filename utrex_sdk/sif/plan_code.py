@@ -1,0 +1,188 @@
+"""The generated code of a plan's steps, written once for both of its users: `compiled.Plan`
+(an object from several records, its steps as separate functions over lists) and `fused`
+(an object from one record, one function over local variables). ``t`` and ``c`` name a text
+slot and an element's flag in the generated code (``t[3]`` or ``t3``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from ..catalogue import catalogue
+from .spec import Crosswalk, FieldMap
+
+if TYPE_CHECKING:
+    from .compiled import Plan, _Node
+
+_PLAIN = re.compile(r'[^&<>"\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]*\Z').match
+"""Texts lxml writes as they are, in text and in attributes alike: no markup character, no
+control character, nothing XML 1.0 cannot hold. Any other text goes through lxml."""
+
+Name = Callable[[int], str]
+"""A slot's or an element's name in generated code."""
+
+FIELD_SPECS = {f.name: f for rec in catalogue().records.values() for f in rec.fields}
+"""Field name -> its spec, for a default taken from a field (names mean the same everywhere)."""
+
+def text_lines(fields: list[tuple[FieldMap, int]], names: dict[str, Any],
+               slot: Callable[[int], str]) -> list[str]:
+    """Generated code giving each field slot its text (``slot(n)``: the slot's variable):
+    ``text_of`` (`_Run._text`) for each value, but a text or code held as a string, a date, an
+    integer or a decimal is written here as `values.to_text` would, and a code a crosswalk
+    turns into SIF and back unchanged as the crosswalk would (no finding possible)."""
+    names.update(DATE=dt.date, DECIMAL=Decimal)
+    lines = []
+    for n, (fm, index) in enumerate(fields):
+        names[f"F{n}"] = fm
+        call, target = f"text_of(F{n}, v, values)", slot(index)
+        lines.append(f"    v = g({fm.field!r})")
+        if fm.crosswalk is not None:
+            names[f"X{n}"] = _sure_codes(fm.crosswalk)
+            blank = "" if fm.crosswalk.to_sif.get("") else " and v is not None"  # as _text
+            lines += [f"    {target} = X{n}.get(v)",
+                      f"    if {target} is None{blank}: {target} = {call}"]
+            continue
+        lines.append("    if v is not None:")
+        own = _OWN_TEXT.get(fm.spec.type) if fm.requires is None else None
+        if own is not None and fm.spec.type in ("integer", "decimal") and fm.extension:
+            call = f"v if v.__class__ is str else {call}"  # Utah's element holds the special
+        if own is not None:
+            call = f"{own[1].format('v')} if v.__class__ is {own[0]} else {call}"
+        lines.append(f"        {target} = {call}")
+    return lines
+
+
+def _sure_codes(crosswalk: Crosswalk) -> dict[str | None, str]:
+    """The Utah codes a crosswalk turns into a SIF code that reads back as the same code:
+    their text needs no `_Run._text` (which reports any other)."""
+    if crosswalk.form or crosswalk.case:
+        return {}
+    sure: dict[str | None, str] = {
+        utah: sif for utah, sif in crosswalk.to_sif.items()
+        if utah and crosswalk.sif(utah) == sif and crosswalk.utah(sif) == utah}
+    if crosswalk.to_sif.get(""):
+        sure[None] = crosswalk.to_sif[""]  # a blank's SIF code (nothing to read back)
+    return sure
+
+
+def own_text(field: str, var: str) -> tuple[str, str] | None:
+    """(class name, expression): the text of the variable ``var`` holding a value of the
+    field ``field`` when its class is that one, as `values.to_text` would write it."""
+    spec = FIELD_SPECS.get(field)
+    own = None if spec is None else _OWN_TEXT.get(spec.type)
+    return None if own is None else (own[0], own[1].format(var))
+
+
+_OWN_TEXT = {"text": ("str", "{}"), "code": ("str", "{}"), "date": ("DATE", "{}.isoformat()"),
+             "integer": ("int", "str({})"), "decimal": ("DECIMAL", "format({}, 'f')")}
+"""Per field type, the value class whose text needs no `_Run._text` and that text."""
+
+
+
+def content_lines(plan: Plan, names: dict[str, Any], t: Name, c: Name) -> list[str]:
+    """Which elements the object has, once its field and reference slots hold their texts:
+    a value makes its element and their ancestors exist (``c``); a default fills a slot left
+    empty where its parent exists (``within``), counted in ``used``; a mandatory slot nothing
+    fills is passed to ``unfilled(OBJ, default, values)``, in the order the defaults come
+    (`missing` keeps it). A default from the School Year takes ``year``'s text, one from a
+    field the field's text, inline when nothing can go wrong (else ``default_text``)."""
+    lines: list[str] = []
+
+    def marks(slot: int) -> str:
+        found = [i for i in plan.marks[slot] if i]
+        return " = ".join(c(i) for i in found) + " = True" if found else ""
+
+    for slot in range(len(plan.slot_owner)):
+        if mark := marks(slot):
+            lines.append(f"    if {t(slot)} is not None: {mark}")
+    if not plan.defaults:
+        return lines
+    lines.append("    missing = {}")
+    for n, d in enumerate(plan.defaults):
+        names[f"D{n}"], names[f"K{n}"] = d.default, d.key
+        slot = d.slot
+        lines += [f"    if {t(slot)} is not None:",
+                  f"        if missing: missing.pop({slot}, None)"]
+        lines.append("    else:" if d.within is None else f"    elif {c(d.within)}:")
+        constant = (d.default.source is None and not d.default.refid
+                    and d.default.value is not None)
+        if constant:
+            lines.append(f"        x = {d.default.value!r}")
+        elif d.default.source == "school_year" and not d.default.refid:  # no call needed
+            lines.append(f"        x = default_text(D{n}, values) if year is None else str(year)")
+        elif not d.default.refid and (own := own_text(d.default.source or "", "x")):
+            lines += [f"        x = g({d.default.source!r})",  # _Run._default_text, inline
+                      f"        x = {d.default.value!r} if x is None else {own[1]} "
+                      f"if x.__class__ is {own[0]} else default_text(D{n}, values)"]
+        else:
+            lines.append(f"        x = default_text(D{n}, values)")
+        lines += ["        if x is None:", f"            missing[{slot}] = D{n}",
+                  "        else:", f"            if missing: missing.pop({slot}, None)",
+                  f"            {t(slot)} = x", f"            used[K{n}] += 1"]
+        if mark := marks(slot):
+            lines.append(f"            {mark}")
+    lines += ["    if missing:", "        for default in missing.values():",
+              "            unfilled(OBJ, default, values)"]
+    return lines
+
+
+def render_lines(node: _Node, depth: int, lines: list[str], t: Name, c: Name,
+                 xmlns: str = "") -> None:
+    """The element as lxml writes it, appended to the list ``p`` (``a``: its append), for
+    texts with nothing to escape. Which children are written is known from their flags, so
+    whether the element is empty (``<Name/>``) is too; an empty text is not empty
+    (``<Name></Name>``)."""
+    pad = "    " * depth
+    name = node.tag.rpartition("}")[2]
+    for const in (*node.const_attrs.values(), *(k.const_text for k in node.children)):
+        if const is not None and _PLAIN(const) is None:
+            raise ValueError(f"spec/sif: {name}: {const!r} would need escaping")
+    head = f"<{name}{xmlns}" + "".join(f' {k}="{v}"' for k, v in node.const_attrs.items())
+    close = f"</{name}>"
+    if not node.attrs and not node.children:
+        if node.text is None:
+            lines.append(f"{pad}a({head + '/>'!r})")
+        else:
+            text = t(node.text)
+            lines.append(f"{pad}a({head + '/>'!r} if {text} is None else "
+                         f"{head + '>'!r} + {text} + {close!r})")
+        return
+    lines.append(f"{pad}a({head!r})")
+    for attr, slot in node.attrs.items():
+        lines.append(f"{pad}if {t(slot)} is not None: p += (' {attr}=\"', {t(slot)}, '\"')")
+    if node.text is None and not node.children:
+        lines.append(f"{pad}a('/>')")
+        return
+    if not node.children:
+        text = t(node.text)
+        lines.append(f"{pad}a('/>' if {text} is None else '>' + {text} + {close!r})")
+        return
+    content = [f"{t(node.text)} is not None"] if node.text is not None else []
+    if any(child.const_text is not None for child in node.children):
+        content = []  # a constant child: never empty
+    else:
+        content += [c(child.index) for child in node.children]
+    inner = pad
+    if content:
+        lines.append(f"{pad}if {' or '.join(content)}:")
+        inner = pad + "    "
+    lines.append(f"{inner}a('>')")
+    if node.text is not None:
+        lines.append(f"{inner}if {t(node.text)} is not None: a({t(node.text)})")
+    for child in node.children:
+        if child.const_text is not None:
+            tag = child.tag.rpartition("}")[2]
+            lines.append(f"{inner}a({f'<{tag}>{child.const_text}</{tag}>'!r})")
+            continue
+        if content == [c(child.index)]:  # the only child, already tested
+            render_lines(child, len(inner) // 4, lines, t, c)
+            continue
+        lines.append(f"{inner}if {c(child.index)}:")
+        render_lines(child, len(inner) // 4 + 1, lines, t, c)
+    lines.append(f"{inner}a({close!r})")
+    if content:
+        lines.append(f"{pad}else: a('/>')")
