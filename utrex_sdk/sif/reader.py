@@ -35,6 +35,7 @@ from .academic import COMPANION, academic_records
 from .parts import Parts
 from .paths import Flattener, Step, key_of, parse_path, plain, qname
 from .record_building import RecordBuilding
+from .shapes import ShapeReader, reads
 from .spec import ACADEMIC_RECORD, FieldMap, SifSpec, sif_spec
 from .values import from_text
 from .writer import COLLECTION_ATTRIBUTES, CONTAINER
@@ -119,12 +120,35 @@ def _needed(spec: SifSpec) -> dict[str, frozenset[str] | None]:
     return {name: None if got is None else frozenset(got) for name, got in paths.items()}
 
 
+def _read_paths(spec: SifSpec) -> dict[str, list[tuple[Step, ...]]]:
+    """Per object: the paths of every value the reader looks up in its flattened values (the
+    mapping's fields, the references, `_READ_HERE`, the RefId a cached part is kept by)."""
+    paths: dict[str, list[tuple[Step, ...]]] = {name: [parse_path("@RefId")]
+                                                for name in spec.objects}
+    for rs in spec.records.values():
+        for fm in rs.fields:
+            paths[fm.object].append(fm.path)
+    for obj in spec.objects.values():
+        paths[obj.name] += [steps for steps, _ in obj.refs.values()]
+    for obj, texts in _READ_HERE.items():
+        paths[obj] += [parse_path(text) for text in texts]
+    return paths
+
+
 def _flat(elem: etree._Element, obj: str, index: _Index) -> dict[str, str]:
     flat = index.flatteners.get(obj)
     if flat is None:
-        flat = index.flatteners[obj] = Flattener(index.predicates.get(obj, {}),
-                                                 index.needed.get(obj))
+        flat = index.flatteners[obj] = _flattener(obj, index)
     return flat(elem)
+
+
+def _flattener(obj: str, index: _Index) -> Callable[[etree._Element], dict[str, str]]:
+    """The generic flattening of ``obj``'s objects, or, where only some keys are read (and
+    none counts instances), their reading by shape (`shapes`), which gives those keys."""
+    needed = index.needed.get(obj)
+    generic = Flattener(index.predicates.get(obj, {}), needed)
+    read = reads(_read_paths(index.spec).get(obj, ())) if needed is not None else None
+    return generic if read is None else ShapeReader(generic, read)
 
 
 class _Reader(RecordBuilding):
@@ -155,6 +179,7 @@ class _Reader(RecordBuilding):
                             for steps, target in obj.refs.values()]
                      for name, obj in spec.objects.items()}
         self.part_cache: dict[tuple[str, str, str], dict[str, Any]] = {}
+        self.field_reads: dict[tuple[str, str], tuple] = {}
         self.names: dict[str, str] = {}  # tag -> local name
         self.chained = Parts(self)
 

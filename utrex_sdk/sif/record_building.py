@@ -25,6 +25,17 @@ from .paths import key_of
 from .spec import FieldMap
 from .values import from_text, kept_as_is
 
+MEMO = 4096
+"""Texts whose value is kept per field at most (the memo is emptied past this)."""
+_MISS = object()
+_FieldRead = tuple[FieldMap, str, str, bool, Callable[[Any], bool], dict[Any, tuple[Any, bool]]]
+"""(field map, field name, flattened key, plain text?, kept-as-is test, text -> (value,
+kept) memo)."""
+
+
+def _never(_value: Any) -> bool:
+    return False
+
 
 class RecordBuilding:
     """The record-building half of the SIF reader (see the module doc)."""
@@ -83,9 +94,8 @@ class RecordBuilding:
         values: dict[str, Any] = {}
         cache = self.part_cache
         own = next(iter(joined))
-        kept = self.kept(rt)
         trusted = True
-        for obj_name, fields in self.parts[rt].items():
+        for obj_name in self.parts[rt]:
             obj = joined.get(obj_name)
             if obj is None:
                 continue
@@ -93,32 +103,53 @@ class RecordBuilding:
             key = (rt, obj_name, ref)
             got = cache.get(key) if ref is not None else None
             if got is None:
-                part = self.part(fields, obj, line)
-                if part is None:
+                got = self.part(rt, obj_name, obj, line)
+                if got is None:
                     return None
-                got = part, all(name in kept and kept[name](v) for name, v in part.items())
                 if ref is not None:
                     remember(cache, key, got)
             values.update(got[0])
             trusted = trusted and got[1]
         return values, trusted
 
-    def part(self, fields: list[tuple[FieldMap, str, bool]], obj: dict[str, str], line: int
-             ) -> dict[str, Any] | None:
+    def part(self, rt: str, obj_name: str, obj: dict[str, str], line: int
+             ) -> tuple[dict[str, Any], bool] | None:
+        """``rt``'s values that ``obj`` gives, and whether each is one the model keeps as it
+        is; None when one is unreadable (the general way then reports it). A text's value is
+        read once per field (`_FieldRead.memo`): a district repeats its dates and codes."""
+        reads = self.field_reads.get((rt, obj_name))
+        if reads is None:
+            reads = self.field_reads[(rt, obj_name)] = self._field_reads(rt, obj_name)
         part: dict[str, Any] = {}
-        found: list[Finding] = []
-        for fm, key, plain_text in fields:
+        trusted = True
+        for fm, name, key, plain_text, kept, memo in reads:
             got = obj.get(key)
-            if plain_text:
+            if plain_text:  # the common case: text as it is, an empty element is no value
                 if got:
-                    part[fm.field] = got
+                    part[name] = got
+                    if trusted and not kept(got):
+                        trusted = False
                 continue
-            got = self.value(fm, got, line, found)
-            if found:
-                return None
-            if got is not None:
-                part[fm.field] = got
-        return part
+            hit = memo.get(got, _MISS)
+            if hit is _MISS:
+                found: list[Finding] = []
+                value = self.value(fm, got, line, found)
+                if found:
+                    return None
+                hit = (value, value is None or kept(value))
+                if len(memo) > MEMO:
+                    memo.clear()
+                memo[got] = hit
+            if hit[0] is not None:
+                part[name] = hit[0]
+                if not hit[1]:
+                    trusted = False
+        return part, trusted
+
+    def _field_reads(self, rt: str, obj_name: str) -> tuple[_FieldRead, ...]:
+        kept = self.kept(rt)
+        return tuple((fm, fm.field, key, plain_text, kept.get(fm.field, _never), {})
+                     for fm, key, plain_text in self.parts[rt].get(obj_name, ()))
 
     def value(self, fm: FieldMap, text: str | None, line: int, found: list[Finding]) -> Any:
         if fm.presence is not None:

@@ -1,0 +1,157 @@
+"""Reading an object's values by element position, compiled once per shape of the object.
+
+The writer emits a fixed element layout per object type, so the objects of one type come in a
+few *shapes*: the same elements in the same tree, differing in their texts and attribute values.
+The generic `paths.Flattener` walks every object, building a key per element; here an object's
+shape is the tuple of its elements' tags and child counts (document order with child counts
+gives the tree), plus the values the keys depend on (the attribute or child text a predicate
+step such as ``Name[@Type='04']`` selects an instance by). The first object of a shape is
+flattened the generic way, noting the element each key came from; every later object of that
+shape reads those elements by position. Only the keys the reader reads are extracted (the
+mapping's fields, the references, a few of the reader's own): the reader looks values up by
+those keys and nothing else, so its results are the generic path's for any document. An
+attribute's presence is not part of the shape: it is read from its element, absent when absent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from lxml import etree
+
+from .paths import Flattener, Step, key_of, qname
+
+SHAPES = 2048
+"""Shapes kept per object type at most (a cache emptied when it grows past this): the SDK's
+own documents have a few dozen; a document of ever-new shapes stays bounded in memory."""
+
+Read = tuple[str, str, str | None]  # (key, its element's key, attribute name or None)
+
+
+def reads(paths: Iterable[tuple[Step, ...]]) -> tuple[Read, ...] | None:
+    """The keys of ``paths`` with where each is read from; None when one path names an
+    instance by record (``[#]``), which only the generic flattening counts."""
+    out: dict[str, Read] = {}
+    for steps in paths:
+        if any(s.kind == "each" for s in steps):
+            return None
+        if steps and steps[-1].is_attribute:
+            out[key_of(steps)] = (key_of(steps), key_of(steps[:-1]), steps[-1].name[1:])
+        else:
+            out[key_of(steps)] = (key_of(steps), key_of(steps), None)
+    return tuple(out.values())
+
+
+class _Plan:
+    """What one shape with given predicate values reads: (key, element position) of the
+    elements whose text is read, (key, position, attribute) of the attributes, the keys
+    whose element has children (read as "")."""
+
+    __slots__ = ("attrs", "empty", "texts")
+
+    def __init__(self, texts: tuple[tuple[str, int], ...],
+                 attrs: tuple[tuple[str, int, str], ...], empty: tuple[str, ...]) -> None:
+        self.texts = texts
+        self.attrs = attrs
+        self.empty = empty
+
+
+class _Structure:
+    """One tree of tags: the elements a predicate selects by, and a plan per their values."""
+
+    __slots__ = ("plans", "selectors")
+
+    def __init__(self, selectors: tuple[tuple[int, Step], ...]) -> None:
+        self.selectors = selectors
+        self.plans: dict[tuple[Any, ...], _Plan] = {}
+
+
+class ShapeReader:
+    """The values ``read`` of one object type's objects, by shape (see the module doc)."""
+
+    def __init__(self, flattener: Flattener, read: tuple[Read, ...]) -> None:
+        self.flattener = flattener
+        self.read = read
+        self.structures: dict[tuple[Any, ...], _Structure] = {}
+
+    def __call__(self, elem: etree._Element) -> dict[str, str]:
+        elems = list(elem.iter())
+        shape = (tuple([e.tag for e in elems]), tuple(map(len, elems)))
+        structure = self.structures.get(shape)
+        if structure is None:
+            if len(self.structures) > SHAPES:
+                self.structures.clear()
+            structure = self.structures[shape] = self._structure(shape)
+        if structure.selectors:
+            chosen = tuple([_selected(elems[i], step) for i, step in structure.selectors])
+        else:
+            chosen = ()
+        plan = structure.plans.get(chosen)
+        if plan is None:
+            if len(structure.plans) > SHAPES:
+                structure.plans.clear()
+            plan = structure.plans[chosen] = self._plan(elem, elems, shape[1])
+        out = dict.fromkeys(plan.empty, "")
+        for key, i in plan.texts:
+            out[key] = elems[i].text or ""
+        for key, i, attr in plan.attrs:
+            value = elems[i].get(attr)
+            if value is not None:
+                out[key] = value
+        return out
+
+    def _structure(self, shape: tuple[tuple[Any, ...], tuple[int, ...]]) -> _Structure:
+        """The elements whose instance a predicate names (by an attribute or a child's text),
+        found from the tree the tags and child counts describe."""
+        tags, counts = shape
+        predicates = self.flattener.predicates
+        selectors = []
+        stack: list[list[Any]] = []  # [plain path or None, children still to come]
+        for i, (tag, count) in enumerate(zip(tags, counts, strict=True)):
+            while stack and stack[-1][1] == 0:
+                stack.pop()
+            if not stack:
+                path: str | None = ""
+            else:
+                parent = stack[-1]
+                parent[1] -= 1
+                if parent[0] is None or tag.__class__ is not str:
+                    path = None
+                else:
+                    name = tag.rpartition("}")[2]
+                    path = parent[0] + "/" + name if parent[0] else name
+                    step = predicates.get(path)
+                    if step is not None and step.kind in ("attr", "child"):
+                        selectors.append((i, step))
+            stack.append([path, count])
+        return _Structure(tuple(selectors))
+
+    def _plan(self, elem: etree._Element, elems: list[etree._Element],
+              counts: tuple[int, ...]) -> _Plan:
+        """Flatten ``elem`` the generic way, noting each key's element, and keep where each
+        key read comes from."""
+        where: dict[str, etree._Element] = {}
+        out = self.flattener(elem, where)
+        position = {id(e): i for i, e in enumerate(elems)}
+        texts, attrs, empty = [], [], []
+        for key, elem_key, attr in self.read:
+            if attr is not None:
+                at = 0 if elem_key == "" else (
+                    position[id(where[elem_key])] if elem_key in where else None)
+                if at is not None:
+                    attrs.append((key, at, attr))
+            elif key in out:
+                at = position[id(where[key])]
+                if counts[at]:
+                    empty.append(key)
+                else:
+                    texts.append((key, at))
+        return _Plan(tuple(texts), tuple(attrs), tuple(empty))
+
+
+def _selected(elem: etree._Element, step: Step) -> Any:
+    """What a predicate step reads of an instance, as `Flattener` reads it."""
+    if step.kind == "attr":
+        return elem.get(step.key)
+    return elem.findtext(qname(step.key))
