@@ -120,10 +120,16 @@ class RecordBuilding:
         reads = self.field_reads.get((rt, obj_name))
         if reads is None:
             reads = self.field_reads[(rt, obj_name)] = self._field_reads(rt, obj_name)
+        by_key, fields = reads
+        if len(obj) < len(fields):  # an absent key gives no value: look at the present ones
+            pairs = [(read, text) for key, text in obj.items()
+                     for read in by_key.get(key, ())]
+        else:
+            pairs = [(read, text) for read in fields
+                     if (text := obj.get(read[2])) is not None]
         part: dict[str, Any] = {}
         trusted = True
-        for fm, name, key, plain_text, kept, memo in reads:
-            got = obj.get(key)
+        for (fm, name, _key, plain_text, kept, memo), got in pairs:
             if plain_text:  # the common case: text as it is, an empty element is no value
                 if got:
                     part[name] = got
@@ -146,10 +152,16 @@ class RecordBuilding:
                     trusted = False
         return part, trusted
 
-    def _field_reads(self, rt: str, obj_name: str) -> tuple[_FieldRead, ...]:
+    def _field_reads(self, rt: str, obj_name: str
+                     ) -> tuple[dict[str, tuple[_FieldRead, ...]], tuple[_FieldRead, ...]]:
+        """``rt``'s fields ``obj_name`` gives, by flattened key and in field order."""
         kept = self.kept(rt)
-        return tuple((fm, fm.field, key, plain_text, kept.get(fm.field, _never), {})
-                     for fm, key, plain_text in self.parts[rt].get(obj_name, ()))
+        fields = tuple((fm, fm.field, key, plain_text, kept.get(fm.field, _never), {})
+                       for fm, key, plain_text in self.parts[rt].get(obj_name, ()))
+        by_key: dict[str, tuple[_FieldRead, ...]] = {}
+        for read in fields:
+            by_key[read[2]] = (*by_key.get(read[2], ()), read)
+        return by_key, fields
 
     def value(self, fm: FieldMap, text: str | None, line: int, found: list[Finding]) -> Any:
         if fm.presence is not None:

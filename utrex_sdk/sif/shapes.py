@@ -15,7 +15,7 @@ attribute's presence is not part of the shape: it is read from its element, abse
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from lxml import etree
@@ -43,28 +43,44 @@ def reads(paths: Iterable[tuple[Step, ...]]) -> tuple[Read, ...] | None:
     return tuple(out.values())
 
 
-class _Plan:
-    """What one shape with given predicate values reads: (key, element position) of the
-    elements whose text is read, (key, position, attribute) of the attributes, the keys
-    whose element has children (read as "")."""
+def _extractor(texts: list[tuple[str, int]], attrs: list[tuple[str, int, str]],
+               empty: list[str]) -> Callable[[list[etree._Element]], dict[str, str]]:
+    """The function that reads one plan's keys from an object's elements (in document
+    order): the texts and the ""s of elements with children, then each attribute present."""
+    lines = ["def read(e):", "    out = {"]
+    lines += [f"        {key!r}: e[{i}].text or ''," for key, i in texts]
+    lines += [f"        {key!r}: ''," for key in empty]
+    lines.append("    }")
+    for key, i, attr in attrs:
+        lines += [f"    v = e[{i}].get({attr!r})",
+                  f"    if v is not None: out[{key!r}] = v"]
+    lines.append("    return out")
+    space: dict[str, Any] = {}
+    exec("\n".join(lines), space)  # built from the mapping's keys and positions only
+    return space["read"]
 
-    __slots__ = ("attrs", "empty", "texts")
 
-    def __init__(self, texts: tuple[tuple[str, int], ...],
-                 attrs: tuple[tuple[str, int, str], ...], empty: tuple[str, ...]) -> None:
-        self.texts = texts
-        self.attrs = attrs
-        self.empty = empty
+def _selector(selectors: list[tuple[int, Step]]) -> Callable[[list[etree._Element]], Any]:
+    """The function that reads what the predicates select instances by, as a tuple."""
+    parts = [f"e[{i}].get({step.key!r})" if step.kind == "attr"
+             else f"e[{i}].findtext({qname(step.key)!r})" for i, step in selectors]
+    space: dict[str, Any] = {}
+    exec(f"def select(e): return ({', '.join(parts)},)", space)  # positions and names only
+    return space["select"]
+
+
+def _no_selector(_elems: list[etree._Element]) -> tuple[()]:
+    return ()
 
 
 class _Structure:
-    """One tree of tags: the elements a predicate selects by, and a plan per their values."""
+    """One tree of tags: what its predicates select by, and a reading per their values."""
 
-    __slots__ = ("plans", "selectors")
+    __slots__ = ("plans", "select")
 
-    def __init__(self, selectors: tuple[tuple[int, Step], ...]) -> None:
-        self.selectors = selectors
-        self.plans: dict[tuple[Any, ...], _Plan] = {}
+    def __init__(self, select: Callable[[list[etree._Element]], Any]) -> None:
+        self.select = select
+        self.plans: dict[Any, Callable[[list[etree._Element]], dict[str, str]]] = {}
 
 
 class ShapeReader:
@@ -73,7 +89,7 @@ class ShapeReader:
     def __init__(self, flattener: Flattener, read: tuple[Read, ...]) -> None:
         self.flattener = flattener
         self.read = read
-        self.structures: dict[tuple[Any, ...], _Structure] = {}
+        self.structures: dict[Any, _Structure] = {}
 
     def __call__(self, elem: etree._Element) -> dict[str, str]:
         elems = list(elem.iter())
@@ -83,23 +99,13 @@ class ShapeReader:
             if len(self.structures) > SHAPES:
                 self.structures.clear()
             structure = self.structures[shape] = self._structure(shape)
-        if structure.selectors:
-            chosen = tuple([_selected(elems[i], step) for i, step in structure.selectors])
-        else:
-            chosen = ()
-        plan = structure.plans.get(chosen)
-        if plan is None:
+        chosen = structure.select(elems)
+        read = structure.plans.get(chosen)
+        if read is None:
             if len(structure.plans) > SHAPES:
                 structure.plans.clear()
-            plan = structure.plans[chosen] = self._plan(elem, elems, shape[1])
-        out = dict.fromkeys(plan.empty, "")
-        for key, i in plan.texts:
-            out[key] = elems[i].text or ""
-        for key, i, attr in plan.attrs:
-            value = elems[i].get(attr)
-            if value is not None:
-                out[key] = value
-        return out
+            read = structure.plans[chosen] = self._plan(elem, elems, shape[1])
+        return read(elems)
 
     def _structure(self, shape: tuple[tuple[Any, ...], tuple[int, ...]]) -> _Structure:
         """The elements whose instance a predicate names (by an attribute or a child's text),
@@ -125,10 +131,10 @@ class ShapeReader:
                     if step is not None and step.kind in ("attr", "child"):
                         selectors.append((i, step))
             stack.append([path, count])
-        return _Structure(tuple(selectors))
+        return _Structure(_selector(selectors) if selectors else _no_selector)
 
     def _plan(self, elem: etree._Element, elems: list[etree._Element],
-              counts: tuple[int, ...]) -> _Plan:
+              counts: tuple[int, ...]) -> Callable[[list[etree._Element]], dict[str, str]]:
         """Flatten ``elem`` the generic way, noting each key's element, and keep where each
         key read comes from."""
         where: dict[str, etree._Element] = {}
@@ -147,11 +153,6 @@ class ShapeReader:
                     empty.append(key)
                 else:
                     texts.append((key, at))
-        return _Plan(tuple(texts), tuple(attrs), tuple(empty))
+        return _extractor(texts, attrs, empty)
 
 
-def _selected(elem: etree._Element, step: Step) -> Any:
-    """What a predicate step reads of an instance, as `Flattener` reads it."""
-    if step.kind == "attr":
-        return elem.get(step.key)
-    return elem.findtext(qname(step.key))
