@@ -16,6 +16,7 @@ attribute's presence is not part of the shape: it is read from its element, abse
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from operator import attrgetter
 from typing import Any
 
 from lxml import etree
@@ -26,6 +27,7 @@ SHAPES = 2048
 """Shapes kept per object type at most (a cache emptied when it grows past this): the SDK's
 own documents have a few dozen; a document of ever-new shapes stays bounded in memory."""
 
+_TAG = attrgetter("tag")
 Read = tuple[str, str, str | None]  # (key, its element's key, attribute name or None)
 
 
@@ -69,16 +71,12 @@ def _selector(selectors: list[tuple[int, Step]]) -> Callable[[list[etree._Elemen
     return space["select"]
 
 
-def _no_selector(_elems: list[etree._Element]) -> tuple[()]:
-    return ()
-
-
 class _Structure:
     """One tree of tags: what its predicates select by, and a reading per their values."""
 
     __slots__ = ("plans", "select")
 
-    def __init__(self, select: Callable[[list[etree._Element]], Any]) -> None:
+    def __init__(self, select: Callable[[list[etree._Element]], Any] | None) -> None:
         self.select = select
         self.plans: dict[Any, Callable[[list[etree._Element]], dict[str, str]]] = {}
 
@@ -93,24 +91,29 @@ class ShapeReader:
 
     def __call__(self, elem: etree._Element) -> dict[str, str]:
         elems = list(elem.iter())
-        shape = (tuple([e.tag for e in elems]), tuple(map(len, elems)))
+        shape = tuple(map(_TAG, elems)) + tuple(map(len, elems))
         structure = self.structures.get(shape)
         if structure is None:
             if len(self.structures) > SHAPES:
                 self.structures.clear()
             structure = self.structures[shape] = self._structure(shape)
-        chosen = structure.select(elems)
-        read = structure.plans.get(chosen)
+        if structure.select is None:
+            read = structure.plans.get(())
+        else:
+            chosen = structure.select(elems)
+            read = structure.plans.get(chosen)
         if read is None:
             if len(structure.plans) > SHAPES:
                 structure.plans.clear()
-            read = structure.plans[chosen] = self._plan(elem, elems, shape[1])
+            chosen = () if structure.select is None else structure.select(elems)
+            read = structure.plans[chosen] = self._plan(elem, elems, shape[len(elems):])
         return read(elems)
 
-    def _structure(self, shape: tuple[tuple[Any, ...], tuple[int, ...]]) -> _Structure:
+    def _structure(self, shape: tuple[Any, ...]) -> _Structure:
         """The elements whose instance a predicate names (by an attribute or a child's text),
-        found from the tree the tags and child counts describe."""
-        tags, counts = shape
+        found from the tree the tags and child counts (``shape``: the tags, then the counts)
+        describe."""
+        tags, counts = shape[:len(shape) // 2], shape[len(shape) // 2:]
         predicates = self.flattener.predicates
         selectors = []
         stack: list[list[Any]] = []  # [plain path or None, children still to come]
@@ -131,7 +134,7 @@ class ShapeReader:
                     if step is not None and step.kind in ("attr", "child"):
                         selectors.append((i, step))
             stack.append([path, count])
-        return _Structure(_selector(selectors) if selectors else _no_selector)
+        return _Structure(_selector(selectors) if selectors else None)
 
     def _plan(self, elem: etree._Element, elems: list[etree._Element],
               counts: tuple[int, ...]) -> Callable[[list[etree._Element]], dict[str, str]]:
