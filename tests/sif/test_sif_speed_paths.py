@@ -310,3 +310,24 @@ def test_a_shape_seen_again_reads_the_values_of_its_own_object():
     assert type(read).__name__ == "ShapeReader"
     assert first == {"@RefId": "A", "@SchoolCourseInfoRefId": "C", period: "01"}
     assert second == {"@RefId": "B", period: "02"}
+
+
+def test_objects_of_shapes_past_the_bound_are_flattened_the_generic_way(monkeypatch):
+    """Past `SHAPES` compiled shapes, an object of a new shape is read the generic way: the
+    same values, no more compiled shapes."""
+    from lxml import etree
+
+    from utrex_sdk.sif import shapes
+    from utrex_sdk.sif.reader import _flattener, _Index
+    from utrex_sdk.sif.spec import sif_spec
+
+    monkeypatch.setattr(shapes, "SHAPES", 2)
+    read = _flattener("StudentSectionEnrollment", _Index(sif_spec()))
+    for n in range(5):  # 0..4 unknown elements: five shapes
+        extra = "<Unknown/>" * n
+        got = read(etree.fromstring(
+            f'<StudentSectionEnrollment xmlns="{SIF_NS}" RefId="R{n}" SectionInfoRefId="S">'
+            f"{extra}<EntryDate>2012-08-2{n}</EntryDate></StudentSectionEnrollment>"))
+        assert got == {"@RefId": f"R{n}", "@SectionInfoRefId": "S",
+                       "EntryDate": f"2012-08-2{n}"}
+    assert len(read.structures) == 2

@@ -24,8 +24,9 @@ from lxml import etree
 from .paths import Flattener, Step, key_of, qname
 
 SHAPES = 2048
-"""Shapes kept per object type at most (a cache emptied when it grows past this): the SDK's
-own documents have a few dozen; a document of ever-new shapes stays bounded in memory."""
+"""Shapes compiled per object type at most (and predicate values per shape): the SDK's own
+documents have a few dozen; past this, an object of a new shape is flattened the generic way,
+so a document of ever-new shapes stays bounded in memory and compiles no more."""
 
 _TAG = attrgetter("tag")
 Read = tuple[str, str, str | None]  # (key, its element's key, attribute name or None)
@@ -94,8 +95,8 @@ class ShapeReader:
         shape = tuple(map(_TAG, elems)) + tuple(map(len, elems))
         structure = self.structures.get(shape)
         if structure is None:
-            if len(self.structures) > SHAPES:
-                self.structures.clear()
+            if len(self.structures) >= SHAPES:  # a document of ever-new shapes
+                return self.flattener(elem)
             structure = self.structures[shape] = self._structure(shape)
         if structure.select is None:
             read = structure.plans.get(())
@@ -103,8 +104,8 @@ class ShapeReader:
             chosen = structure.select(elems)
             read = structure.plans.get(chosen)
         if read is None:
-            if len(structure.plans) > SHAPES:
-                structure.plans.clear()
+            if len(structure.plans) >= SHAPES:
+                return self.flattener(elem)
             chosen = () if structure.select is None else structure.select(elems)
             read = structure.plans[chosen] = self._plan(elem, elems, shape[len(elems):])
         return read(elems)
