@@ -15,7 +15,9 @@ StudentPersonal objects in a bounded cache (the writer puts each right before it
 objects) plus a RefId -> Student Number map for incidents.
 
 This module is the document loop and the objects' joins; turning a record's values into its
-model is `record_building`, and the parts shared objects give, cached by RefId, `parts`.
+model is `record_building`, the parts shared objects give, cached by RefId, `parts`, what is
+read of each object `read_paths`, and reading it by element position once its shape has been
+seen, `shapes`.
 """
 
 from __future__ import annotations
@@ -33,7 +35,10 @@ from ..fixedwidth.lines import ParsedLine
 from ..input_files import open_input
 from .academic import COMPANION, academic_records
 from .parts import Parts
-from .paths import Flattener, Step, key_of, parse_path, plain, qname
+from .paths import Flattener, Step, key_of, plain, qname
+from .read_paths import needed as _needed
+from .read_paths import predicates as _predicates
+from .read_paths import read_paths as _read_paths
 from .record_building import RecordBuilding
 from .shapes import ShapeReader, reads
 from .spec import ACADEMIC_RECORD, FieldMap, SifSpec, sif_spec
@@ -41,11 +46,6 @@ from .values import from_text
 from .writer import COLLECTION_ATTRIBUTES, CONTAINER
 
 _PERSON_CACHE = 4096
-_READ_HERE = {"StudentPersonal": ("LocalId",), "StudentParticipation": ("ProgramType/Code",)}
-"""Paths this module reads beside the mapping's: a student's number (for incidents), and the
-program type that says which record a StudentParticipation is."""
-
-
 class _Index:
     """What the reader knows of the document's objects, for the joins."""
 
@@ -76,63 +76,6 @@ class _Index:
             return found
         got = self.flat.get(ref)
         return got[1] if got is not None and got[0] == obj else None
-
-
-def _predicates(spec: SifSpec) -> dict[str, dict[str, Step]]:
-    """Per object: plain path -> the step that names a repeated element's instance."""
-    out: dict[str, dict[str, Step]] = {name: {} for name in spec.objects}
-    for rs in spec.records.values():
-        paths = [(fm.object, fm.path) for fm in rs.fields]
-        paths += [(rs.objects[0], steps) for steps, _ in rs.group_refs.values()]
-        for obj, steps in paths:
-            for i, step in enumerate(steps):
-                if step.kind is not None:
-                    out[obj][plain(steps[:i + 1])] = step
-    for obj in spec.objects.values():
-        for steps, _ in obj.refs.values():
-            for i, step in enumerate(steps):
-                if step.kind is not None:
-                    out[obj.name][plain(steps[:i + 1])] = step
-    return out
-
-
-def _needed(spec: SifSpec) -> dict[str, frozenset[str] | None]:
-    """Per object: the plain paths of the elements on the way to anything the reader reads
-    (the mapping's fields, the references, `_READ_HERE`), so flattening passes over the rest
-    (a StudentAttendanceSummary's counts other than the two UTREx keeps, an address's street);
-    None (everything) for the objects that hold grouped records and the transcript objects,
-    whose instances are counted from the flattened keys."""
-    paths: dict[str, set[str] | None] = {name: set() for name in spec.objects}
-    for rs in spec.records.values():
-        if rs.group:  # its instances are counted in its own object's keys
-            paths[rs.objects[0]] = None
-    paths[ACADEMIC_RECORD] = paths[COMPANION] = None
-    wanted = [(fm.object, fm.path) for rs in spec.records.values() for fm in rs.fields]
-    wanted += [(obj.name, steps) for obj in spec.objects.values()
-               for steps, _ in obj.refs.values()]
-    wanted += [(obj, parse_path(text)) for obj, texts in _READ_HERE.items() for text in texts]
-    for obj, steps in wanted:
-        got = paths.get(obj)
-        if got is None:
-            continue
-        names = [s.name for s in steps if not s.is_attribute]
-        got.update("/".join(names[:i]) for i in range(1, len(names) + 1))
-    return {name: None if got is None else frozenset(got) for name, got in paths.items()}
-
-
-def _read_paths(spec: SifSpec) -> dict[str, list[tuple[Step, ...]]]:
-    """Per object: the paths of every value the reader looks up in its flattened values (the
-    mapping's fields, the references, `_READ_HERE`, the RefId a cached part is kept by)."""
-    paths: dict[str, list[tuple[Step, ...]]] = {name: [parse_path("@RefId")]
-                                                for name in spec.objects}
-    for rs in spec.records.values():
-        for fm in rs.fields:
-            paths[fm.object].append(fm.path)
-    for obj in spec.objects.values():
-        paths[obj.name] += [steps for steps, _ in obj.refs.values()]
-    for obj, texts in _READ_HERE.items():
-        paths[obj] += [parse_path(text) for text in texts]
-    return paths
 
 
 def _flat(elem: etree._Element, obj: str, index: _Index) -> dict[str, str]:

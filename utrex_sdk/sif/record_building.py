@@ -2,11 +2,12 @@
 
 Split from `reader` (the document loop, the objects and their joins): here, a record's values
 become its model — part by part from cached parts (`parts.Parts`, `chain_values`) or from the
-joined objects (`fast_values`, `record`), each text made a canonical value (`value`), and the
-model built directly when every value is one validation keeps as it is, else validated with
-each bad value a finding (`model`). `RecordBuilding` is a mixin of the reader's class: the
-reader's state (``spec``, ``plans``, ``parts``, ``builds``, ``part_cache``, ``chained``,
-``collection``, ``finding``) is what these methods read.
+joined objects (`fast_values`, `record`), each text made a canonical value (`value`, once per
+field and text in `part`), and the model built directly when every value is one validation
+keeps as it is, else validated with each bad value a finding (`model`). `RecordBuilding` is
+a mixin of the reader's class: the reader's state (``spec``, ``plans``, ``parts``, ``builds``,
+``part_cache``, ``field_reads``, ``chained``, ``collection``, ``finding``) is what these methods
+read.
 """
 
 from __future__ import annotations
