@@ -169,10 +169,11 @@ class _Reader(RecordBuilding):
             return
         self.index.seen.add(ref)
         values = _flat(elem, obj, self.index)
-        if self.pending is not None and self.companion.get(self.pending[0]) == obj:
-            yield from self.flush(values)
-            return
-        yield from self.flush()
+        if self.pending is not None:  # no generator per object when nothing is pending
+            if self.companion.get(self.pending[0]) == obj:
+                yield from self.flush(values)
+                return
+            yield from self.flush()
         if obj in ("LEAInfo", "SchoolInfo", "SchoolCourseInfo", "SectionInfo",
                    "StudentPersonal"):
             self.index.keep(obj, ref, values)
