@@ -186,10 +186,11 @@ def test_records_built_part_by_part_are_those_read_field_by_field(monkeypatch, r
     with monkeypatch.context() as every_element:  # flattening passes over no element
         every_element.setattr(reader, "_needed", lambda _spec: {})
         assert _items(data) == fast
-    monkeypatch.setattr(_Reader, "chain_values", lambda *_args: None)
-    joined_parts = _items(data)  # the parts of the objects joined, without the chain cache
-    monkeypatch.setattr(_Reader, "fast_values", lambda *_args: None)
-    assert fast == joined_parts == _items(data)
+    with monkeypatch.context() as general:  # undone before the next example
+        general.setattr(_Reader, "chain_values", lambda *_args: None)
+        joined_parts = _items(data)  # the parts of the objects joined, without the chain cache
+        general.setattr(_Reader, "fast_values", lambda *_args: None)
+        assert fast == joined_parts == _items(data)
 
 
 MUTATIONS = ("reverse", "rotate", "unknown", "repeat", "drop", "comment", "attribute-order",
