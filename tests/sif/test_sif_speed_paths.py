@@ -186,7 +186,149 @@ def test_records_built_part_by_part_are_those_read_field_by_field(monkeypatch, r
     with monkeypatch.context() as every_element:  # flattening passes over no element
         every_element.setattr(reader, "_needed", lambda _spec: {})
         assert _items(data) == fast
-    monkeypatch.setattr(_Reader, "chain_values", lambda *_args: None)
-    joined_parts = _items(data)  # the parts of the objects joined, without the chain cache
-    monkeypatch.setattr(_Reader, "fast_values", lambda *_args: None)
-    assert fast == joined_parts == _items(data)
+    with monkeypatch.context() as general:  # undone before the next example
+        general.setattr(_Reader, "chain_values", lambda *_args: None)
+        joined_parts = _items(data)  # the parts of the objects joined, without the chain cache
+        general.setattr(_Reader, "fast_values", lambda *_args: None)
+        assert fast == joined_parts == _items(data)
+
+
+MUTATIONS = ("reverse", "rotate", "unknown", "repeat", "drop", "comment", "attribute-order",
+             "attribute-value", "attribute-drop", "text", "selector", "selector")
+SAME_SHAPE = ("attribute-order", "attribute-value", "attribute-drop", "text", "selector")
+"""The changes that keep an object's tree of tags: the changed object is read by the shape of
+the unchanged copy before it."""
+SELECTED_BY = ("Type", "Codeset", "Name")  # attributes, and children, predicates select by
+SELECTING_CHILDREN = (f"{{{SIF_NS}}}Code", f"{{{SIF_NS}}}LanguageType")
+
+
+def _mutate(elem, how: str, k: int) -> None:
+    """One change a hand-made or damaged document may hold, at ``elem``."""
+    import copy
+
+    from lxml import etree
+
+    children = list(elem)
+    if how == "selector":  # what a predicate selects an instance by, at or below elem
+        for sub in elem.iter():
+            attrs = [a for a in SELECTED_BY if sub.get(a) is not None]
+            if attrs:
+                sub.set(attrs[0], ("04", "0765", "0096", "StateProvince", "X")[k % 5])
+                return
+            child = next((c for c in sub if c.tag in SELECTING_CHILDREN), None)
+            if child is not None:
+                child.text = ("0998", "1000", "1037", "1038", "X")[k % 5]
+                return
+    elif how == "reverse":
+        elem[:] = children[::-1]
+    elif how == "rotate" and children:
+        elem[:] = children[k % len(children):] + children[:k % len(children)]
+    elif how == "unknown":
+        extra = etree.Element(f"{{{SIF_NS}}}Unknown", Type="04")
+        extra.text = f"u{k}"
+        elem.insert(k % (len(children) + 1), extra)
+    elif how == "repeat" and children:
+        at = k % len(children)
+        elem.insert(at + 1, copy.deepcopy(children[at]))
+    elif how == "drop" and children:
+        elem.remove(children[k % len(children)])
+    elif how == "comment":
+        elem.insert(k % (len(children) + 1), etree.Comment(f"c{k}"))
+    elif how.startswith("attribute") and elem.attrib:
+        items = elem.items()
+        name = items[k % len(items)][0]
+        if how == "attribute-order":
+            elem.attrib.clear()
+            for attr, value in items[::-1]:
+                elem.set(attr, value)
+        elif how == "attribute-value":
+            elem.set(name, ("04", "0765", "StateProvince", "", "X")[k % 5])
+        else:
+            del elem.attrib[name]
+    elif how == "text":
+        elem.text = ("", " ", "2012-08-22", "04", "Z")[k % 5]
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(submission(), st.data())
+def test_objects_read_by_shape_give_what_the_generic_flattening_gives(monkeypatch, records,
+                                                                      data):
+    """Objects read by shape (`sif.shapes`) give the records and findings of every object
+    flattened the generic way, on documents the writer would not make: children reordered,
+    unknown or repeated elements, missing ones, comments, attributes reordered, changed or
+    missing, texts where elements have children; with unchanged copies of objects read
+    first, so that the changed objects after them are read by the copies' shapes."""
+    import copy
+
+    from lxml import etree
+
+    from utrex_sdk.sif import reader
+
+    doc, _ = sif_bytes(records)
+    root = etree.fromstring(doc)
+    objects = list(root)
+    chosen = data.draw(st.lists(st.sampled_from(objects), min_size=1, max_size=4,
+                                unique_by=id))
+    for n, obj in enumerate(chosen):
+        first = copy.deepcopy(obj)  # read first: the objects changed below share its shape
+        first.set("RefId", f"{n + 1:032X}")
+        root.insert(0, first)
+    elements = [e for obj in chosen for e in obj.iter()]
+    kinds = SAME_SHAPE if data.draw(st.booleans()) else MUTATIONS
+    changes = st.tuples(st.sampled_from(kinds), st.integers(0, 10**6), st.integers(0, 99))
+    for how, at, k in data.draw(st.lists(changes, max_size=8)):
+        _mutate(elements[at % len(elements)], how, k)
+    for obj in data.draw(st.lists(st.sampled_from(list(root)), max_size=4)):
+        root.append(copy.deepcopy(obj))  # the changed shapes again, some as duplicate RefIds
+    mutated = etree.tostring(root, xml_declaration=True, encoding="utf-8")
+    by_shape = _items(mutated)
+    with monkeypatch.context() as generic_only:  # undone before the next example
+        generic_only.setattr(reader, "ShapeReader", lambda generic, _read: generic)
+        assert _items(mutated) == by_shape
+
+
+def test_a_shape_seen_again_reads_the_values_of_its_own_object():
+    """Two objects of one shape: the second is read by position, its own texts and
+    attributes (one of them absent) — not the first's."""
+    from lxml import etree
+
+    from utrex_sdk.sif.reader import _flattener, _Index
+    from utrex_sdk.sif.spec import sif_spec
+
+    period = "ScheduleInfoList/ScheduleInfo/MeetingTimeList/MeetingTime/TimetablePeriod"
+
+    def section(ref, course, text):
+        course_attr = f' SchoolCourseInfoRefId="{course}"' if course else ""
+        return (f'<SectionInfo xmlns="{SIF_NS}" RefId="{ref}"{course_attr}><LocalId>1</LocalId>'
+                "<ScheduleInfoList><ScheduleInfo><MeetingTimeList><MeetingTime>"
+                f"<TimetablePeriod>{text}</TimetablePeriod></MeetingTime></MeetingTimeList>"
+                "</ScheduleInfo></ScheduleInfoList></SectionInfo>")
+
+    read = _flattener("SectionInfo", _Index(sif_spec()))
+    first = read(etree.fromstring(section("A", "C", "01")))
+    second = read(etree.fromstring(section("B", None, "02")))
+    assert type(read).__name__ == "ShapeReader"
+    assert first == {"@RefId": "A", "@SchoolCourseInfoRefId": "C", period: "01"}
+    assert second == {"@RefId": "B", period: "02"}
+
+
+def test_objects_of_shapes_past_the_bound_are_flattened_the_generic_way(monkeypatch):
+    """Past `SHAPES` compiled shapes, an object of a new shape is read the generic way: the
+    same values, no more compiled shapes."""
+    from lxml import etree
+
+    from utrex_sdk.sif import shapes
+    from utrex_sdk.sif.reader import _flattener, _Index
+    from utrex_sdk.sif.spec import sif_spec
+
+    monkeypatch.setattr(shapes, "SHAPES", 2)
+    read = _flattener("StudentSectionEnrollment", _Index(sif_spec()))
+    for n in range(5):  # 0..4 unknown elements: five shapes
+        extra = "<Unknown/>" * n
+        got = read(etree.fromstring(
+            f'<StudentSectionEnrollment xmlns="{SIF_NS}" RefId="R{n}" SectionInfoRefId="S">'
+            f"{extra}<EntryDate>2012-08-2{n}</EntryDate></StudentSectionEnrollment>"))
+        assert got == {"@RefId": f"R{n}", "@SectionInfoRefId": "S",
+                       "EntryDate": f"2012-08-2{n}"}
+    assert len(read.structures) == 2

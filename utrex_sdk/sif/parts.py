@@ -13,7 +13,6 @@ an unreadable value goes the general way (`chain_values` returns None), with its
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from .spec import SifSpec
@@ -81,23 +80,19 @@ class Parts:
         if chained is None:
             return None
         parts = reader.parts[rt]
-        kept = reader.kept(rt)
-        fields = parts.get(obj)
-        if fields:
-            own = reader.part(fields, values, line)
-            if own is None:
+        if obj in parts:
+            got = reader.part(rt, obj, values, line)
+            if got is None:
                 return None
-            trusted = _all_kept(own, kept)
+            own, trusted = got
         else:
             own, trusted = {}, True
-        if companion_values is not None:
-            fields = parts.get(companion)
-            if fields:
-                more = reader.part(fields, companion_values, line)
-                if more is None:
-                    return None
-                own.update(more)
-                trusted = trusted and _all_kept(more, kept)
+        if companion_values is not None and companion in parts:
+            more = reader.part(rt, companion, companion_values, line)
+            if more is None:
+                return None
+            own.update(more[0])
+            trusted = trusted and more[1]
         cache = self.cache
         for key, target, reached in chained:
             target_ref = values.get(key)
@@ -106,7 +101,7 @@ class Parts:
             cache_key = (rt, key, target_ref)
             got = cache.get(cache_key)
             if got is None:
-                got = self.chain(rt, target, target_ref, reached, parts, kept, line)
+                got = self.chain(rt, target, target_ref, reached, parts, line)
                 if got is None:
                     return None
                 remember(cache, cache_key, got)
@@ -115,8 +110,7 @@ class Parts:
         return own, trusted
 
     def chain(self, rt: str, target: str, ref: str, reached: tuple[str, ...],
-              parts: dict[str, list], kept: dict[str, Callable[[Any], bool]], line: int
-              ) -> tuple[dict[str, Any], bool] | None:
+              parts: dict[str, list], line: int) -> tuple[dict[str, Any], bool] | None:
         """The part ``target`` named by ``ref`` gives, with every object it reaches; None when
         one of them is missing or a value is unreadable."""
         reader = self.reader
@@ -134,21 +128,14 @@ class Parts:
                 if next_ref is not None:
                     todo.append((next_target, next_ref))
         part: dict[str, Any] = {}
+        trusted = True
         for name in reached:
             obj = joined.get(name)
-            fields = parts.get(name)
-            if obj is None or not fields:
+            if obj is None or name not in parts:
                 continue
-            got = reader.part(fields, obj, line)
+            got = reader.part(rt, name, obj, line)
             if got is None:
                 return None
-            part.update(got)
-        return part, _all_kept(part, kept)
-
-
-def _all_kept(part: dict[str, Any], kept: dict[str, Callable[[Any], bool]]) -> bool:
-    for name, value in part.items():
-        check = kept.get(name)
-        if check is None or not check(value):
-            return False
-    return True
+            part.update(got[0])
+            trusted = trusted and got[1]
+        return part, trusted

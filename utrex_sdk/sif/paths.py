@@ -216,12 +216,15 @@ class Flattener:
         self.needed = needed  # the plain paths of the elements to read (None: all)
         self.tables: dict[str, dict[Any, tuple[str, str, Step | None] | None]] = {}
 
-    def __call__(self, elem: etree._Element) -> dict[str, str]:
+    def __call__(self, elem: etree._Element,
+                 where: dict[str, etree._Element] | None = None) -> dict[str, str]:
+        """The flattened object; ``where``, when given, receives each element key's element
+        (the one its text and attributes were read from), for `shapes` to compile."""
         out: dict[str, str] = {}
         for name, value in elem.items():
             if "}" not in name:
                 out["@" + name] = value
-        self._walk(elem, "", "", out)
+        self._walk(elem, "", "", out, where)
         return out
 
     def _resolve(self, path: str, tag: Any) -> tuple[str, str, Step | None] | None:
@@ -233,7 +236,8 @@ class Flattener:
             return None  # nothing read below it: passed over with its subtree
         return name, child_path, self.predicates.get(child_path)
 
-    def _walk(self, elem: etree._Element, key: str, path: str, out: dict[str, str]) -> None:
+    def _walk(self, elem: etree._Element, key: str, path: str, out: dict[str, str],
+              where: dict[str, etree._Element] | None) -> None:
         table = self.tables.get(path)  # one small dict per parent path: no tuple per element
         if table is None:
             table = self.tables[path] = {}
@@ -264,9 +268,11 @@ class Flattener:
                 child_key = key + "/" + part if key else part
             if child_key in out:  # a repeated element the mapping does not select: the first
                 continue
+            if where is not None:
+                where[child_key] = child
             if len(child):
                 out[child_key] = ""
-                self._walk(child, child_key, child_path, out)
+                self._walk(child, child_key, child_path, out, where)
             else:
                 out[child_key] = child.text or ""
             items = child.items()  # a list, cheaper than the attrib proxy

@@ -15,7 +15,9 @@ StudentPersonal objects in a bounded cache (the writer puts each right before it
 objects) plus a RefId -> Student Number map for incidents.
 
 This module is the document loop and the objects' joins; turning a record's values into its
-model is `record_building`, and the parts shared objects give, cached by RefId, `parts`.
+model is `record_building`, the parts shared objects give, cached by RefId, `parts`, what is
+read of each object `read_paths`, and reading it by element position once its shape has been
+seen, `shapes`.
 """
 
 from __future__ import annotations
@@ -33,18 +35,17 @@ from ..fixedwidth.lines import ParsedLine
 from ..input_files import open_input
 from .academic import COMPANION, academic_records
 from .parts import Parts
-from .paths import Flattener, Step, key_of, parse_path, plain, qname
+from .paths import Flattener, Step, key_of, plain, qname
+from .read_paths import needed as _needed
+from .read_paths import predicates as _predicates
+from .read_paths import read_paths as _read_paths
 from .record_building import RecordBuilding
+from .shapes import ShapeReader, reads
 from .spec import ACADEMIC_RECORD, FieldMap, SifSpec, sif_spec
 from .values import from_text
 from .writer import COLLECTION_ATTRIBUTES, CONTAINER
 
 _PERSON_CACHE = 4096
-_READ_HERE = {"StudentPersonal": ("LocalId",), "StudentParticipation": ("ProgramType/Code",)}
-"""Paths this module reads beside the mapping's: a student's number (for incidents), and the
-program type that says which record a StudentParticipation is."""
-
-
 class _Index:
     """What the reader knows of the document's objects, for the joins."""
 
@@ -77,54 +78,20 @@ class _Index:
         return got[1] if got is not None and got[0] == obj else None
 
 
-def _predicates(spec: SifSpec) -> dict[str, dict[str, Step]]:
-    """Per object: plain path -> the step that names a repeated element's instance."""
-    out: dict[str, dict[str, Step]] = {name: {} for name in spec.objects}
-    for rs in spec.records.values():
-        paths = [(fm.object, fm.path) for fm in rs.fields]
-        paths += [(rs.objects[0], steps) for steps, _ in rs.group_refs.values()]
-        for obj, steps in paths:
-            for i, step in enumerate(steps):
-                if step.kind is not None:
-                    out[obj][plain(steps[:i + 1])] = step
-    for obj in spec.objects.values():
-        for steps, _ in obj.refs.values():
-            for i, step in enumerate(steps):
-                if step.kind is not None:
-                    out[obj.name][plain(steps[:i + 1])] = step
-    return out
-
-
-def _needed(spec: SifSpec) -> dict[str, frozenset[str] | None]:
-    """Per object: the plain paths of the elements on the way to anything the reader reads
-    (the mapping's fields, the references, `_READ_HERE`), so flattening passes over the rest
-    (a StudentAttendanceSummary's counts other than the two UTREx keeps, an address's street);
-    None (everything) for the objects that hold grouped records and the transcript objects,
-    whose instances are counted from the flattened keys."""
-    paths: dict[str, set[str] | None] = {name: set() for name in spec.objects}
-    for rs in spec.records.values():
-        if rs.group:  # its instances are counted in its own object's keys
-            paths[rs.objects[0]] = None
-    paths[ACADEMIC_RECORD] = paths[COMPANION] = None
-    wanted = [(fm.object, fm.path) for rs in spec.records.values() for fm in rs.fields]
-    wanted += [(obj.name, steps) for obj in spec.objects.values()
-               for steps, _ in obj.refs.values()]
-    wanted += [(obj, parse_path(text)) for obj, texts in _READ_HERE.items() for text in texts]
-    for obj, steps in wanted:
-        got = paths.get(obj)
-        if got is None:
-            continue
-        names = [s.name for s in steps if not s.is_attribute]
-        got.update("/".join(names[:i]) for i in range(1, len(names) + 1))
-    return {name: None if got is None else frozenset(got) for name, got in paths.items()}
-
-
 def _flat(elem: etree._Element, obj: str, index: _Index) -> dict[str, str]:
     flat = index.flatteners.get(obj)
     if flat is None:
-        flat = index.flatteners[obj] = Flattener(index.predicates.get(obj, {}),
-                                                 index.needed.get(obj))
+        flat = index.flatteners[obj] = _flattener(obj, index)
     return flat(elem)
+
+
+def _flattener(obj: str, index: _Index) -> Callable[[etree._Element], dict[str, str]]:
+    """The generic flattening of ``obj``'s objects, or, where only some keys are read (and
+    none counts instances), their reading by shape (`shapes`), which gives those keys."""
+    needed = index.needed.get(obj)
+    generic = Flattener(index.predicates.get(obj, {}), needed)
+    read = reads(_read_paths(index.spec).get(obj, ())) if needed is not None else None
+    return generic if read is None else ShapeReader(generic, read)
 
 
 class _Reader(RecordBuilding):
@@ -155,6 +122,7 @@ class _Reader(RecordBuilding):
                             for steps, target in obj.refs.values()]
                      for name, obj in spec.objects.items()}
         self.part_cache: dict[tuple[str, str, str], dict[str, Any]] = {}
+        self.field_reads: dict[tuple[str, str], tuple[dict, tuple]] = {}
         self.names: dict[str, str] = {}  # tag -> local name
         self.chained = Parts(self)
 
@@ -201,10 +169,11 @@ class _Reader(RecordBuilding):
             return
         self.index.seen.add(ref)
         values = _flat(elem, obj, self.index)
-        if self.pending is not None and self.companion.get(self.pending[0]) == obj:
-            yield from self.flush(values)
-            return
-        yield from self.flush()
+        if self.pending is not None:  # no generator per object when nothing is pending
+            if self.companion.get(self.pending[0]) == obj:
+                yield from self.flush(values)
+                return
+            yield from self.flush()
         if obj in ("LEAInfo", "SchoolInfo", "SchoolCourseInfo", "SectionInfo",
                    "StudentPersonal"):
             self.index.keep(obj, ref, values)

@@ -2,11 +2,12 @@
 
 Split from `reader` (the document loop, the objects and their joins): here, a record's values
 become its model — part by part from cached parts (`parts.Parts`, `chain_values`) or from the
-joined objects (`fast_values`, `record`), each text made a canonical value (`value`), and the
-model built directly when every value is one validation keeps as it is, else validated with
-each bad value a finding (`model`). `RecordBuilding` is a mixin of the reader's class: the
-reader's state (``spec``, ``plans``, ``parts``, ``builds``, ``part_cache``, ``chained``,
-``collection``, ``finding``) is what these methods read.
+joined objects (`fast_values`, `record`), each text made a canonical value (`value`, once per
+field and text in `part`), and the model built directly when every value is one validation
+keeps as it is, else validated with each bad value a finding (`model`). `RecordBuilding` is
+a mixin of the reader's class: the reader's state (``spec``, ``plans``, ``parts``, ``builds``,
+``part_cache``, ``field_reads``, ``chained``, ``collection``, ``finding``) is what these methods
+read.
 """
 
 from __future__ import annotations
@@ -24,6 +25,17 @@ from .parts import remember
 from .paths import key_of
 from .spec import FieldMap
 from .values import from_text, kept_as_is
+
+MEMO = 4096
+"""Texts whose value is kept per field at most (the memo is emptied past this)."""
+_MISS = object()
+_FieldRead = tuple[FieldMap, str, str, bool, Callable[[Any], bool], dict[Any, tuple[Any, bool]]]
+"""(field map, field name, flattened key, plain text?, kept-as-is test, text -> (value,
+kept) memo)."""
+
+
+def _never(_value: Any) -> bool:
+    return False
 
 
 class RecordBuilding:
@@ -83,9 +95,8 @@ class RecordBuilding:
         values: dict[str, Any] = {}
         cache = self.part_cache
         own = next(iter(joined))
-        kept = self.kept(rt)
         trusted = True
-        for obj_name, fields in self.parts[rt].items():
+        for obj_name in self.parts[rt]:
             obj = joined.get(obj_name)
             if obj is None:
                 continue
@@ -93,32 +104,65 @@ class RecordBuilding:
             key = (rt, obj_name, ref)
             got = cache.get(key) if ref is not None else None
             if got is None:
-                part = self.part(fields, obj, line)
-                if part is None:
+                got = self.part(rt, obj_name, obj, line)
+                if got is None:
                     return None
-                got = part, all(name in kept and kept[name](v) for name, v in part.items())
                 if ref is not None:
                     remember(cache, key, got)
             values.update(got[0])
             trusted = trusted and got[1]
         return values, trusted
 
-    def part(self, fields: list[tuple[FieldMap, str, bool]], obj: dict[str, str], line: int
-             ) -> dict[str, Any] | None:
+    def part(self, rt: str, obj_name: str, obj: dict[str, str], line: int
+             ) -> tuple[dict[str, Any], bool] | None:
+        """``rt``'s values that ``obj`` gives, and whether each is one the model keeps as it
+        is; None when one is unreadable (the general way then reports it). A text's value is
+        read once per field (`_FieldRead.memo`): a district repeats its dates and codes."""
+        reads = self.field_reads.get((rt, obj_name))
+        if reads is None:
+            reads = self.field_reads[(rt, obj_name)] = self._field_reads(rt, obj_name)
+        by_key, fields = reads
+        if len(obj) < len(fields):  # an absent key gives no value: look at the present ones
+            pairs = [(read, text) for key, text in obj.items()
+                     for read in by_key.get(key, ())]
+        else:
+            pairs = [(read, text) for read in fields
+                     if (text := obj.get(read[2])) is not None]
         part: dict[str, Any] = {}
-        found: list[Finding] = []
-        for fm, key, plain_text in fields:
-            got = obj.get(key)
-            if plain_text:
+        trusted = True
+        for (fm, name, _key, plain_text, kept, memo), got in pairs:
+            if plain_text:  # the common case: text as it is, an empty element is no value
                 if got:
-                    part[fm.field] = got
+                    part[name] = got
+                    if trusted and not kept(got):
+                        trusted = False
                 continue
-            got = self.value(fm, got, line, found)
-            if found:
-                return None
-            if got is not None:
-                part[fm.field] = got
-        return part
+            hit = memo.get(got, _MISS)
+            if hit is _MISS:
+                found: list[Finding] = []
+                value = self.value(fm, got, line, found)
+                if found:
+                    return None
+                hit = (value, value is None or kept(value))
+                if len(memo) > MEMO:
+                    memo.clear()
+                memo[got] = hit
+            if hit[0] is not None:
+                part[name] = hit[0]
+                if not hit[1]:
+                    trusted = False
+        return part, trusted
+
+    def _field_reads(self, rt: str, obj_name: str
+                     ) -> tuple[dict[str, tuple[_FieldRead, ...]], tuple[_FieldRead, ...]]:
+        """``rt``'s fields ``obj_name`` gives, by flattened key and in field order."""
+        kept = self.kept(rt)
+        fields = tuple((fm, fm.field, key, plain_text, kept.get(fm.field, _never), {})
+                       for fm, key, plain_text in self.parts[rt].get(obj_name, ()))
+        by_key: dict[str, tuple[_FieldRead, ...]] = {}
+        for read in fields:
+            by_key[read[2]] = (*by_key.get(read[2], ()), read)
+        return by_key, fields
 
     def value(self, fm: FieldMap, text: str | None, line: int, found: list[Finding]) -> Any:
         if fm.presence is not None:
