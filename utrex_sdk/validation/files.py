@@ -1,6 +1,6 @@
 """The validator's entry points: a UTREx file (two streaming passes over it, the second split
-over two processes for a large file; a SIF document of moderate size is read once and its
-items held for the second pass, see `SIF_HELD_BYTES`) or canonical records held in memory. The
+over two processes for a large file; a SIF document is read once and its items kept, compact,
+for the second pass: `held_items`) or canonical records held in memory. The
 engine itself — planning the rules that can run and running them on each record — is
 `engine.Validator`."""
 
@@ -20,6 +20,7 @@ from ..sif.detect import is_sif
 from ..sif.reader import read_sif
 from .context import ValidationOptions
 from .engine import Validator
+from .held_items import HeldItems
 from .index import INDEXED
 from .items import Item
 from .order import FileOrder
@@ -30,13 +31,12 @@ SIF_BYTES_PER_LINE = 8
 """A record takes about 8 times the bytes in SIF as in a fixed-width line: a SIF file's size
 is divided by it before `jobs_for` judges whether a second process pays."""
 
-SIF_HELD_BYTES = 100_000_000
-"""A SIF document up to this size (about 125,000 records) is read once: the first pass keeps
-every item (about 2.5 KB a record, in each of the two processes: at 100,000 records 330 MB
-and 310 MB), and the second pass, in one process or two, goes over them
-instead of reading the document again. Reading a SIF document costs about what validating its
-records does, so reading it three times (the first pass, then the second in each process) cost
-more than the validation; a larger document is read as it streams, to keep memory bounded."""
+SIF_HELD_BYTES = 64_000_000
+"""A SIF document is read once: the first pass keeps every item, compact (`held_items`, about
+100 bytes a record), and the second pass, in one process or two, reads them back instead of
+reading the document again (reading it costs several times what reading the kept items does).
+Up to this many bytes of kept items (some 600,000 records) are held in memory, shared by the two
+processes; the rest go to a temporary file, so memory stays bounded for any document."""
 
 
 def _layout_fields(edition: str) -> dict[str, frozenset[str]]:
@@ -69,19 +69,19 @@ def validate_file(path: str | Path, options: ValidationOptions | None = None, *,
 
     if is_sif(path):  # a SIF document (by content): no fixed-width lines, order or layout
         source, size = str(path), path.stat().st_size
-        held: list[Item] = []
+        held = HeldItems(source, SIF_HELD_BYTES)
 
-        def sif_items(indexing: bool) -> Iterator[Item]:
-            if size <= SIF_HELD_BYTES:
-                if indexing:
-                    held.extend((parsed.line, parsed.record, parsed.findings, source)
-                                for parsed in read_sif(path))
-                return iter(held)
-            return ((parsed.line, parsed.record, parsed.findings, source)
-                    for parsed in read_sif(path, only=INDEXED if indexing else None))
+        def sif_items(indexing: bool) -> Iterable[Item]:
+            if not indexing:
+                return held
+            return held.keep((parsed.line, parsed.record, parsed.findings, source)
+                             for parsed in read_sif(path))
 
-        result = Validator(options, _sif_fields(), input_kind="sif").run(
-            sif_items, jobs=jobs_for(size // SIF_BYTES_PER_LINE, options.jobs))
+        try:
+            result = Validator(options, _sif_fields(), input_kind="sif").run(
+                sif_items, jobs=jobs_for(size // SIF_BYTES_PER_LINE, options.jobs))
+        finally:
+            held.close()
         result.source = str(path)
         return result
     codec = codec_for(edition)
