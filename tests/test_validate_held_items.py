@@ -1,6 +1,6 @@
 """The SIF validation's kept items (`validation.held_items`) come back as they went in: the same
 records, fields set included, the same findings and lines, from memory or from the temporary
-file past the limit, any number of times, and in a forked process as in its parent."""
+compact file, any number of times, and in a forked process as in its parent."""
 
 import multiprocessing
 
@@ -29,11 +29,11 @@ def described(items):
              findings, source) for line, record, findings, source in items]
 
 
-@pytest.mark.parametrize("limit", [10**9, 30_000, 0])  # in memory, both, all on disk
-def test_the_items_kept_come_back_as_they_went_in(limit):
+@pytest.mark.parametrize("compact", [False, True])
+def test_the_items_kept_come_back_as_they_went_in(compact):
     items = sample_items()
     assert len(items) > 2 * BATCH
-    held = HeldItems("doc.xml", limit)
+    held = HeldItems("doc.xml", compact)
     try:
         assert list(held.keep(iter(items))) == items  # passed through unchanged
         assert described(held) == described(items)
@@ -48,7 +48,7 @@ def test_a_forked_process_reads_the_kept_items_beside_its_parent():
     if "fork" not in multiprocessing.get_all_start_methods():
         pytest.skip("no fork on this platform")
     items = sample_items()
-    held = HeldItems("doc.xml", 30_000)  # some in memory, the rest on disk
+    held = HeldItems("doc.xml", compact=True)
     try:
         for _ in held.keep(iter(items)):
             pass

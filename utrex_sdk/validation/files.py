@@ -1,6 +1,6 @@
 """The validator's entry points: a UTREx file (two streaming passes over it, the second split
-over two processes for a large file; a SIF document is read once and its items kept, compact,
-for the second pass: `held_items`) or canonical records held in memory. The
+over two processes for a large file; a SIF document is read once and its items kept for the
+second pass: `held_items`) or canonical records held in memory. The
 engine itself — planning the rules that can run and running them on each record — is
 `engine.Validator`."""
 
@@ -31,12 +31,11 @@ SIF_BYTES_PER_LINE = 8
 """A record takes about 8 times the bytes in SIF as in a fixed-width line: a SIF file's size
 is divided by it before `jobs_for` judges whether a second process pays."""
 
-SIF_HELD_BYTES = 64_000_000
-"""A SIF document is read once: the first pass keeps every item, compact (`held_items`, about
-100 bytes a record), and the second pass, in one process or two, reads them back instead of
-reading the document again (reading it costs several times what reading the kept items does).
-Up to this many bytes of kept items (some 600,000 records) are held in memory, shared by the two
-processes; the rest go to a temporary file, so memory stays bounded for any document."""
+SIF_HELD_BYTES = 100_000_000
+"""A SIF document is read once: the first pass keeps its items for the second (`held_items`).
+Up to this size (about 125,000 records) they are kept as they are, in memory (about 2.5 KB a
+record in each of the two processes: at 100,000 records about 310 MB each); a larger document's
+are kept compact in a temporary file (about 100 bytes a record), so memory stays bounded."""
 
 
 def _layout_fields(edition: str) -> dict[str, frozenset[str]]:
@@ -69,7 +68,7 @@ def validate_file(path: str | Path, options: ValidationOptions | None = None, *,
 
     if is_sif(path):  # a SIF document (by content): no fixed-width lines, order or layout
         source, size = str(path), path.stat().st_size
-        held = HeldItems(source, SIF_HELD_BYTES)
+        held = HeldItems(source, compact=size > SIF_HELD_BYTES)
 
         def sif_items(indexing: bool) -> Iterable[Item]:
             if not indexing:

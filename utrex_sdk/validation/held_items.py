@@ -1,15 +1,20 @@
-"""A SIF document's items, kept by the validator's first pass for its second, in compact form.
+"""A SIF document's items, kept by the validator's first pass for its second.
 
 Reading a SIF document costs several times what validating its records does, so the first pass
-reads it once and keeps every item; held as models, though, a record costs about 2.5 KB and the
-collector's full passes over them (a second of a 100,000-record district's run), and the second
-pass's worker process, touching every one, copied them all (`parallel.run_split`). Kept here,
-an item is a pickled tuple of its line, record type, the values of its fields set and its
-findings, about 100 bytes, in batches: the collector sees a few bytes objects, the worker
-shares their pages, and reading them back (a model built directly from the values,
-`construct.constructor`) costs a tenth of reading the document. Batches past `limit` bytes go
-to an unnamed temporary file, so memory stays bounded for any document; each process reads
-the file at its own offsets.
+reads it once and keeps every item, and the second pass (in one process or two,
+`parallel.run_split`) goes over them. Two ways to keep them, chosen by the document's size:
+
+- as they are, in a list (``compact=False``): nothing to encode or decode, but about 2.5 KB a
+  record, and the worker process, touching every one, copies them (at 100,000 records 310 MB
+  in each process). The collector is paused while they are kept, and they are then frozen
+  (``gc.freeze``) until `close`: its passes over a growing heap of records, then over the
+  whole of it, cost about a second of a 100,000-record district's run; the only garbage the
+  pass leaves is the reader's own state, collected after `close`.
+- compact (``compact=True``), for a document too large to hold: each item a tuple of its
+  line, record type, the values of its fields set and its findings, pickled in batches to an
+  unnamed temporary file, about 100 bytes a record on disk and nothing in memory. Each process
+  reads the file at its own offsets and builds the models directly from the values
+  (`construct.constructor`): a tenth of what reading the document again costs.
 
 A record comes back equal to the one kept, with the same fields set: a model that
 `construct.constructible` accepts holds None in every field not set; a record of any other
@@ -18,6 +23,7 @@ model is pickled whole.
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import tempfile
@@ -29,7 +35,7 @@ from ..models import MODELS
 from .items import Item
 
 BATCH = 1024
-"""Items per pickled batch: about 100 KB, read back in one call."""
+"""Items per pickled batch (compact): about 100 KB, read back in one call."""
 
 _BUILD = {rt: build for rt, model in MODELS.items() if (build := constructor(model)) is not None}
 _TYPE_OF = {MODELS[rt]: rt for rt in _BUILD}
@@ -37,21 +43,37 @@ _TYPE_OF = {MODELS[rt]: rt for rt in _BUILD}
 
 class HeldItems:
     """Items kept in order as they stream past (`keep`), read back any number of times, in any
-    process forked after the keeping (`__iter__`). `close` drops them and the file."""
+    process forked after the keeping (`__iter__`). `close` drops them."""
 
-    def __init__(self, source: str | None, limit: int) -> None:
+    def __init__(self, source: str | None, compact: bool) -> None:
         self.source = source
-        self.limit = limit
-        self._batches: list[bytes] = []  # the first, held in memory
-        self._held_bytes = 0
+        self.compact = compact
+        self._items: list[Item] = []
+        self._frozen = False
         self._spool: IO[bytes] | None = None
-        self._spilled: list[tuple[int, int]] = []  # (offset, length) of each batch on disk
-        self._end = 0
+        self._batches: list[tuple[int, int]] = []  # (offset, length) of each compact batch
 
     def keep(self, items: Iterable[Item]) -> Iterator[Item]:
         """The items, unchanged, each kept on its way through."""
+        if self.compact:
+            yield from self._keep_compact(items)
+            return
+        paused = gc.isenabled()
+        gc.disable()
+        try:
+            for item in items:
+                self._items.append(item)
+                yield item
+            gc.freeze()  # kept until `close`: no collection need go over them again
+            self._frozen = True
+        finally:
+            if paused:
+                gc.enable()
+
+    def _keep_compact(self, items: Iterable[Item]) -> Iterator[Item]:
+        self._spool = tempfile.TemporaryFile(prefix="utrex-items-")  # noqa: SIM115
         pending: list[tuple[Any, ...]] = []
-        type_of, store = _TYPE_OF, self._store
+        type_of = _TYPE_OF
         for item in items:
             line, record, findings, _source = item
             if record is None:
@@ -63,48 +85,44 @@ class HeldItems:
             else:
                 pending.append((line, "", record, findings or None))
             if len(pending) == BATCH:
-                store(pickle.dumps(pending, pickle.HIGHEST_PROTOCOL))
+                self._write(pending)
                 pending = []
             yield item
         if pending:
-            store(pickle.dumps(pending, pickle.HIGHEST_PROTOCOL))
+            self._write(pending)
+        self._spool.flush()
 
-    def _store(self, batch: bytes) -> None:
-        if self._held_bytes + len(batch) <= self.limit:
-            self._batches.append(batch)
-            self._held_bytes += len(batch)
-            return
-        if self._spool is None:
-            self._spool = tempfile.TemporaryFile(prefix="utrex-items-")  # noqa: SIM115
+    def _write(self, pending: list[tuple[Any, ...]]) -> None:
+        assert self._spool is not None
+        batch = pickle.dumps(pending, pickle.HIGHEST_PROTOCOL)
+        offset = self._batches[-1][0] + self._batches[-1][1] if self._batches else 0
         self._spool.write(batch)
-        self._spilled.append((self._end, len(batch)))
-        self._end += len(batch)
+        self._batches.append((offset, len(batch)))
 
     def __iter__(self) -> Iterator[Item]:
-        build, source = _BUILD, self.source
-        for batch in self._blobs():
-            for line, rt, values, findings in pickle.loads(batch):
+        if not self.compact:
+            yield from self._items
+            return
+        if self._spool is None:
+            return
+        build, source, fd = _BUILD, self.source, self._spool.fileno()
+        for offset, length in self._batches:
+            for line, rt, values, findings in pickle.loads(_read_at(fd, offset, length)):
                 record = build[rt](values) if rt else values
                 yield line, record, findings or [], source
 
-    def _blobs(self) -> Iterator[bytes]:
-        yield from self._batches
-        if self._spool is None:
-            return
-        self._spool.flush()
-        fd = self._spool.fileno()
-        for offset, length in self._spilled:
-            yield _read_at(fd, offset, length)
-
     def close(self) -> None:
-        self._batches = []
+        self._items = []
+        if self._frozen:
+            self._frozen = False
+            gc.unfreeze()
         if self._spool is not None:
             self._spool.close()
             self._spool = None
 
 
 def _read_at(fd: int, offset: int, length: int) -> bytes:
-    """``length`` bytes at ``offset``: without moving the file's position, which a forked
+    """``length`` bytes at ``offset``, without moving the file's position, which a forked
     process shares with its parent (both read the file at once); where ``os.pread`` is
     missing there is no fork, so no second reader."""
     parts = []
