@@ -66,3 +66,36 @@ def test_a_forked_process_reads_the_kept_items_beside_its_parent():
         worker.join()
     finally:
         held.close()
+
+
+def test_keeping_items_leaves_the_collector_as_it_found_it():
+    import gc
+
+    items = sample_items()
+    held = HeldItems("doc.xml", compact=False)
+    for _ in held.keep(iter(items)):
+        assert not gc.isenabled()  # paused while the items are kept
+    assert gc.isenabled() and gc.get_freeze_count() > 0  # frozen until the run ends
+    held.close()
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+
+    stopped = HeldItems("doc.xml", compact=False)
+    kept = stopped.keep(iter(items))
+    next(kept)
+    kept.close()  # the first pass failed half-way
+    stopped.close()
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_validating_a_sif_document_leaves_the_collector_as_it_found_it(tmp_path, jobs):
+    import gc
+
+    from utrex_sdk.sif import sif_bytes
+    from utrex_sdk.validation import ValidationOptions, validate_file
+
+    data, _ = sif_bytes(list(district_records(200, seed=5)))
+    path = tmp_path / "district.xml"
+    path.write_bytes(data)
+    validate_file(path, ValidationOptions(jobs=jobs))
+    assert gc.isenabled() and gc.get_freeze_count() == 0

@@ -64,8 +64,9 @@ class HeldItems:
             for item in items:
                 self._items.append(item)
                 yield item
-            gc.freeze()  # kept until `close`: no collection need go over them again
-            self._frozen = True
+            if not gc.get_freeze_count():  # else the caller froze objects: left as they are
+                gc.freeze()  # until `close`: no collection need go over the items again
+                self._frozen = True
         finally:
             if paused:
                 gc.enable()
