@@ -1,6 +1,6 @@
 """The validator's entry points: a UTREx file (two streaming passes over it, the second split
-over two processes for a large file; a SIF document of moderate size is read once and its
-items held for the second pass, see `SIF_HELD_BYTES`) or canonical records held in memory. The
+over two processes for a large file; a SIF document is read once and its items kept for the
+second pass: `held_items`) or canonical records held in memory. The
 engine itself — planning the rules that can run and running them on each record — is
 `engine.Validator`."""
 
@@ -20,6 +20,7 @@ from ..sif.detect import is_sif
 from ..sif.reader import read_sif
 from .context import ValidationOptions
 from .engine import Validator
+from .held_items import HeldItems
 from .index import INDEXED
 from .items import Item
 from .order import FileOrder
@@ -31,12 +32,10 @@ SIF_BYTES_PER_LINE = 8
 is divided by it before `jobs_for` judges whether a second process pays."""
 
 SIF_HELD_BYTES = 100_000_000
-"""A SIF document up to this size (about 125,000 records) is read once: the first pass keeps
-every item (about 2.5 KB a record, in each of the two processes: at 100,000 records 330 MB
-and 310 MB), and the second pass, in one process or two, goes over them
-instead of reading the document again. Reading a SIF document costs about what validating its
-records does, so reading it three times (the first pass, then the second in each process) cost
-more than the validation; a larger document is read as it streams, to keep memory bounded."""
+"""A SIF document is read once: the first pass keeps its items for the second (`held_items`).
+Up to this size (about 125,000 records) they are kept as they are, in memory (about 2.5 KB a
+record in each of the two processes: at 100,000 records about 310 MB each); a larger document's
+are kept compact in a temporary file (about 100 bytes a record), so memory stays bounded."""
 
 
 def _layout_fields(edition: str) -> dict[str, frozenset[str]]:
@@ -69,19 +68,19 @@ def validate_file(path: str | Path, options: ValidationOptions | None = None, *,
 
     if is_sif(path):  # a SIF document (by content): no fixed-width lines, order or layout
         source, size = str(path), path.stat().st_size
-        held: list[Item] = []
+        held = HeldItems(source, compact=size > SIF_HELD_BYTES)
 
-        def sif_items(indexing: bool) -> Iterator[Item]:
-            if size <= SIF_HELD_BYTES:
-                if indexing:
-                    held.extend((parsed.line, parsed.record, parsed.findings, source)
-                                for parsed in read_sif(path))
-                return iter(held)
-            return ((parsed.line, parsed.record, parsed.findings, source)
-                    for parsed in read_sif(path, only=INDEXED if indexing else None))
+        def sif_items(indexing: bool) -> Iterable[Item]:
+            if not indexing:
+                return held
+            return held.keep((parsed.line, parsed.record, parsed.findings, source)
+                             for parsed in read_sif(path))
 
-        result = Validator(options, _sif_fields(), input_kind="sif").run(
-            sif_items, jobs=jobs_for(size // SIF_BYTES_PER_LINE, options.jobs))
+        try:
+            result = Validator(options, _sif_fields(), input_kind="sif").run(
+                sif_items, jobs=jobs_for(size // SIF_BYTES_PER_LINE, options.jobs))
+        finally:
+            held.close()
         result.source = str(path)
         return result
     codec = codec_for(edition)

@@ -69,13 +69,15 @@ def run_split(validator: Validator, items: Callable[[bool], Iterable[Item]]
     spool = tempfile.TemporaryFile(prefix="utrex-findings-")  # noqa: SIM115 - the worker's
     # findings past `finding_store.SPILL_AT` go there; the parent reads them from it
     _shed_memory()
+    frozen = gc.get_freeze_count()  # the items' keeper froze them: it unfreezes (`held_items`)
     gc.freeze()  # the worker's collector must not write to (and so copy) the pages it shares
     try:
         worker = fork.Process(target=_record_part,
                               args=(validator, items, send, receive, spool), daemon=True)
         worker.start()
     finally:
-        gc.unfreeze()
+        if not frozen:
+            gc.unfreeze()
     send.close()
     try:
         validator.keep_only("across")
