@@ -397,6 +397,8 @@ def write_docs(text: str, path: Path) -> None:
 def profile(step: str, size: int, args: argparse.Namespace, folder: Path) -> None:
     path, records, _ = make_district(size, args.seed, folder,
                                      export=step.startswith("convert"))
+    if step in ("sif-read", "sif-validate"):  # they read the document parse+sif writes
+        steps.parse_and_write_sif(path, folder)
     profiler = cProfile.Profile()
     profiler.enable()
     steps.STEPS[step](path, folder)
