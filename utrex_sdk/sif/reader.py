@@ -122,7 +122,7 @@ class _Reader(RecordBuilding):
                             for steps, target in obj.refs.values()]
                      for name, obj in spec.objects.items()}
         self.part_cache: dict[tuple[str, str, str], dict[str, Any]] = {}
-        self.field_reads: dict[tuple[str, str], tuple[dict, tuple]] = {}
+        self.field_reads: dict[tuple[str, str], Callable] = {}  # (rt, object) -> part read
         self.names: dict[str, str] = {}  # tag -> local name
         self.chained = Parts(self)
 
