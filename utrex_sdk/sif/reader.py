@@ -53,7 +53,6 @@ class _Index:
         self.spec = spec
         self.predicates = _predicates(spec)
         self.needed = _needed(spec)
-        self.flatteners: dict[str, Flattener] = {}
         self.flat: dict[str, tuple[str, dict[str, str]]] = {}  # RefId -> (object, values)
         self.people: OrderedDict[str, dict[str, str]] = OrderedDict()
         self.person_ids: dict[str, str] = {}  # StudentPersonal RefId -> LocalId
@@ -76,13 +75,6 @@ class _Index:
             return found
         got = self.flat.get(ref)
         return got[1] if got is not None and got[0] == obj else None
-
-
-def _flat(elem: etree._Element, obj: str, index: _Index) -> dict[str, str]:
-    flat = index.flatteners.get(obj)
-    if flat is None:
-        flat = index.flatteners[obj] = _flattener(obj, index)
-    return flat(elem)
 
 
 def _flattener(obj: str, index: _Index) -> Callable[[etree._Element], dict[str, str]]:
@@ -122,8 +114,8 @@ class _Reader(RecordBuilding):
                             for steps, target in obj.refs.values()]
                      for name, obj in spec.objects.items()}
         self.part_cache: dict[tuple[str, str, str], dict[str, Any]] = {}
-        self.field_reads: dict[tuple[str, str], tuple[dict, tuple]] = {}
-        self.names: dict[str, str] = {}  # tag -> local name
+        self.field_reads: dict[tuple[str, str], Callable] = {}  # (rt, object) -> part read
+        self.kinds: dict[str, tuple[str, Callable | None]] = {}  # tag -> (name, its reading)
         self.chained = Parts(self)
 
     def finding(self, error_id: str, line: int | None, **params: Any) -> Finding:
@@ -153,12 +145,13 @@ class _Reader(RecordBuilding):
     # --- one object -------------------------------------------------------------------
 
     def object(self, elem: etree._Element) -> Iterator[ParsedLine]:
-        obj = self.names.get(elem.tag)
-        if obj is None:
-            obj = self.names[elem.tag] = etree.QName(elem).localname
+        kind = self.kinds.get(elem.tag)
+        if kind is None:
+            kind = self.kinds[elem.tag] = self.kind(elem)
+        obj, flat = kind
         line = elem.sourceline or 0
         ref = elem.get("RefId") or ""
-        if obj not in self.spec.objects:
+        if flat is None:  # an object the SDK does not read
             yield from self.flush()
             yield ParsedLine(line, obj, None, [self.finding("sif.unknown-object", line,
                                                            value=obj)])
@@ -168,7 +161,7 @@ class _Reader(RecordBuilding):
                 "sif.duplicate-refid", line, value=obj, refid=ref)])
             return
         self.index.seen.add(ref)
-        values = _flat(elem, obj, self.index)
+        values = flat(elem)
         if self.pending is not None:  # no generator per object when nothing is pending
             if self.companion.get(self.pending[0]) == obj:
                 yield from self.flush(values)
@@ -181,6 +174,12 @@ class _Reader(RecordBuilding):
             self.pending = (obj, ref, line, values)
         elif obj in self.primary_of or obj == "StudentParticipation":
             yield from self.records(obj, ref, line, values, None)
+
+    def kind(self, elem: etree._Element) -> tuple[str, Callable | None]:
+        """An object's name and the reading of its values (None: an object the SDK does
+        not read), found once per tag."""
+        obj = etree.QName(elem).localname
+        return obj, _flattener(obj, self.index) if obj in self.spec.objects else None
 
     def flush(self, companion: dict[str, str] | None = None) -> Iterator[ParsedLine]:
         if self.pending is None:
@@ -325,7 +324,7 @@ def parse_sif(handle: BinaryIO, source: str | None = None, *,
             before = elem.getprevious()
             if before is not None and before is not last:  # lxml: one proxy per element
                 yield from _unread(reader, parent, last, elem)
-            if elem.tag in skip:
+            if skip and elem.tag in skip:  # no tag read when nothing is skipped
                 yield from reader.pass_over(elem)
             else:
                 yield from reader.object(elem)

@@ -21,6 +21,7 @@ from ..construct import constructor
 from ..findings import Finding
 from ..fixedwidth.lines import ParsedLine
 from ..models import code_set, model_for
+from .part_code import PartRead, part_function
 from .parts import remember
 from .paths import key_of
 from .spec import FieldMap
@@ -28,7 +29,6 @@ from .values import from_text, kept_as_is
 
 MEMO = 4096
 """Texts whose value is kept per field at most (the memo is emptied past this)."""
-_MISS = object()
 _FieldRead = tuple[FieldMap, str, str, bool, Callable[[Any], bool], dict[Any, tuple[Any, bool]]]
 """(field map, field name, flattened key, plain text?, kept-as-is test, text -> (value,
 kept) memo)."""
@@ -116,53 +116,34 @@ class RecordBuilding:
     def part(self, rt: str, obj_name: str, obj: dict[str, str], line: int
              ) -> tuple[dict[str, Any], bool] | None:
         """``rt``'s values that ``obj`` gives, and whether each is one the model keeps as it
-        is; None when one is unreadable (the general way then reports it). A text's value is
-        read once per field (`_FieldRead.memo`): a district repeats its dates and codes."""
-        reads = self.field_reads.get((rt, obj_name))
-        if reads is None:
-            reads = self.field_reads[(rt, obj_name)] = self._field_reads(rt, obj_name)
-        by_key, fields = reads
-        if len(obj) < len(fields):  # an absent key gives no value: look at the present ones
-            pairs = [(read, text) for key, text in obj.items()
-                     for read in by_key.get(key, ())]
-        else:
-            pairs = [(read, text) for read in fields
-                     if (text := obj.get(read[2])) is not None]
-        part: dict[str, Any] = {}
-        trusted = True
-        for (fm, name, _key, plain_text, kept, memo), got in pairs:
-            if plain_text:  # the common case: text as it is, an empty element is no value
-                if got:
-                    part[name] = got
-                    if trusted and not kept(got):
-                        trusted = False
-                continue
-            hit = memo.get(got, _MISS)
-            if hit is _MISS:
-                found: list[Finding] = []
-                value = self.value(fm, got, line, found)
-                if found:
-                    return None
-                hit = (value, value is None or kept(value))
-                if len(memo) > MEMO:
-                    memo.clear()
-                memo[got] = hit
-            if hit[0] is not None:
-                part[name] = hit[0]
-                if not hit[1]:
-                    trusted = False
-        return part, trusted
+        is; None when one is unreadable (the general way then reports it). Read by a function
+        generated per record type and object (`part_code`); a text's value is read once per
+        field (its memo): a district repeats its dates and codes."""
+        read = self.field_reads.get((rt, obj_name))
+        if read is None:
+            read = self.field_reads[(rt, obj_name)] = self._part_function(rt, obj_name)
+        return read(obj, line)
 
-    def _field_reads(self, rt: str, obj_name: str
-                     ) -> tuple[dict[str, tuple[_FieldRead, ...]], tuple[_FieldRead, ...]]:
-        """``rt``'s fields ``obj_name`` gives, by flattened key and in field order."""
+    def _part_function(self, rt: str, obj_name: str) -> PartRead:
+        """The function reading ``rt``'s fields ``obj_name`` gives, in field order."""
         kept = self.kept(rt)
         fields = tuple((fm, fm.field, key, plain_text, kept.get(fm.field, _never), {})
                        for fm, key, plain_text in self.parts[rt].get(obj_name, ()))
-        by_key: dict[str, tuple[_FieldRead, ...]] = {}
-        for read in fields:
-            by_key[read[2]] = (*by_key.get(read[2], ()), read)
-        return by_key, fields
+        return part_function(fields, self._read_text)
+
+    def _read_text(self, field: _FieldRead, text: str, line: int) -> tuple[Any, bool] | None:
+        """``text``'s value for ``field`` and whether it is kept as it is, remembered in the
+        field's memo; None when it is unreadable (nothing remembered)."""
+        fm, _name, _key, _plain, kept, memo = field
+        found: list[Finding] = []
+        value = self.value(fm, text, line, found)
+        if found:
+            return None
+        hit = (value, value is None or kept(value))
+        if len(memo) > MEMO:
+            memo.clear()
+        memo[text] = hit
+        return hit
 
     def value(self, fm: FieldMap, text: str | None, line: int, found: list[Finding]) -> Any:
         if fm.presence is not None:
