@@ -100,7 +100,7 @@ def test_a_sif_file_read_as_it_streams_gives_the_findings_of_one_read_once(
     from utrex_sdk.validation import files
 
     held = validate_file(district_sif, ValidationOptions(jobs=jobs))
-    monkeypatch.setattr(files, "SIF_HELD_BYTES", 0)  # too large to hold: kept compact in a temporary file
+    monkeypatch.setattr(files, "SIF_HELD_BYTES", 0)  # too large to hold: kept compact on disk
     streamed = validate_file(district_sif, ValidationOptions(jobs=jobs))
     assert held.findings and streamed.findings == held.findings
     assert streamed.to_dict() == held.to_dict()
