@@ -38,16 +38,13 @@ class Held:
         self._decimals = [i for i, f in enumerate(fields) if types.get(f) == _DECIMAL]
         self._get = itemgetter(*fields) if len(fields) > 1 else (
             lambda values, name=fields[0]: (values[name],))
-        self.put, self.take, self.row = self._generate()
-
-    def values(self, row: tuple[Any, ...]) -> dict[str, Any]:
-        """A `row` as `take` gives it."""
-        return dict(zip(self.names, row, strict=True))
+        self.put, self.take, self.row, self.values = self._generate()
 
     def _generate(self) -> tuple[Callable[[dict[str, Any], int | None], bytes],
                                  Callable[[bytes], dict[str, Any]],
-                                 Callable[[bytes], tuple[Any, ...]]]:
-        """``put``, ``take`` and ``row``, generated as straight-line code."""
+                                 Callable[[bytes], tuple[Any, ...]],
+                                 Callable[[tuple[Any, ...]], dict[str, Any]]]:
+        """``put``, ``take``, ``row`` and ``values``, generated as straight-line code."""
         names: dict[str, Any] = {"LOADS": loads, "DUMPS": dumps, "PROTOCOL": HIGHEST_PROTOCOL,
                                  "GET": self._get, "DATE": dt.date, "DAY": dt.date.fromordinal,
                                  "DECIMAL": Decimal}
@@ -71,8 +68,10 @@ class Held:
             body += [f"    if h{i} is not None:",
                      f"        if h{i}.__class__ is tuple: h{i} = DECIMAL(h{i}[0])",
                      f"        elif h{i}.__class__ is list: h{i} = h{i}[0]"]
-        lines += ["", "def take(data):", *body, "    return {" + ", ".join(
-            f"{name!r}: h{i}" for i, name in enumerate(self.names)) + "}"]
+        display = "    return {" + ", ".join(f"{name!r}: h{i}"
+                                              for i, name in enumerate(self.names)) + "}"
+        lines += ["", "def take(data):", *body, display]
         lines += ["", "def row(data):", *body, f"    return ({', '.join(local)},)"]
+        lines += ["", "def values(row):", f"    {', '.join(local)}, = row", display]
         exec(compile("\n".join(lines), "<sif held>", "exec"), names)
-        return names["put"], names["take"], names["row"]
+        return names["put"], names["take"], names["row"], names["values"]

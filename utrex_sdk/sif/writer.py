@@ -223,9 +223,12 @@ def _student(members, run: _Run, spec: SifSpec, shapes: dict[str, _Shape]):
     if not placed:
         return
     s1 = spec.records["S1"]
-    people = [shape.held.values(row) for rt, row, shape in placed if rt == "S1"]
-    person = people[0] if people else {}
-    yield run.build("StudentPersonal", s1, people or [placed[0][2].held.values(placed[0][1])])
+    people = [(row, shape.held) for rt, row, shape in placed if rt == "S1"]
+    if len(people) == 1:  # most students
+        yield run.build_row("StudentPersonal", s1, people[0][0])
+    else:
+        yield run.build("StudentPersonal", s1, [held.values(row) for row, held in people]
+                        or [placed[0][2].held.values(placed[0][1])])
     academic = spec.academic
     written = run.report.written
     build, build_row = run.build_one, run.build_row
@@ -247,7 +250,7 @@ def _student(members, run: _Run, spec: SifSpec, shapes: dict[str, _Shape]):
     if any(rt in academic for rt, _, _ in placed):
         yield from academic_objects(
             run, [(rt, shape.held.values(row)) for rt, row, shape in placed if rt in academic],
-            person)
+            people[0][1].values(people[0][0]) if people else {})
 
 
 def _incident(recs, run: _Run, spec: SifSpec):
