@@ -200,6 +200,16 @@ class _Shape:
             "lea_number", "school_number", "course_section", "period"))) if rt == "AM" else None
         attendance = run.fields_of(rs, "StudentAttendanceSummary") if rt == "S1" else ()
         self.attendance = tuple(index[f] for f in attendance)
+        self.fused: dict[str, Callable[[tuple[Any, ...]], Any]] = {}
+
+    def build(self, run: _Run, obj: str, row: tuple[Any, ...]) -> Any:
+        """`_Run.build_row`; its fused build kept in ``fused`` once the run has made it, for
+        `_student` to call directly while the run holds no contribution."""
+        elem = run.build_row(obj, self.rs, row)
+        fused = run.rows.get((obj, self.rs.record))
+        if fused is not None:
+            self.fused[obj] = fused
+        return elem
 
 
 def _student(members, run: _Run, spec: SifSpec, shapes: dict[str, _Shape]):
@@ -222,16 +232,19 @@ def _student(members, run: _Run, spec: SifSpec, shapes: dict[str, _Shape]):
             placed.append((rt, row, shape))
     if not placed:
         return
-    s1 = spec.records["S1"]
-    people = [(row, shape.held) for rt, row, shape in placed if rt == "S1"]
+    people = [(row, shape) for rt, row, shape in placed if rt == "S1"]
+    direct = not run.contributions and objects.COMPILED  # (`_Run.build_row`'s test)
     if len(people) == 1:  # most students
-        yield run.build_row("StudentPersonal", s1, people[0][0])
+        row, shape = people[0]
+        fused = shape.fused.get("StudentPersonal") if direct else None
+        yield fused(row) if fused else shape.build(run, "StudentPersonal", row)
     else:
-        yield run.build("StudentPersonal", s1, [held.values(row) for row, held in people]
+        yield run.build("StudentPersonal", spec.records["S1"],
+                        [shape.held.values(row) for row, shape in people]
                         or [placed[0][2].held.values(placed[0][1])])
     academic = spec.academic
     written = run.report.written
-    build, build_row = run.build_one, run.build_row
+    build = run.build_one
     for rt, row, shape in placed:
         if rt in academic:
             continue
@@ -244,13 +257,16 @@ def _student(members, run: _Run, spec: SifSpec, shapes: dict[str, _Shape]):
                 "entry_date": values.get(ENTRY_DATE[rt]),
                 "order_key": "|".join(sort_key(rt, values))})
             continue
-        yield build_row(rs.objects[0], rs, row)
+        obj = rs.objects[0]
+        fused = shape.fused.get(obj) if direct else None
+        yield fused(row) if fused else shape.build(run, obj, row)
         if rt == "S1" and any(row[i] is not None for i in shape.attendance):
-            yield build_row("StudentAttendanceSummary", rs, row)
+            fused = shape.fused.get("StudentAttendanceSummary") if direct else None
+            yield fused(row) if fused else shape.build(run, "StudentAttendanceSummary", row)
     if any(rt in academic for rt, _, _ in placed):
         yield from academic_objects(
             run, [(rt, shape.held.values(row)) for rt, row, shape in placed if rt in academic],
-            people[0][1].values(people[0][0]) if people else {})
+            people[0][1].held.values(people[0][0]) if people else {})
 
 
 def _incident(recs, run: _Run, spec: SifSpec):
