@@ -44,3 +44,19 @@ def test_dates_and_decimals_are_held_without_pickling_their_objects():
     back = held.take(data)
     assert same(back["course_entry_date"], dt.date(2012, 8, 22))
     assert same(back["credits_earned"], Decimal("0.250"))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(RECORD_TYPES), st.data(), st.one_of(st.none(), st.integers(0, 10**6)))
+def test_a_held_row_is_the_record_by_position_and_its_values_are_what_take_gives(rt, data, place):
+    held = Held(rt, "#")
+    values = {name: data.draw(ANY_VALUE, label=name) for name in held.names[:-1]}
+    stored = held.put(values, place)
+    row, back = held.row(stored), held.take(stored)
+    assert len(row) == len(held.names)
+    for name, value in zip(held.names, row, strict=True):
+        assert same(value, back[name]), name
+    again = held.values(row)
+    assert list(again) == list(back)
+    for name in held.names:
+        assert same(again[name], back[name]), name

@@ -18,8 +18,9 @@ from collections.abc import Callable
 from typing import Any
 
 from .compiled import Plan
+from .held import Held
 from .paths import SIF_NS
-from .plan_code import _PLAIN, content_lines, render_lines, text_lines
+from .plan_code import _PLAIN, BY_NAME, content_lines, render_lines, text_lines
 from .refids import MD5, refid_source
 from .spec import SifSpec
 
@@ -27,30 +28,56 @@ _CACHE_LIMIT = 100_000
 """RefIds kept per run before the cache starts again (`compiled.object_refs` keeps as many)."""
 
 
-def one_record(plan: Plan, spec: SifSpec) -> Callable[..., Any]:
+def one_record(plan: Plan, spec: SifSpec, held: Held | None = None) -> Callable[..., Any]:
     """``bind(run, text_of, cache, leas, default_text, used, unfilled, objects)`` ->
-    ``build(values)``: the object of one record, as `_Run.build` makes it through the plan's
-    steps, for the run whose parts are given (``text_of``: `_Run._text`; ``cache``: its
-    RefIds; ``leas``: the LEAs its DI records name; ``default_text``: `_Run._default_value`;
-    ``used``: its default counts; ``unfilled`` is called with the object's name, the default
-    and the values; ``objects``: its count of objects per type). A default from the School
-    Year takes ``run.school_year``'s text without calling ``default_text`` when it is known."""
+    ``(build, build_row)``: ``build(values)`` is the object of one record, as `_Run.build`
+    makes it through the plan's steps, for the run whose parts are given (``text_of``:
+    `_Run._text`; ``cache``: its RefIds; ``leas``: the LEAs its DI records name;
+    ``default_text``: `_Run._default_value`; ``used``: its default counts; ``unfilled`` is
+    called with the object's name, the default and the values; ``objects``: its count of
+    objects per type). A default from the School Year takes ``run.school_year``'s text without
+    calling ``default_text`` when it is known. ``build_row(row)`` is the same object from the
+    record's `Held.row` (``held``: its record type's codec), its values read by position: a
+    dict is made (`Held.values`) only for a call that needs one; None when no ``held`` is
+    given or the plan reads a field the row does not hold."""
     names: dict[str, Any] = {"MD5": MD5, "PLAIN": _PLAIN,
                              "ELEMENT": plan.element, "OBJ": plan.obj.name,
                              "LIMIT": _CACHE_LIMIT}
-    lines = ["    g = values.get", "    year = run.school_year", "    objects[OBJ] += 1"]
+    source = ["def bind(run, text_of, cache, leas, default_text, used, unfilled, objects):",
+              "    def build(values):", "        g = values.get",
+              *_body(plan, spec, names, BY_NAME, "values")]
+    row = "None"
+    if held is not None:
+        index = {name: i for i, name in enumerate(held.names)}
+        try:
+            body = _body(plan, spec, names, lambda field: f"h[{index[field]}]", "VALUES(h)")
+        except KeyError:  # a field added to the record's values (a program's type)
+            pass
+        else:
+            names["VALUES"], row = held.values, "build_row"
+            source += ["    def build_row(h):", *body]
+    source.append(f"    return build, {row}")
+    exec(compile("\n".join(source), f"<sif one {plan.obj.name}>", "exec"), names)
+    return names["bind"]
+
+
+def _body(plan: Plan, spec: SifSpec, names: dict[str, Any], get: Callable[[str], str],
+          values: str) -> list[str]:
+    """The build function's body (after its first line), indented for `one_record`'s
+    ``bind``: ``get`` names a field's value, ``values`` the record's values as a dict."""
+    lines = ["    year = run.school_year", "    objects[OBJ] += 1"]
     slots, nodes = len(plan.slot_owner), len(plan.nodes)
     lines.append("    " + " = ".join(f"t{s}" for s in range(slots)) + " = None")
     lines.append("    c0 = True")
     if nodes > 1:
         lines.append("    " + " = ".join(f"c{i}" for i in range(1, nodes)) + " = False")
-    lines += text_lines(plan.fields, names, "t{}".format)  # the slots' texts
+    lines += text_lines(plan.fields, names, "t{}".format, get, values)  # the slots' texts
     # the elements a presence field makes exist (_Run.build's `present`)
     for n, (fm, index) in enumerate(plan.presence):
         names[f"P{n}"] = fm
-        lines += [f"    v = g({fm.field!r})",
+        lines += [f"    v = {get(fm.field)}",
                   f"    if v is not None and (v == {fm.presence!r} "  # _Run._text's ""
-                  f"or text_of(P{n}, v, values) is not None):",
+                  f"or text_of(P{n}, v, {values}) is not None):",
                   "        " + " = ".join(f"c{i}" for i in plan.node_marks[index]) + " = True"]
     # the RefIds (compiled.object_refs), then into their slots (Plan._generate_content)
     keys: dict[str, str] = {}
@@ -59,7 +86,7 @@ def one_record(plan: Plan, spec: SifSpec) -> Callable[..., Any]:
         for f in fields:
             if f not in keys:
                 keys[f] = f"k{len(keys)}"
-                lines.append(f"    {keys[f]} = g({f!r})")
+                lines.append(f"    {keys[f]} = {get(f)}")
         return [keys[f] for f in fields]
 
     own = refid_source(plan.obj.name, key(plan.obj.key))
@@ -79,7 +106,7 @@ def one_record(plan: Plan, spec: SifSpec) -> Callable[..., Any]:
     for target, slot in plan.refs:
         lines.append(f"    if {refs[target]} is not None: t{slot} = {refs[target]}")
     lines.append(f"    t{plan.id_slot} = {own}")
-    lines += content_lines(plan, names, "t{}".format, "c{}".format)
+    lines += content_lines(plan, names, "t{}".format, "c{}".format, get, values)
     # the text when no text needs escaping (Plan.build), else lxml's element
     fed = {slot for _, slot in plan.fields} | {d.slot for d in plan.defaults}
     checked = [s for s in range(slots) if s != plan.id_slot
@@ -93,7 +120,4 @@ def one_record(plan: Plan, spec: SifSpec) -> Callable[..., Any]:
     lines += ["    p = []", "    a = p.append"]
     render_lines(plan.root, 1, lines, "t{}".format, "c{}".format, f' xmlns="{SIF_NS}"')
     lines.append("    return ''.join(p)")
-    source = ["def bind(run, text_of, cache, leas, default_text, used, unfilled, objects):",
-              "    def build(values):", *("    " + line for line in lines), "    return build"]
-    exec(compile("\n".join(source), f"<sif one {plan.obj.name}>", "exec"), names)
-    return names["bind"]
+    return ["    " + line for line in lines]

@@ -71,12 +71,27 @@ def sort_text(value: Any) -> str:
     return str(value)
 
 
+_DAYS: dict[dt.date, str] = {}
+_DAYS_LIMIT = 10_000
+"""A date's interned ISO text, kept: a district's records share few dates (cleared past the
+limit)."""
+
+
+def _day(value: dt.date) -> str:
+    """A date's `sort_text`, interned and kept in `_DAYS`."""
+    if len(_DAYS) > _DAYS_LIMIT:
+        _DAYS.clear()
+    text = _DAYS[value] = intern(value.isoformat())
+    return text
+
+
 def _key_function(rt: str) -> Callable[[dict[str, Any]], tuple[str, ...]]:
     """`sort_key` of one record type as straight-line generated code, each text interned:
     a district repeats its LEA, schools, students, sections and dates, and a million keys are
     held until they are sorted."""
     section, rank, fields = _ORDER[rt]
-    names: dict[str, Any] = {"TEXT": sort_text, "INTERN": intern, "DATE": dt.date}
+    names: dict[str, Any] = {"TEXT": sort_text, "INTERN": intern, "DATE": dt.date,
+                             "DAYS": _DAYS, "DAY": _day}
     lines = ["def key(values):", "    g = values.get"]
     parts = []
     for n, name in enumerate((*_GROUP[section], None, *fields)):
@@ -84,8 +99,8 @@ def _key_function(rt: str) -> Callable[[dict[str, Any]], tuple[str, ...]]:
             parts.append(repr(str(rank)))
             continue
         lines.append(f"    v{n} = g({name!r})")
-        parts.append(f"INTERN(v{n} if v{n}.__class__ is str else v{n}.isoformat() "
-                     f"if v{n}.__class__ is DATE else TEXT(v{n}))")
+        parts.append(f"(INTERN(v{n}) if v{n}.__class__ is str else (DAYS.get(v{n}) or DAY(v{n})) "
+                     f"if v{n}.__class__ is DATE else INTERN(TEXT(v{n})))")
     lines.append(f"    return ({str(section)!r}, {', '.join(parts)},)")
     exec(compile("\n".join(lines), f"<sif sort key {rt}>", "exec"), names)
     return names["key"]

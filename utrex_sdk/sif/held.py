@@ -26,7 +26,9 @@ _DATE, _DECIMAL = "date", "decimal"
 
 class Held:
     """One record type's codec: ``put(values, n)`` -> bytes, ``take(bytes)`` -> the values
-    as a dict (the model's fields, then ``place`` holding ``n``)."""
+    as a dict (the model's fields, then ``place`` holding ``n``), ``row(bytes)`` -> the same
+    values as a tuple in the order of ``names`` (the writer's fused builds read them by
+    position: no dict per record), ``values(row)`` -> that row as `take` gives it."""
 
     def __init__(self, record_type: str, place: str) -> None:
         fields = tuple(model_for(record_type).model_fields)
@@ -36,11 +38,13 @@ class Held:
         self._decimals = [i for i, f in enumerate(fields) if types.get(f) == _DECIMAL]
         self._get = itemgetter(*fields) if len(fields) > 1 else (
             lambda values, name=fields[0]: (values[name],))
-        self.put, self.take = self._generate()
+        self.put, self.take, self.row, self.values = self._generate()
 
     def _generate(self) -> tuple[Callable[[dict[str, Any], int | None], bytes],
-                                 Callable[[bytes], dict[str, Any]]]:
-        """``put`` and ``take``, generated as straight-line code."""
+                                 Callable[[bytes], dict[str, Any]],
+                                 Callable[[bytes], tuple[Any, ...]],
+                                 Callable[[tuple[Any, ...]], dict[str, Any]]]:
+        """``put``, ``take``, ``row`` and ``values``, generated as straight-line code."""
         names: dict[str, Any] = {"LOADS": loads, "DUMPS": dumps, "PROTOCOL": HIGHEST_PROTOCOL,
                                  "GET": self._get, "DATE": dt.date, "DAY": dt.date.fromordinal,
                                  "DECIMAL": Decimal}
@@ -54,17 +58,20 @@ class Held:
                       f"        if x.__class__ is DECIMAL: h[{i}] = (str(x),)",
                       f"        elif x.__class__ is tuple or x.__class__ is list: h[{i}] = [x]"]
         local = [f"h{i}" for i in range(len(self.names))]
-        lines += ["    return DUMPS(h, PROTOCOL)", "", "def take(data):",
-                  f"    {', '.join(local)}, = LOADS(data)"]
+        lines.append("    return DUMPS(h, PROTOCOL)")
+        body = [f"    {', '.join(local)}, = LOADS(data)"]
         for i in self._dates:
-            lines += [f"    if h{i} is not None:",
-                      f"        if h{i}.__class__ is int: h{i} = DAY(h{i})",
-                      f"        elif h{i}.__class__ is list: h{i} = h{i}[0]"]
+            body += [f"    if h{i} is not None:",
+                     f"        if h{i}.__class__ is int: h{i} = DAY(h{i})",
+                     f"        elif h{i}.__class__ is list: h{i} = h{i}[0]"]
         for i in self._decimals:
-            lines += [f"    if h{i} is not None:",
-                      f"        if h{i}.__class__ is tuple: h{i} = DECIMAL(h{i}[0])",
-                      f"        elif h{i}.__class__ is list: h{i} = h{i}[0]"]
-        lines.append("    return {" + ", ".join(f"{name!r}: h{i}"
-                                                for i, name in enumerate(self.names)) + "}")
+            body += [f"    if h{i} is not None:",
+                     f"        if h{i}.__class__ is tuple: h{i} = DECIMAL(h{i}[0])",
+                     f"        elif h{i}.__class__ is list: h{i} = h{i}[0]"]
+        display = "    return {" + ", ".join(f"{name!r}: h{i}"
+                                              for i, name in enumerate(self.names)) + "}"
+        lines += ["", "def take(data):", *body, display]
+        lines += ["", "def row(data):", *body, f"    return ({', '.join(local)},)"]
+        lines += ["", "def values(row):", f"    {', '.join(local)}, = row", display]
         exec(compile("\n".join(lines), "<sif held>", "exec"), names)
-        return names["put"], names["take"]
+        return names["put"], names["take"], names["row"], names["values"]

@@ -27,6 +27,7 @@ from ..findings import make_finding
 from ..fixedwidth.writer import LeftOutRecord, WriteCounts
 from .compiled import Plan, default_key, object_refs
 from .fused import one_record
+from .held import Held
 from .paths import SIF_NS, Instance, Step, ensure, qname, sort_children
 from .plan_code import FIELD_SPECS as _FIELD_SPECS
 from .refids import refid
@@ -65,6 +66,8 @@ class _Run:
         self.leas: set[Any] = set()
         self.plans: dict[tuple[str, str], Plan] = {}
         self.ones: dict[tuple[str, str], Callable[..., Any]] = {}
+        self.rows: dict[tuple[str, str], Callable[..., Any] | None] = {}
+        self.held: dict[str, Held] = {}  # record type -> its codec (the writer's, held.py)
         self._fields_of: dict[tuple[str, str], tuple[str, ...]] = {}
         self.refid_cache: dict[tuple[Any, ...], str] = {}
         self.contributions: dict[tuple[Any, ...], dict[tuple[Any, ...],
@@ -222,6 +225,14 @@ class _Run:
             return self.build(obj, rs, [values])
         return one(values)
 
+    def build_row(self, obj: str, rs: RecordSif, row: tuple[Any, ...]) -> etree._Element:
+        """`build_one` from the record's `Held.row` (``self.held[rs.record]``): the plan's
+        fused build by position where it has one, else `build_one` of its values."""
+        one = self.rows.get((obj, rs.record))
+        if one is None or self.contributions or not COMPILED:
+            return self.build_one(obj, rs, self.held[rs.record].values(row))
+        return one(row)
+
     def build(self, obj: str, rs: RecordSif, rows: list[dict[str, Any]],
               extra: dict[str, Any] | None = None) -> etree._Element:
         """The object ``obj`` from the record(s) of type ``rs`` that feed it (the first
@@ -237,7 +248,8 @@ class _Run:
         plan = self.plans.get((obj, rs.record))
         if plan is None:
             plan = self.plans[(obj, rs.record)] = Plan(self.spec, self.spec.objects[obj], rs)
-            self.ones[(obj, rs.record)] = one_record(plan, self.spec)(
+            bind = one_record(plan, self.spec, self.held.get(rs.record))
+            self.ones[(obj, rs.record)], self.rows[(obj, rs.record)] = bind(
                 self, self._text, self.refid_cache, self.leas, self._default_value,
                 self.defaults, self._unfilled, self.report.objects)
         if len(rows) == 1:

@@ -1,7 +1,10 @@
 """The generated code of a plan's steps, written once for both of its users: `compiled.Plan`
 (an object from several records, its steps as separate functions over lists) and `fused`
 (an object from one record, one function over local variables). ``t`` and ``c`` name a text
-slot and an element's flag in the generated code (``t[3]`` or ``t3``).
+slot and an element's flag in the generated code (``t[3]`` or ``t3``); ``get`` names a field's
+value (``g('period')``, through ``g = values.get``, or ``h[7]``, by its position in a held
+row), ``values`` the record's values as a dict (only where something else is called with them:
+a finding, a default that needs `_Run._default_value`).
 """
 
 from __future__ import annotations
@@ -25,11 +28,15 @@ control character, nothing XML 1.0 cannot hold. Any other text goes through lxml
 Name = Callable[[int], str]
 """A slot's or an element's name in generated code."""
 
+BY_NAME: Callable[[str], str] = "g({!r})".format
+"""A field's value in generated code that has ``g = values.get`` (the default ``get``)."""
+
 FIELD_SPECS = {f.name: f for rec in catalogue().records.values() for f in rec.fields}
 """Field name -> its spec, for a default taken from a field (names mean the same everywhere)."""
 
 def text_lines(fields: list[tuple[FieldMap, int]], names: dict[str, Any],
-               slot: Callable[[int], str]) -> list[str]:
+               slot: Callable[[int], str], get: Callable[[str], str] = BY_NAME,
+               values: str = "values") -> list[str]:
     """Generated code giving each field slot its text (``slot(n)``: the slot's variable):
     ``text_of`` (`_Run._text`) for each value, but a text or code held as a string, a date, an
     integer or a decimal is written here as `values.to_text` would, and a code a crosswalk
@@ -38,8 +45,8 @@ def text_lines(fields: list[tuple[FieldMap, int]], names: dict[str, Any],
     lines = []
     for n, (fm, index) in enumerate(fields):
         names[f"F{n}"] = fm
-        call, target = f"text_of(F{n}, v, values)", slot(index)
-        lines.append(f"    v = g({fm.field!r})")
+        call, target = f"text_of(F{n}, v, {values})", slot(index)
+        lines.append(f"    v = {get(fm.field)}")
         if fm.crosswalk is not None:
             names[f"X{n}"] = _sure_codes(fm.crosswalk)
             blank = "" if fm.crosswalk.to_sif.get("") else " and v is not None"  # as _text
@@ -83,7 +90,8 @@ _OWN_TEXT = {"text": ("str", "{}"), "code": ("str", "{}"), "date": ("DATE", "{}.
 
 
 
-def content_lines(plan: Plan, names: dict[str, Any], t: Name, c: Name) -> list[str]:
+def content_lines(plan: Plan, names: dict[str, Any], t: Name, c: Name,
+                  get: Callable[[str], str] = BY_NAME, values: str = "values") -> list[str]:
     """Which elements the object has, once its field and reference slots hold their texts:
     a value makes its element and their ancestors exist (``c``); a default fills a slot left
     empty where its parent exists (``within``), counted in ``used``; a mandatory slot nothing
@@ -113,20 +121,21 @@ def content_lines(plan: Plan, names: dict[str, Any], t: Name, c: Name) -> list[s
         if constant:
             lines.append(f"        x = {d.default.value!r}")
         elif d.default.source == "school_year" and not d.default.refid:  # no call needed
-            lines.append(f"        x = default_text(D{n}, values) if year is None else str(year)")
+            lines.append(f"        x = default_text(D{n}, {values}) if year is None "
+                         "else str(year)")
         elif not d.default.refid and (own := own_text(d.default.source or "", "x")):
-            lines += [f"        x = g({d.default.source!r})",  # _Run._default_text, inline
+            lines += [f"        x = {get(d.default.source)}",  # _Run._default_text, inline
                       f"        x = {d.default.value!r} if x is None else {own[1]} "
-                      f"if x.__class__ is {own[0]} else default_text(D{n}, values)"]
+                      f"if x.__class__ is {own[0]} else default_text(D{n}, {values})"]
         else:
-            lines.append(f"        x = default_text(D{n}, values)")
+            lines.append(f"        x = default_text(D{n}, {values})")
         lines += ["        if x is None:", f"            missing[{slot}] = D{n}",
                   "        else:", f"            if missing: missing.pop({slot}, None)",
                   f"            {t(slot)} = x", f"            used[K{n}] += 1"]
         if mark := marks(slot):
             lines.append(f"            {mark}")
     lines += ["    if missing:", "        for default in missing.values():",
-              "            unfilled(OBJ, default, values)"]
+              f"            unfilled(OBJ, default, {values})"]
     return lines
 
 

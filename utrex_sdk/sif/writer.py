@@ -63,7 +63,7 @@ def _collect(records: Iterable[UtrexRecord], run: _Run, tagged: bool = False) ->
     entries = []
     append = entries.append
     spec = run.spec
-    held = {rt: Held(rt, RECORD) for rt in spec.records}
+    held = run.held = {rt: Held(rt, RECORD) for rt in spec.records}
     kinds: dict[str, tuple[Any, ...]] = {}  # record type -> what the loop needs, looked up once
     for n, record in enumerate(records) if tagged else zip(repeat(None), records):
         rt = record.record_type
@@ -126,14 +126,16 @@ def _lost_getter(rs: RecordSif) -> tuple[Any, int]:
 def _objects(entries, held: dict[str, Held], run: _Run) -> Iterable[etree._Element]:
     """The document's objects, in order (see graph.py)."""
     spec = run.spec
+    shapes: dict[str, _Shape] = {}
     for section, members in groups(entries):
+        if section == 2:  # most records: read by position (`Held.row`)
+            yield from _student(members, run, spec, shapes)
+            continue
         recs = [(rt, held[rt].take(values)) for rt, values in members]
         if section == 0:
             yield from _district(recs, run)
         elif section == 1:
             yield from _school(recs, run)
-        elif section == 2:
-            yield from _student(recs, run, spec)
         else:
             yield from _incident(recs, run, spec)
 
@@ -180,47 +182,91 @@ def _no_school(rt: str, values: dict[str, Any], run: _Run) -> None:
                value=values.get("school_number"), keys=_keys(values))
 
 
-_SCHOOL = itemgetter("lea_number", "school_number")
 _SECTION = itemgetter("lea_number", "school_number", "course_section", "period")
-"""A record's school and section, as `_Run.schools` and `_Run.sections` hold them."""
+"""A record's section, as `_Run.sections` holds it."""
 
 
-def _student(recs, run: _Run, spec: SifSpec):
+class _Shape:
+    """What `_student` reads of one record type's held rows, by position: the record's school
+    and section, as `_Run.schools` and `_Run.sections` hold them, and for S1 its attendance
+    fields."""
+
+    def __init__(self, run: _Run, rt: str) -> None:
+        self.held = held = run.held[rt]
+        self.rs = rs = run.spec.records[rt]
+        index = {name: i for i, name in enumerate(held.names)}
+        self.school = itemgetter(*(index[f] for f in ("lea_number", "school_number")))
+        self.section = itemgetter(*(index[f] for f in (
+            "lea_number", "school_number", "course_section", "period"))) if rt == "AM" else None
+        attendance = run.fields_of(rs, "StudentAttendanceSummary") if rt == "S1" else ()
+        self.attendance = tuple(index[f] for f in attendance)
+        self.fused: dict[str, Callable[[tuple[Any, ...]], Any]] = {}
+
+    def build(self, run: _Run, obj: str, row: tuple[Any, ...]) -> Any:
+        """`_Run.build_row`; its fused build kept in ``fused`` once the run has made it, for
+        `_student` to call directly while the run holds no contribution."""
+        elem = run.build_row(obj, self.rs, row)
+        fused = run.rows.get((obj, self.rs.record))
+        if fused is not None:
+            self.fused[obj] = fused
+        return elem
+
+
+def _student(members, run: _Run, spec: SifSpec, shapes: dict[str, _Shape]):
+    """One student's objects from the held records of the group (record type, bytes)."""
     placed = []
     schools, sections = run.schools, run.sections
-    for rt, values in recs:
-        if _SCHOOL(values) not in schools:
-            _no_school(rt, values, run)
-        elif rt == "AM" and _SECTION(values) not in sections:
+    for rt, data in members:
+        shape = shapes.get(rt)
+        if shape is None:
+            shape = shapes[rt] = _Shape(run, rt)
+        row = shape.held.row(data)
+        if shape.school(row) not in schools:
+            _no_school(rt, shape.held.values(row), run)
+        elif rt == "AM" and shape.section(row) not in sections:
+            values = shape.held.values(row)
             run.leave_out(rt, values[RECORD], "sif.no-section", field="course_section",
                        value=values.get("course_section"), school=values.get("school_number"),
                        period=values.get("period"), keys=_keys(values))
         else:
-            placed.append((rt, values))
+            placed.append((rt, row, shape))
     if not placed:
         return
-    s1 = spec.records["S1"]
-    people = [values for rt, values in placed if rt == "S1"] or [placed[0][1]]
-    yield run.build("StudentPersonal", s1, people)
+    people = [(row, shape) for rt, row, shape in placed if rt == "S1"]
+    direct = not run.contributions and objects.COMPILED  # (`_Run.build_row`'s test)
+    if len(people) == 1:  # most students
+        row, shape = people[0]
+        fused = shape.fused.get("StudentPersonal") if direct else None
+        yield fused(row) if fused else shape.build(run, "StudentPersonal", row)
+    else:
+        yield run.build("StudentPersonal", spec.records["S1"],
+                        [shape.held.values(row) for row, shape in people]
+                        or [placed[0][2].held.values(placed[0][1])])
     academic = spec.academic
-    records = spec.records
     written = run.report.written
     build = run.build_one
-    attendance = run.fields_of(s1, "StudentAttendanceSummary")
-    for rt, values in placed:
+    for rt, row, shape in placed:
         if rt in academic:
             continue
-        rs = records[rt]
-        if rs.program_type:
-            values = {**values, "program_type": rs.program_type, "record_type": rt,
-                      "entry_date": values.get(ENTRY_DATE[rt]),
-                      "order_key": "|".join(sort_key(rt, values))}
+        rs = shape.rs
         written[rt] += 1
-        yield build(rs.objects[0], rs, values)
-        if rt == "S1" and any(values.get(name) is not None for name in attendance):
-            yield build("StudentAttendanceSummary", rs, values)
-    if any(rt in academic for rt, _ in placed):
-        yield from academic_objects(run, placed, next((v for rt, v in placed if rt == "S1"), {}))
+        if rs.program_type:
+            values = shape.held.values(row)
+            yield build(rs.objects[0], rs, {
+                **values, "program_type": rs.program_type, "record_type": rt,
+                "entry_date": values.get(ENTRY_DATE[rt]),
+                "order_key": "|".join(sort_key(rt, values))})
+            continue
+        obj = rs.objects[0]
+        fused = shape.fused.get(obj) if direct else None
+        yield fused(row) if fused else shape.build(run, obj, row)
+        if rt == "S1" and any(row[i] is not None for i in shape.attendance):
+            fused = shape.fused.get("StudentAttendanceSummary") if direct else None
+            yield fused(row) if fused else shape.build(run, "StudentAttendanceSummary", row)
+    if any(rt in academic for rt, _, _ in placed):
+        yield from academic_objects(
+            run, [(rt, shape.held.values(row)) for rt, row, shape in placed if rt in academic],
+            people[0][1].held.values(people[0][0]) if people else {})
 
 
 def _incident(recs, run: _Run, spec: SifSpec):
