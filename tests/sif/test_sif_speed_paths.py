@@ -332,3 +332,31 @@ def test_objects_of_shapes_past_the_bound_are_flattened_the_generic_way(monkeypa
         assert got == {"@RefId": f"R{n}", "@SectionInfoRefId": "S",
                        "EntryDate": f"2012-08-2{n}"}
     assert len(read.structures) == 2
+
+
+def test_readings_and_object_sizes_are_bounded_whatever_the_document(monkeypatch):
+    """At most `SHAPES` readings are compiled per object type over all its shapes (predicate
+    values included), and an object of more than `ELEMENTS` elements is never kept as a shape:
+    a hostile document of ever-new or huge objects keeps the reader's memory bounded."""
+    from lxml import etree
+
+    from utrex_sdk.sif import shapes
+    from utrex_sdk.sif.reader import _flattener, _Index
+    from utrex_sdk.sif.spec import sif_spec
+
+    monkeypatch.setattr(shapes, "SHAPES", 3)
+    monkeypatch.setattr(shapes, "ELEMENTS", 10)
+    read = _flattener("StudentSectionEnrollment", _Index(sif_spec()))
+    for n in range(6):
+        extra = "<Unknown/>" * (n % 3)
+        got = read(etree.fromstring(
+            f'<StudentSectionEnrollment xmlns="{SIF_NS}" RefId="R{n}" SectionInfoRefId="S">'
+            f"{extra}<EntryDate>2012-08-2{n}</EntryDate></StudentSectionEnrollment>"))
+        assert got["EntryDate"] == f"2012-08-2{n}"
+    big = read(etree.fromstring(
+        f'<StudentSectionEnrollment xmlns="{SIF_NS}" RefId="B" SectionInfoRefId="S">'
+        + "<Unknown/>" * 20 + "<EntryDate>2012-08-30</EntryDate></StudentSectionEnrollment>"))
+    assert big == {"@RefId": "B", "@SectionInfoRefId": "S", "EntryDate": "2012-08-30"}
+    assert read.compiled == 3
+    assert sum(len(s.plans) for s in read.structures.values()) == 3
+    assert all(len(shape) <= 2 * 10 for shape in read.structures)

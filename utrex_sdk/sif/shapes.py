@@ -28,6 +28,11 @@ SHAPES = 2048
 documents have a few dozen; past this, an object of a new shape is flattened the generic way,
 so a document of ever-new shapes stays bounded in memory and compiles no more."""
 
+ELEMENTS = 1024
+"""Elements an object may have to be read by shape (the SDK's own objects have a few dozen): a
+larger one is flattened the generic way, so the shapes kept (a tuple of two entries an element)
+stay small whatever a document holds: at most `SHAPES` shapes of `ELEMENTS` elements."""
+
 _TAG = attrgetter("tag")
 Read = tuple[str, str, str | None]  # (key, its element's key, attribute name or None)
 
@@ -89,9 +94,12 @@ class ShapeReader:
         self.flattener = flattener
         self.read = read
         self.structures: dict[Any, _Structure] = {}
+        self.compiled = 0  # readings compiled, over all structures: at most `SHAPES`
 
     def __call__(self, elem: etree._Element) -> dict[str, str]:
         elems = list(elem.iter())
+        if len(elems) > ELEMENTS:
+            return self.flattener(elem)
         shape = tuple(map(_TAG, elems)) + tuple(map(len, elems))
         structure = self.structures.get(shape)
         if structure is None:
@@ -104,8 +112,9 @@ class ShapeReader:
             chosen = structure.select(elems)
             read = structure.plans.get(chosen)
         if read is None:
-            if len(structure.plans) >= SHAPES:
+            if self.compiled >= SHAPES:
                 return self.flattener(elem)
+            self.compiled += 1
             chosen = () if structure.select is None else structure.select(elems)
             read = structure.plans[chosen] = self._plan(elem, elems, shape[len(elems):])
         return read(elems)
