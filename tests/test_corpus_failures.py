@@ -174,6 +174,8 @@ def _reference(tmp_path: Path, name: str, data: bytes | None) -> Path:
      "line 2: effective_date is not a date (YYYY-MM-DD, or blank)"),
     ("leas.csv", b"lea_number,charter\n14,Yes\n15,perhaps\n",
      "line 3: charter is not Y or N (blank means N)"),
+    ("schools.csv", b"school_number,grade_low,grade_high\n104,K,twelve\n",
+     "line 2: grade_high is not a grade level (PK, K, 0-12, or blank)"),
 ])
 def test_a_damaged_reference_table_is_one_line_naming_it(tmp_path, name, data, problem):
     """Not a "could not be evaluated" finding on every record whose rule would read it."""

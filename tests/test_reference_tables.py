@@ -20,6 +20,14 @@ def test_dates_and_flags_are_normalised_when_read(tmp_path):
     assert [flag(r, "active") for r in rows.values()] == [True, True, False]
 
 
+def test_grade_levels_are_held_as_the_specs_codes(tmp_path):
+    (tmp_path / "schools.csv").write_text(
+        "school_number,grade_low,grade_high\n1,K,6\n2,-1,kg\n3,pk,12\n4,,\n", encoding="utf-8")
+    rows = Reference(tmp_path).rows("schools")
+    assert [(r["grade_low"], r["grade_high"]) for r in rows.values()] == [
+        ("00", "06"), ("PK", "00"), ("PK", "12"), ("", "")]
+
+
 def test_an_absent_flag_column_reads_as_its_documented_blank(tmp_path):
     (tmp_path / "leas.csv").write_text("lea_number\n14\n", encoding="utf-8")
     row = Reference(tmp_path).rows("leas")["14"]
@@ -28,6 +36,6 @@ def test_an_absent_flag_column_reads_as_its_documented_blank(tmp_path):
 
 def test_every_declared_date_or_flag_column_is_a_column_of_its_table():
     for table in TABLES.values():
-        declared = [*table.dates, *(c for c, _ in table.flags)]
+        declared = [*table.dates, *(c for c, _ in table.flags), *table.grades]
         assert set(declared) <= set(table.columns), table.name
         assert all(blank in ("Y", "N") for _, blank in table.flags), table.name

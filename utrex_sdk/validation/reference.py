@@ -40,6 +40,8 @@ class TableSpec:
     """columns holding a date (YYYY-MM-DD, YYYYMMDD read too) or blank"""
     flags: tuple[tuple[str, str], ...] = ()
     """Y/N columns, each with what a blank cell or an absent column means"""
+    grades: tuple[str, ...] = ()
+    """columns holding a grade level (normalised to the spec's codes, PK and 00-12) or blank"""
 
     @property
     def filename(self) -> str:
@@ -51,7 +53,8 @@ def _tables() -> dict[str, TableSpec]:
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     return {t["name"]: TableSpec(t["name"], t["title"], tuple(t["key"]), tuple(t["columns"]),
                                  t["about"], tuple(t["lines"]), tuple(t.get("dates", ())),
-                                 tuple(t.get("flags", {}).items())) for t in data["tables"]}
+                                 tuple(t.get("flags", {}).items()), tuple(t.get("grades", ())))
+            for t in data["tables"]}
 
 
 TABLES: dict[str, TableSpec] = _tables()
@@ -164,6 +167,14 @@ def _normalise(row: dict[str, str], spec: TableSpec, path: Path, line: int) -> N
             except ValueError:
                 raise UnusableInputError(f"{path}: line {line}: {column} is not a date "
                                          f"(YYYY-MM-DD, or blank)") from None
+    for column in spec.grades:
+        text = row.get(column)
+        if text:
+            grade = _grade(text)
+            if grade is None:
+                raise UnusableInputError(f"{path}: line {line}: {column} is not a grade level "
+                                         f"(PK, K, 0-12, or blank)")
+            row[column] = grade
     for column, blank in spec.flags:
         text = row.get(column)
         value = FLAG_WORDS.get(text.upper()) if text else blank
@@ -171,6 +182,21 @@ def _normalise(row: dict[str, str], spec: TableSpec, path: Path, line: int) -> N
             raise UnusableInputError(f"{path}: line {line}: {column} is not Y or N "
                                      f"(blank means {blank})")
         row[column] = value
+
+
+def _grade(text: str) -> str | None:
+    """A grade level as the spec's code (spec/lists.toml `grades`: PK, 00-12), read from the
+    ways a table may spell it: -1 (the 2012-13 code for Pre-K), K or KG, 0-12 unpadded."""
+    text = text.upper()
+    text = text.zfill(2) if text.isdigit() else {"-1": "PK", "K": "00", "KG": "00"}.get(text, text)
+    return text if text in _grades() else None
+
+
+@lru_cache(maxsize=1)
+def _grades() -> frozenset[str]:
+    from .spec_lists import spec_lists
+
+    return frozenset(spec_lists()["grades"].values)
 
 
 def flag(row: dict[str, str], column: str) -> bool:
@@ -216,6 +242,8 @@ def render_reference_md() -> str:
               if table.dates else []),
             *(["- Y/N flags: " + ", ".join(f"`{c}` (blank = {b})" for c, b in table.flags)]
               if table.flags else []),
+            *(["- grade levels (PK, K, 0-12 or blank): "
+               + ", ".join(f"`{c}`" for c in table.grades)] if table.grades else []),
             "- used by: " + (", ".join(f"`{u}`" for u in users) or "no rule yet"),
             "",
         ]

@@ -150,9 +150,8 @@ def pre_k_older_than_5(r, ctx: Context):
 
 
 def _grade_bound(value: str | None) -> int | None:
-    text = (value or "").strip().upper()
-    text = text.zfill(2) if text.isdigit() else {"K": "00", "-1": "PK"}.get(text, text)
-    return RANK.get(text)
+    """A reference table's grade (checked and held as the spec's code when read), ranked."""
+    return RANK.get(value) if value else None
 
 
 @enrollment_rule("S1.318", "S1.318w")
