@@ -201,6 +201,7 @@ class _Shape:
         attendance = run.fields_of(rs, "StudentAttendanceSummary") if rt == "S1" else ()
         self.attendance = tuple(index[f] for f in attendance)
         self.fused: dict[str, Callable[[tuple[Any, ...]], Any]] = {}
+        self.academic = rt in run.spec.academic  # (written by academic.py)
 
     def build(self, run: _Run, obj: str, row: tuple[Any, ...]) -> Any:
         """`_Run.build_row`; its fused build kept in ``fused`` once the run has made it, for
@@ -216,6 +217,7 @@ def _student(members, run: _Run, spec: SifSpec, shapes: dict[str, _Shape]):
     """One student's objects from the held records of the group (record type, bytes)."""
     placed = []
     schools, sections = run.schools, run.sections
+    academic = False  # whether any placed record is an academic one
     for rt, data in members:
         shape = shapes.get(rt)
         if shape is None:
@@ -230,6 +232,7 @@ def _student(members, run: _Run, spec: SifSpec, shapes: dict[str, _Shape]):
                        period=values.get("period"), keys=_keys(values))
         else:
             placed.append((rt, row, shape))
+            academic = academic or shape.academic
     if not placed:
         return
     people = [(row, shape) for rt, row, shape in placed if rt == "S1"]
@@ -242,11 +245,10 @@ def _student(members, run: _Run, spec: SifSpec, shapes: dict[str, _Shape]):
         yield run.build("StudentPersonal", spec.records["S1"],
                         [shape.held.values(row) for row, shape in people]
                         or [placed[0][2].held.values(placed[0][1])])
-    academic = spec.academic
     written = run.report.written
     build = run.build_one
     for rt, row, shape in placed:
-        if rt in academic:
+        if shape.academic:
             continue
         rs = shape.rs
         written[rt] += 1
@@ -263,9 +265,9 @@ def _student(members, run: _Run, spec: SifSpec, shapes: dict[str, _Shape]):
         if rt == "S1" and any(row[i] is not None for i in shape.attendance):
             fused = shape.fused.get("StudentAttendanceSummary") if direct else None
             yield fused(row) if fused else shape.build(run, "StudentAttendanceSummary", row)
-    if any(rt in academic for rt, _, _ in placed):
+    if academic:
         yield from academic_objects(
-            run, [(rt, shape.held.values(row)) for rt, row, shape in placed if rt in academic],
+            run, [(rt, shape.held.values(row)) for rt, row, shape in placed if shape.academic],
             people[0][1].held.values(people[0][0]) if people else {})
 
 
