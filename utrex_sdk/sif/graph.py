@@ -117,15 +117,16 @@ def sort_key(rt: str, values: dict[str, Any]) -> tuple[str, ...]:
     return SORT_KEYS[rt](values)
 
 
-def groups(entries: list[tuple[tuple[str, ...], str, tuple[Any, ...]]]
-           ) -> Iterator[tuple[int, list[tuple[str, tuple[Any, ...]]]]]:
-    """Sorted entries as (section, [(record type, values), ...]) per group of section 1-3,
-    and one group per DI record (section 0)."""
+def groups(entries: list[tuple[tuple[str, ...], str, Any]]
+           ) -> Iterator[tuple[int, list[tuple[tuple[str, ...], str, Any]]]]:
+    """Sorted entries as (section, [(sort key, record type, values), ...]) per group of
+    section 1-3, and one group per DI record (section 0): the entries themselves, not a copy
+    of their last two items per record."""
     entries.sort(key=itemgetter(0))
     width = {str(s): 1 + len(g) for s, g in _GROUP.items()}
     for head, items in groupby(entries, key=lambda e: e[0][:width[e[0][0]]]):
         section = int(head[0])
-        members = [(rt, values) for _, rt, values in items]
+        members = list(items)
         if section == 0:
             for member in members:
                 yield 0, [member]

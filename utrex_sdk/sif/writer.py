@@ -131,7 +131,7 @@ def _objects(entries, held: dict[str, Held], run: _Run) -> Iterable[etree._Eleme
         if section == 2:  # most records: read by position (`Held.row`)
             yield from _student(members, run, spec, shapes)
             continue
-        recs = [(rt, held[rt].take(values)) for rt, values in members]
+        recs = [(rt, held[rt].take(values)) for _, rt, values in members]
         if section == 0:
             yield from _district(recs, run)
         elif section == 1:
@@ -202,6 +202,7 @@ class _Shape:
         self.attendance = tuple(index[f] for f in attendance)
         self.fused: dict[str, Callable[[tuple[Any, ...]], Any]] = {}
         self.academic = rt in run.spec.academic  # (written by academic.py)
+        self.obj = rs.objects[0]  # its own object
 
     def build(self, run: _Run, obj: str, row: tuple[Any, ...]) -> Any:
         """`_Run.build_row`; its fused build kept in ``fused`` once the run has made it, for
@@ -214,11 +215,13 @@ class _Shape:
 
 
 def _student(members, run: _Run, spec: SifSpec, shapes: dict[str, _Shape]):
-    """One student's objects from the held records of the group (record type, bytes)."""
+    """One student's objects from the held records of the group (sort key, record type,
+    bytes)."""
     placed = []
+    people = []  # (row, shape) of its S1 records
     schools, sections = run.schools, run.sections
     academic = False  # whether any placed record is an academic one
-    for rt, data in members:
+    for _, rt, data in members:
         shape = shapes.get(rt)
         if shape is None:
             shape = shapes[rt] = _Shape(run, rt)
@@ -233,9 +236,10 @@ def _student(members, run: _Run, spec: SifSpec, shapes: dict[str, _Shape]):
         else:
             placed.append((rt, row, shape))
             academic = academic or shape.academic
+            if rt == "S1":
+                people.append((row, shape))
     if not placed:
         return
-    people = [(row, shape) for rt, row, shape in placed if rt == "S1"]
     direct = not run.contributions and objects.COMPILED  # (`_Run.build_row`'s test)
     if len(people) == 1:  # most students
         row, shape = people[0]
@@ -259,7 +263,7 @@ def _student(members, run: _Run, spec: SifSpec, shapes: dict[str, _Shape]):
                 "entry_date": values.get(ENTRY_DATE[rt]),
                 "order_key": "|".join(sort_key(rt, values))})
             continue
-        obj = rs.objects[0]
+        obj = shape.obj
         fused = shape.fused.get(obj) if direct else None
         yield fused(row) if fused else shape.build(run, obj, row)
         if rt == "S1" and any(row[i] is not None for i in shape.attendance):
