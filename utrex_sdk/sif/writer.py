@@ -27,7 +27,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import replace
-from itertools import repeat
+from itertools import islice, repeat
 from operator import itemgetter
 from pathlib import Path
 from typing import Any, BinaryIO, TypeVar
@@ -336,16 +336,15 @@ def _write_text(objs: Iterable[etree._Element | str], out: BinaryIO, attrs: dict
     an object given as an element is serialized by lxml."""
     head = etree.tostring(etree.Element(CONTAINER, attrs, nsmap={"utrex": CONTAINER_NS}))
     out.write(b"<?xml version='1.0' encoding='utf-8'?>\n" + head[:-2] + b">\n")
-    chunk: list[str] = []
-    for obj in objs:
-        chunk.append(obj if obj.__class__ is str else etree.tostring(obj, encoding="unicode"))
-        if len(chunk) == _CHUNK:
-            chunk.append("")
-            out.write("\n".join(chunk).encode("utf-8"))
-            chunk = []
-    if chunk:
+    objs = iter(objs)
+    while chunk := list(islice(objs, _CHUNK)):
         chunk.append("")
-        out.write("\n".join(chunk).encode("utf-8"))
+        try:  # most chunks: texts only (join checks each is a str, in C)
+            text = "\n".join(chunk)
+        except TypeError:  # an element in it (never changed once yielded)
+            text = "\n".join(obj if obj.__class__ is str
+                              else etree.tostring(obj, encoding="unicode") for obj in chunk)
+        out.write(text.encode("utf-8"))
     out.write(b"</" + head[1:head.index(b" ")] + b">")
 
 
