@@ -28,6 +28,8 @@ from operator import itemgetter
 from sys import intern
 from typing import Any
 
+from ..models import model_for
+
 # record type -> (section, rank in its group, the fields that order records within the group)
 _ORDER: dict[str, tuple[int, int, tuple[str, ...]]] = {
     "DI": (0, 0, ()),
@@ -94,11 +96,18 @@ def _key_function(rt: str) -> Callable[[dict[str, Any]], tuple[str, ...]]:
                              "DAYS": _DAYS, "DAY": _day}
     lines = ["def key(values):", "    g = values.get"]
     parts = []
-    for n, name in enumerate((*_GROUP[section], None, *fields)):
+    every = (*_GROUP[section], None, *fields)
+    read = [(f"v{n}", name) for n, name in enumerate(every) if name is not None]
+    if len(read) > 1 and all(name in model_for(rt).model_fields for _, name in read):
+        # a record's values hold every field of its model: one C call reads them all
+        names["GET"] = itemgetter(*(name for _, name in read))
+        lines = ["def key(values):", f"    {', '.join(v for v, _ in read)}, = GET(values)"]
+    for n, name in enumerate(every):
         if name is None:
             parts.append(repr(str(rank)))
             continue
-        lines.append(f"    v{n} = g({name!r})")
+        if "GET" not in names:
+            lines.append(f"    v{n} = g({name!r})")
         parts.append(f"(INTERN(v{n}) if v{n}.__class__ is str else (DAYS.get(v{n}) or DAY(v{n})) "
                      f"if v{n}.__class__ is DATE else INTERN(TEXT(v{n})))")
     lines.append(f"    return ({str(section)!r}, {', '.join(parts)},)")
@@ -117,15 +126,16 @@ def sort_key(rt: str, values: dict[str, Any]) -> tuple[str, ...]:
     return SORT_KEYS[rt](values)
 
 
-def groups(entries: list[tuple[tuple[str, ...], str, tuple[Any, ...]]]
-           ) -> Iterator[tuple[int, list[tuple[str, tuple[Any, ...]]]]]:
-    """Sorted entries as (section, [(record type, values), ...]) per group of section 1-3,
-    and one group per DI record (section 0)."""
+def groups(entries: list[tuple[tuple[str, ...], str, Any]]
+           ) -> Iterator[tuple[int, list[tuple[tuple[str, ...], str, Any]]]]:
+    """Sorted entries as (section, [(sort key, record type, values), ...]) per group of
+    section 1-3, and one group per DI record (section 0): the entries themselves, not a copy
+    of their last two items per record."""
     entries.sort(key=itemgetter(0))
     width = {str(s): 1 + len(g) for s, g in _GROUP.items()}
     for head, items in groupby(entries, key=lambda e: e[0][:width[e[0][0]]]):
         section = int(head[0])
-        members = [(rt, values) for _, rt, values in items]
+        members = list(items)
         if section == 0:
             for member in members:
                 yield 0, [member]

@@ -109,18 +109,30 @@ def content_lines(plan: Plan, names: dict[str, Any], t: Name, c: Name,
             lines.append(f"    if {t(slot)} is not None: {mark}")
     if not plan.defaults:
         return lines
-    lines.append("    missing = {}")
+    def constant(d: Any) -> bool:
+        return d.default.source is None and not d.default.refid and d.default.value is not None
+
+    can_miss = not all(constant(d) for d in plan.defaults)  # else no `missing` to keep
+    if can_miss:
+        lines.append("    missing = {}")
     for n, d in enumerate(plan.defaults):
         names[f"D{n}"], names[f"K{n}"] = d.default, d.key
         slot = d.slot
-        lines += [f"    if {t(slot)} is not None:",
-                  f"        if missing: missing.pop({slot}, None)"]
-        lines.append("    else:" if d.within is None else f"    elif {c(d.within)}:")
-        constant = (d.default.source is None and not d.default.refid
-                    and d.default.value is not None)
-        if constant:
-            lines.append(f"        x = {d.default.value!r}")
-        elif d.default.source == "school_year" and not d.default.refid:  # no call needed
+        if can_miss:
+            lines += [f"    if {t(slot)} is not None:",
+                      f"        if missing: missing.pop({slot}, None)"]
+            lines.append("    else:" if d.within is None else f"    elif {c(d.within)}:")
+        else:
+            lines.append(f"    if {t(slot)} is None" + (
+                ":" if d.within is None else f" and {c(d.within)}:"))
+        if constant(d):  # never None: filled at once
+            if can_miss:
+                lines.append(f"        if missing: missing.pop({slot}, None)")
+            lines += [f"        {t(slot)} = {d.default.value!r}", f"        used[K{n}] += 1"]
+            if mark := marks(slot):
+                lines.append(f"        {mark}")
+            continue
+        if d.default.source == "school_year" and not d.default.refid:  # no call needed
             lines.append(f"        x = default_text(D{n}, {values}) if year is None "
                          "else str(year)")
         elif not d.default.refid and (own := own_text(d.default.source or "", "x")):
@@ -134,8 +146,9 @@ def content_lines(plan: Plan, names: dict[str, Any], t: Name, c: Name,
                   f"            {t(slot)} = x", f"            used[K{n}] += 1"]
         if mark := marks(slot):
             lines.append(f"            {mark}")
-    lines += ["    if missing:", "        for default in missing.values():",
-              f"            unfilled(OBJ, default, {values})"]
+    if can_miss:
+        lines += ["    if missing:", "        for default in missing.values():",
+                  f"            unfilled(OBJ, default, {values})"]
     return lines
 
 

@@ -27,7 +27,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import replace
-from itertools import repeat
+from itertools import islice, repeat
 from operator import itemgetter
 from pathlib import Path
 from typing import Any, BinaryIO, TypeVar
@@ -131,7 +131,7 @@ def _objects(entries, held: dict[str, Held], run: _Run) -> Iterable[etree._Eleme
         if section == 2:  # most records: read by position (`Held.row`)
             yield from _student(members, run, spec, shapes)
             continue
-        recs = [(rt, held[rt].take(values)) for rt, values in members]
+        recs = [(rt, held[rt].take(values)) for _, rt, values in members]
         if section == 0:
             yield from _district(recs, run)
         elif section == 1:
@@ -201,6 +201,8 @@ class _Shape:
         attendance = run.fields_of(rs, "StudentAttendanceSummary") if rt == "S1" else ()
         self.attendance = tuple(index[f] for f in attendance)
         self.fused: dict[str, Callable[[tuple[Any, ...]], Any]] = {}
+        self.academic = rt in run.spec.academic  # (written by academic.py)
+        self.obj = rs.objects[0]  # its own object
 
     def build(self, run: _Run, obj: str, row: tuple[Any, ...]) -> Any:
         """`_Run.build_row`; its fused build kept in ``fused`` once the run has made it, for
@@ -213,10 +215,13 @@ class _Shape:
 
 
 def _student(members, run: _Run, spec: SifSpec, shapes: dict[str, _Shape]):
-    """One student's objects from the held records of the group (record type, bytes)."""
+    """One student's objects from the held records of the group (sort key, record type,
+    bytes)."""
     placed = []
+    people = []  # (row, shape) of its S1 records
     schools, sections = run.schools, run.sections
-    for rt, data in members:
+    academic = False  # whether any placed record is an academic one
+    for _, rt, data in members:
         shape = shapes.get(rt)
         if shape is None:
             shape = shapes[rt] = _Shape(run, rt)
@@ -230,9 +235,11 @@ def _student(members, run: _Run, spec: SifSpec, shapes: dict[str, _Shape]):
                        period=values.get("period"), keys=_keys(values))
         else:
             placed.append((rt, row, shape))
+            academic = academic or shape.academic
+            if rt == "S1":
+                people.append((row, shape))
     if not placed:
         return
-    people = [(row, shape) for rt, row, shape in placed if rt == "S1"]
     direct = not run.contributions and objects.COMPILED  # (`_Run.build_row`'s test)
     if len(people) == 1:  # most students
         row, shape = people[0]
@@ -242,11 +249,10 @@ def _student(members, run: _Run, spec: SifSpec, shapes: dict[str, _Shape]):
         yield run.build("StudentPersonal", spec.records["S1"],
                         [shape.held.values(row) for row, shape in people]
                         or [placed[0][2].held.values(placed[0][1])])
-    academic = spec.academic
     written = run.report.written
     build = run.build_one
     for rt, row, shape in placed:
-        if rt in academic:
+        if shape.academic:
             continue
         rs = shape.rs
         written[rt] += 1
@@ -257,15 +263,15 @@ def _student(members, run: _Run, spec: SifSpec, shapes: dict[str, _Shape]):
                 "entry_date": values.get(ENTRY_DATE[rt]),
                 "order_key": "|".join(sort_key(rt, values))})
             continue
-        obj = rs.objects[0]
+        obj = shape.obj
         fused = shape.fused.get(obj) if direct else None
         yield fused(row) if fused else shape.build(run, obj, row)
         if rt == "S1" and any(row[i] is not None for i in shape.attendance):
             fused = shape.fused.get("StudentAttendanceSummary") if direct else None
             yield fused(row) if fused else shape.build(run, "StudentAttendanceSummary", row)
-    if any(rt in academic for rt, _, _ in placed):
+    if academic:
         yield from academic_objects(
-            run, [(rt, shape.held.values(row)) for rt, row, shape in placed if rt in academic],
+            run, [(rt, shape.held.values(row)) for rt, row, shape in placed if shape.academic],
             people[0][1].held.values(people[0][0]) if people else {})
 
 
@@ -330,16 +336,15 @@ def _write_text(objs: Iterable[etree._Element | str], out: BinaryIO, attrs: dict
     an object given as an element is serialized by lxml."""
     head = etree.tostring(etree.Element(CONTAINER, attrs, nsmap={"utrex": CONTAINER_NS}))
     out.write(b"<?xml version='1.0' encoding='utf-8'?>\n" + head[:-2] + b">\n")
-    chunk: list[str] = []
-    for obj in objs:
-        chunk.append(obj if obj.__class__ is str else etree.tostring(obj, encoding="unicode"))
-        if len(chunk) == _CHUNK:
-            chunk.append("")
-            out.write("\n".join(chunk).encode("utf-8"))
-            chunk = []
-    if chunk:
+    objs = iter(objs)
+    while chunk := list(islice(objs, _CHUNK)):
         chunk.append("")
-        out.write("\n".join(chunk).encode("utf-8"))
+        try:  # most chunks: texts only (join checks each is a str, in C)
+            text = "\n".join(chunk)
+        except TypeError:  # an element in it (never changed once yielded)
+            text = "\n".join(obj if obj.__class__ is str
+                              else etree.tostring(obj, encoding="unicode") for obj in chunk)
+        out.write(text.encode("utf-8"))
     out.write(b"</" + head[1:head.index(b" ")] + b">")
 
 
