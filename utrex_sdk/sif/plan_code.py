@@ -13,13 +13,13 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..catalogue import catalogue
 from .spec import Crosswalk, FieldMap
 
-if TYPE_CHECKING:
-    from .compiled import Plan, _Node
+# `compiled.Plan` and its `_Node`s are typed Any here: compiled.py imports this module, and
+# this module reads only their attributes (no import back, not even for type checking).
 
 _PLAIN = re.compile(r'[^&<>"\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]*\Z').match
 """Texts lxml writes as they are, in text and in attributes alike: no markup character, no
@@ -90,7 +90,7 @@ _OWN_TEXT = {"text": ("str", "{}"), "code": ("str", "{}"), "date": ("DATE", "{}.
 
 
 
-def content_lines(plan: Plan, names: dict[str, Any], t: Name, c: Name,
+def content_lines(plan: Any, names: dict[str, Any], t: Name, c: Name,
                   get: Callable[[str], str] = BY_NAME, values: str = "values") -> list[str]:
     """Which elements the object has, once its field and reference slots hold their texts:
     a value makes its element and their ancestors exist (``c``); a default fills a slot left
@@ -152,7 +152,7 @@ def content_lines(plan: Plan, names: dict[str, Any], t: Name, c: Name,
     return lines
 
 
-def render_lines(node: _Node, depth: int, lines: list[str], t: Name, c: Name,
+def render_lines(node: Any, depth: int, lines: list[str], t: Name, c: Name,
                  xmlns: str = "") -> None:
     """The element as lxml writes it, appended to the list ``p`` (``a``: its append), for
     texts with nothing to escape. Which children are written is known from their flags, so
