@@ -219,6 +219,12 @@ class Validator:
             error=f"{type(err).__name__}: {err}")])
 
     def _finish(self) -> None:
+        self.finish_checks()
+        self.finish_deps()
+
+    def finish_checks(self) -> None:
+        """The cross-record checks' end-of-file findings. They need only what the across part
+        gathered, so the split run (`parallel.run_split`) has them while its worker still runs."""
         for check in self.plan.cross:
             try:
                 found = list(hits(check.finish()))
@@ -226,6 +232,9 @@ class Validator:
                 self._rule_failed(check.rules, err, None, None, None)
                 continue
             self._cross_hits(check, found, None, None, None)
+
+    def finish_deps(self) -> None:
+        """The Dep rows: they need every error of the run on a parent record, both parts'."""
         invalid = self.emitter.parent_invalid
         for rule, parent, _key in self.plan.deps:
             for parent_key, count in sorted(self.plan.children[(rule.id, parent)].items(),

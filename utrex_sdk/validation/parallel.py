@@ -9,10 +9,12 @@ the first pass the validator forks: a worker process runs the record part while
 this process runs the across part over the same file; the worker sends back its findings (those
 past `finding_store.SPILL_AT` through a temporary file opened before the fork), where
 each item's findings end, and the parent records its errors made invalid (for the Dep rows).
+The parent runs the cross-record checks' end of file (`Validator.finish_checks`) before it
+waits for the worker: they need nothing the worker has.
 
 The result is the one a single process gives, finding for finding and in the same order: per
 item, the record part's findings come before the across part's, as in `Validator._one`; the
-across part's end-of-file findings (its `finish`, then the Dep rows) come last, as in
+across part's end-of-file findings (its checks' `finish`, then the Dep rows) come last, as in
 `Validator._finish`. `tests/test_validate_parallel.py` checks it on files with findings of every
 kind. A run with ``--max-findings`` stays in one process (where it stops depends on the order the
 findings arrive in); so does a platform without ``fork``.
@@ -83,6 +85,10 @@ def run_split(validator: Validator, items: Callable[[bool], Iterable[Item]]
         validator.keep_only("across")
         marks: list[tuple[int, int]] = []
         validator.second_pass(items, marks)
+        passed = validator.result.store
+        validator.result.store = FindingStore()  # the checks' end of file: after the merge
+        validator.finish_checks()  # while the worker may still run its part
+        ending = validator.result.store
         try:
             status, payload = receive.recv()
         except EOFError:  # killed from outside (the OOM killer, kill -9): not the SDK's bug
@@ -101,10 +107,11 @@ def run_split(validator: Validator, items: Callable[[bool], Iterable[Item]]
     last_worker_peak = peak
     worker_store = FindingStore.resume(spool, state)
     merged = FindingStore()
-    merged.extend(merged_order((worker_store, worker_marks), (validator.result.store, marks)))
+    merged.extend(merged_order((worker_store, worker_marks), (passed, marks)))
+    merged.extend(ending)
     validator.result.store = merged
     validator.emitter.parent_invalid |= invalid
-    validator._finish()
+    validator.finish_deps()
     return validator.result
 
 
