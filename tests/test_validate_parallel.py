@@ -185,3 +185,44 @@ def _running(pid: int) -> bool:
     except (OSError, IndexError):
         return False
     return state != "Z"
+
+
+def test_the_single_rules_the_across_part_runs_are_registered_last():
+    """`run_plan.SINGLES_ACROSS` names a record type's last single-record rules: each part is
+    then a contiguous run of the record's steps (else the merge would reorder its findings),
+    and a renamed rule cannot silently leave the parts unbalanced."""
+    from utrex_sdk.validation.registry import SINGLE
+    from utrex_sdk.validation.run_plan import SINGLES_ACROSS
+
+    for rt, names in SINGLES_ACROSS.items():
+        registered = [reg.func.__name__ for reg in SINGLE[rt]]
+        assert 0 < len(names) < len(registered)
+        assert set(registered[-len(names):]) == names
+
+
+@pytest.mark.parametrize("kind", ["fixed-width", "sif"])
+def test_an_am_record_found_wanting_by_both_parts_keeps_its_findings_in_order(tmp_path, kind):
+    """AM's first single rule runs in the worker, its others in the parent
+    (`run_plan.SINGLES_ACROSS`): an AM with an exit before its entry and the entry before the
+    school year (AM.906, AM.907: the worker's) and its entry before the student's S1 entry
+    (AM.903: the parent's) gets its findings in the order one process gives."""
+    import datetime as dt
+
+    records = list(district_records(300, seed=4))
+    spoiled = 0
+    for i, record in enumerate(records):
+        if record.record_type == "AM" and record.course_entry_date and spoiled < 5:
+            records[i] = record.model_copy(update={
+                "course_entry_date": dt.date(1990, 1, 2), "course_exit_date": dt.date(1990, 1, 1)})
+            spoiled += 1
+    path = tmp_path / "district.txt"
+    if kind == "sif":
+        from utrex_sdk.sif import sif_bytes
+
+        path.write_bytes(sif_bytes(records)[0])
+    else:
+        write_file(records, path)
+    one, two = _both(path)
+    rules = {f.rule for f in one.findings}
+    assert {"AM.903", "AM.906", "AM.907"} <= rules
+    assert [f.to_dict() for f in two.findings] == [f.to_dict() for f in one.findings]

@@ -58,7 +58,7 @@ class Validator:
         """Run only one part of the rules in the second pass (`parallel.py` runs the two parts
         in two processes): "record" — the codec's findings, the generic field checks and the
         single-record rules; "across" — the cross-record checks, uniqueness and the Dep rows'
-        counts, and the single-record rules of the types in `run_plan.SINGLES_ACROSS`. For any
+        counts, and the single-record rules named in `run_plan.SINGLES_ACROSS`. For any
         record each part is a contiguous run of `_one`'s steps, so one part's findings for it
         all come before the other's, as in one process; `SINGLES_ACROSS` is chosen so the two
         parts take about the same time."""
