@@ -36,8 +36,9 @@ it, so that each part is a contiguous run of a record's steps. Chosen so the two
 together: the across part also runs the cross-record checks' end of file (about 0.5 s of CPU
 on the 100k district) while the worker still runs. Timed on the 100k district, CPU seconds of
 (record part, across part + end of file) with all three AM functions in the across part: SIF
-1.31-1.71 and 1.73-2.26, fixed-width 2.16-2.48 and 2.62-3.10; AM's `membership_fields`, the
-first, takes about 0.3 s."""
+1.31-1.71 and 1.73-2.26, fixed-width 2.16-2.48 and 2.62-3.10; with AM's `membership_fields`
+(about 0.3 s) in the record part: SIF 1.80-1.87 and 1.73-1.83, fixed-width 2.16-3.38 and
+2.20-3.12 (a loaded machine)."""
 
 Single = tuple[SingleRule, tuple[str, ...], tuple[str, ...]]
 """(rule function, the rule ids it is registered for, those of them that run)"""
@@ -183,7 +184,8 @@ class RunPlan:
             cut = _across_from(rt, single)
             single = single[:cut] if part == "record" else single[cut:]
             if unless is not None:
-                unless = (*unless[:2], tuple(s for s in unless[2] if s in single))
+                unless = (*unless[:2], tuple(s for s in unless[2] if s in single)) \
+                    if single else None
         if part == "record":
             return TypePlan(generic, batch, single, unless, (), (), ())
         deps = tuple((self.children[(dep.rule.id, dep.parent)], dep.key)  # the counter itself
