@@ -114,7 +114,7 @@ def content_lines(plan: Any, names: dict[str, Any], t: Name, c: Name,
 
     can_miss = not all(constant(d) for d in plan.defaults)  # else no `missing` to keep
     if can_miss:
-        lines.append("    missing = {}")
+        lines.append("    missing = None  # made at the first default missing (most objects: none)")
     for n, d in enumerate(plan.defaults):
         names[f"D{n}"], names[f"K{n}"] = d.default, d.key
         slot = d.slot
@@ -141,7 +141,8 @@ def content_lines(plan: Any, names: dict[str, Any], t: Name, c: Name,
                       f"if x.__class__ is {own[0]} else default_text(D{n}, {values})"]
         else:
             lines.append(f"        x = default_text(D{n}, {values})")
-        lines += ["        if x is None:", f"            missing[{slot}] = D{n}",
+        lines += ["        if x is None:", "            if missing is None: missing = {}",
+                  f"            missing[{slot}] = D{n}",
                   "        else:", f"            if missing: missing.pop({slot}, None)",
                   f"            {t(slot)} = x", f"            used[K{n}] += 1"]
         if mark := marks(slot):
