@@ -33,6 +33,20 @@ from ..models import model_for
 
 _DATE, _DECIMAL = "date", "decimal"
 
+_DAYS: dict[int, dt.date] = {}
+_DAYS_LIMIT = 10_000
+"""The date of an ordinal, kept: a district's records share few dates, and one date object
+per day keeps its hash (the writer looks its text up, `values.day_text`); cleared past the
+limit."""
+
+
+def _day(ordinal: int) -> dt.date:
+    """``date.fromordinal(ordinal)``, kept in `_DAYS`."""
+    if len(_DAYS) > _DAYS_LIMIT:
+        _DAYS.clear()
+    day = _DAYS[ordinal] = dt.date.fromordinal(ordinal)
+    return day
+
 
 class Held:
     """One record type's codec: ``put(values, n)`` -> bytes, ``take(bytes)`` -> the values
@@ -57,7 +71,7 @@ class Held:
         """``put``, ``take``, ``row`` and ``values``, generated as straight-line code."""
         names: dict[str, Any] = {"LOADS": marshal_loads, "DUMPS": marshal_dumps,
                                  "PICKLE": dumps, "UNPICKLE": loads, "PROTOCOL": HIGHEST_PROTOCOL,
-                                 "GET": self._get, "DATE": dt.date, "DAY": dt.date.fromordinal,
+                                 "GET": self._get, "DATE": dt.date, "DAYS": _DAYS, "DAY": _day,
                                  "DECIMAL": Decimal}
         lines = ["def put(values, n):", "    h = [*GET(values), n]"]
         for i in self._dates:
@@ -76,7 +90,7 @@ class Held:
                 f"    {', '.join(local)}, = h"]
         for i in self._dates:
             body += [f"    if h{i} is not None:",
-                     f"        if h{i}.__class__ is int: h{i} = DAY(h{i})",
+                     f"        if h{i}.__class__ is int: h{i} = DAYS.get(h{i}) or DAY(h{i})",
                      f"        elif h{i}.__class__ is list: h{i} = h{i}[0]"]
         for i in self._decimals:
             body += [f"    if h{i} is not None:",

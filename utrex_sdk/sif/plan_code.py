@@ -17,6 +17,7 @@ from typing import Any
 
 from ..catalogue import catalogue
 from .spec import Crosswalk, FieldMap
+from .values import DAY_TEXTS, day_text
 
 # `compiled.Plan` and its `_Node`s are typed Any here: compiled.py imports this module, and
 # this module reads only their attributes (no import back, not even for type checking).
@@ -41,7 +42,7 @@ def text_lines(fields: list[tuple[FieldMap, int]], names: dict[str, Any],
     ``text_of`` (`_Run._text`) for each value, but a text or code held as a string, a date, an
     integer or a decimal is written here as `values.to_text` would, and a code a crosswalk
     turns into SIF and back unchanged as the crosswalk would (no finding possible)."""
-    names.update(DATE=dt.date, DECIMAL=Decimal)
+    names.update(_NAMES)
     lines = []
     for n, (fm, index) in enumerate(fields):
         names[f"F{n}"] = fm
@@ -84,9 +85,13 @@ def own_text(field: str, var: str) -> tuple[str, str] | None:
     return None if own is None else (own[0], own[1].format(var))
 
 
-_OWN_TEXT = {"text": ("str", "{}"), "code": ("str", "{}"), "date": ("DATE", "{}.isoformat()"),
+_OWN_TEXT = {"text": ("str", "{}"), "code": ("str", "{}"),
+             "date": ("DATE", "(DAY_TEXTS.get({0}) or DAY_TEXT({0}))"),
              "integer": ("int", "str({})"), "decimal": ("DECIMAL", "format({}, 'f')")}
-"""Per field type, the value class whose text needs no `_Run._text` and that text."""
+"""Per field type, the value class whose text needs no `_Run._text` and that text (a date's
+kept per date, `values.day_text`)."""
+_NAMES = {"DATE": dt.date, "DECIMAL": Decimal, "DAY_TEXTS": DAY_TEXTS, "DAY_TEXT": day_text}
+"""The names `_OWN_TEXT`'s expressions use, for the generated code's globals."""
 
 
 
@@ -98,6 +103,7 @@ def content_lines(plan: Any, names: dict[str, Any], t: Name, c: Name,
     fills is passed to ``unfilled(OBJ, default, values)``, in the order the defaults come
     (`missing` keeps it). A default from the School Year takes ``year``'s text, one from a
     field the field's text, inline when nothing can go wrong (else ``default_text``)."""
+    names.update(_NAMES)
     lines: list[str] = []
 
     def marks(slot: int) -> str:
