@@ -8,7 +8,8 @@ same steps, in the same order, as the body of one function over local variables:
 `_Run._text` for a value that needs it, the same defaults, findings in the same order, and the
 same text (or, when a text needs escaping, the same lxml element via `Plan.element`). The
 object's own RefId is computed inline (`refids.refid_source`), the RefIds it references come
-from the run's cache, as in `compiled.object_refs`. Objects fed by several records (a
+from the run's cache, as in `compiled.object_refs` (kept by their key's texts, from which
+they are computed). Objects fed by several records (a
 student's StudentPersonal from two S1 records) keep the step-by-step path, which merges them.
 """
 
@@ -20,8 +21,8 @@ from typing import Any
 from .compiled import Plan
 from .held import Held
 from .paths import SIF_NS
-from .plan_code import _PLAIN, BY_NAME, content_lines, render_lines, text_lines
-from .refids import MD5, refid_source
+from .plan_code import _PLAIN, BY_NAME, content_lines, own_text, render_lines, text_lines
+from .refids import MD5, key_text_source, refid_source
 from .spec import SifSpec
 
 _CACHE_LIMIT = 100_000
@@ -80,13 +81,18 @@ def _body(plan: Plan, spec: SifSpec, names: dict[str, Any], get: Callable[[str],
                   f"or text_of(P{n}, v, {values}) is not None):",
                   "        " + " = ".join(f"c{i}" for i in plan.node_marks[index]) + " = True"]
     # the RefIds (compiled.object_refs), then into their slots (Plan._generate_content)
-    keys: dict[str, str] = {}
+    keys: dict[str, str] = {}  # a key field -> the variable holding its text
 
     def key(fields: tuple[str, ...]) -> list[str]:
         for f in fields:
             if f not in keys:
-                keys[f] = f"k{len(keys)}"
-                lines.append(f"    {keys[f]} = {get(f)}")
+                keys[f] = var = f"k{len(keys)}"
+                lines.append(f"    {var} = {get(f)}")
+                text = key_text_source(var)
+                own = own_text(f, var)
+                if own is not None and own[0] == "DATE":  # str(day): its kept ISO text
+                    text = f"{own[1]} if {var}.__class__ is DATE else {text}"
+                lines.append(f"    {var} = {text}")
         return [keys[f] for f in fields]
 
     own = refid_source(plan.obj.name, key(plan.obj.key))
@@ -100,9 +106,8 @@ def _body(plan: Plan, spec: SifSpec, names: dict[str, Any], get: Callable[[str],
         lines += [f"    x = ({target!r}, {', '.join(parts)},)", f"    {var} = cache.get(x)",
                   f"    if {var} is None:", "        if len(cache) > LIMIT: cache.clear()",
                   f"        {var} = cache[x] = {refid_source(target, parts)}"]
-    if "LEAInfo" in refs:
-        lea = key(("lea_number",))[0]
-        lines.append(f"    if {lea} not in leas: {refs['LEAInfo']} = None")
+    if "LEAInfo" in refs:  # (the LEAs as the DI records hold them, not as texts)
+        lines.append(f"    if {get('lea_number')} not in leas: {refs['LEAInfo']} = None")
     for target, slot in plan.refs:
         lines.append(f"    if {refs[target]} is not None: t{slot} = {refs[target]}")
     lines.append(f"    t{plan.id_slot} = {own}")
