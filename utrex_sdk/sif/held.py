@@ -51,8 +51,9 @@ def _day(ordinal: int) -> dt.date:
 class Held:
     """One record type's codec: ``put(values, n)`` -> bytes, ``take(bytes)`` -> the values
     as a dict (the model's fields, then ``place`` holding ``n``), ``row(bytes)`` -> the same
-    values as a tuple in the order of ``names`` (the writer's fused builds read them by
-    position: no dict per record), ``values(row)`` -> that row as `take` gives it."""
+    values as a list in the order of ``names`` (the writer's fused builds read them by
+    position: no dict per record; the list marshal gives, changed in place: no tuple), and
+    ``values(row)`` -> that row as `take` gives it."""
 
     def __init__(self, record_type: str, place: str) -> None:
         fields = tuple(model_for(record_type).model_fields)
@@ -66,8 +67,8 @@ class Held:
 
     def _generate(self) -> tuple[Callable[[dict[str, Any], int | None], bytes],
                                  Callable[[bytes], dict[str, Any]],
-                                 Callable[[bytes], tuple[Any, ...]],
-                                 Callable[[tuple[Any, ...]], dict[str, Any]]]:
+                                 Callable[[bytes], list[Any]],
+                                 Callable[[list[Any]], dict[str, Any]]]:
         """``put``, ``take``, ``row`` and ``values``, generated as straight-line code."""
         names: dict[str, Any] = {"LOADS": marshal_loads, "DUMPS": marshal_dumps,
                                  "PICKLE": dumps, "UNPICKLE": loads, "PROTOCOL": HIGHEST_PROTOCOL,
@@ -99,7 +100,17 @@ class Held:
         display = "    return {" + ", ".join(f"{name!r}: h{i}"
                                               for i, name in enumerate(self.names)) + "}"
         lines += ["", "def take(data):", *body, display]
-        lines += ["", "def row(data):", *body, f"    return ({', '.join(local)},)"]
+        lines += ["", "def row(data):", "    h = LOADS(data)",
+                  "    if h.__class__ is tuple: h = UNPICKLE(h[0])"]
+        for i in self._dates:
+            lines += [f"    x = h[{i}]", "    if x is not None:",
+                      f"        if x.__class__ is int: h[{i}] = DAYS.get(x) or DAY(x)",
+                      f"        elif x.__class__ is list: h[{i}] = x[0]"]
+        for i in self._decimals:
+            lines += [f"    x = h[{i}]", "    if x is not None:",
+                      f"        if x.__class__ is tuple: h[{i}] = DECIMAL(x[0])",
+                      f"        elif x.__class__ is list: h[{i}] = x[0]"]
+        lines.append("    return h")
         lines += ["", "def values(row):", f"    {', '.join(local)}, = row", display]
         exec(compile("\n".join(lines), "<sif held>", "exec"), names)
         return names["put"], names["take"], names["row"], names["values"]

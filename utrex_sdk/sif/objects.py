@@ -225,7 +225,7 @@ class _Run:
             return self.build(obj, rs, [values])
         return one(values)
 
-    def build_row(self, obj: str, rs: RecordSif, row: tuple[Any, ...]) -> etree._Element:
+    def build_row(self, obj: str, rs: RecordSif, row: list[Any]) -> etree._Element:
         """`build_one` from the record's `Held.row` (``self.held[rs.record]``): the plan's
         fused build by position where it has one, else `build_one` of its values."""
         one = self.rows.get((obj, rs.record))

@@ -210,12 +210,12 @@ class _Shape:
             "lea_number", "school_number", "course_section", "period"))) if rt == "AM" else None
         attendance = run.fields_of(rs, "StudentAttendanceSummary") if rt == "S1" else ()
         self.attendance = tuple(index[f] for f in attendance)
-        self.fused: dict[str, Callable[[tuple[Any, ...]], Any]] = {}
+        self.fused: dict[str, Callable[[list[Any]], Any]] = {}
         self.academic = rt in run.spec.academic  # (written by academic.py)
         self.obj = rs.objects[0]  # its own object
-        self.own: Callable[[tuple[Any, ...]], Any] | None = None  # its fused build, once made
+        self.own: Callable[[list[Any]], Any] | None = None  # its fused build, once made
 
-    def build(self, run: _Run, obj: str, row: tuple[Any, ...]) -> Any:
+    def build(self, run: _Run, obj: str, row: list[Any]) -> Any:
         """`_Run.build_row`; its fused build kept in ``fused`` (and ``own`` for the record's
         own object) once the run has made it, for `_student` to call directly while the run
         holds no contribution."""
