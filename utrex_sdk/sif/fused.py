@@ -30,11 +30,11 @@ _CACHE_LIMIT = 100_000
 
 
 def one_record(plan: Plan, spec: SifSpec, held: Held | None = None) -> Callable[..., Any]:
-    """``bind(run, text_of, cache, leas, default_text, used, unfilled, objects)`` ->
+    """``bind(run, text_of, cache, leas, default_text, unfilled, objects)`` ->
     ``(build, build_row)``: ``build(values)`` is the object of one record, as `_Run.build`
     makes it through the plan's steps, for the run whose parts are given (``text_of``:
     `_Run._text`; ``cache``: its RefIds; ``leas``: the LEAs its DI records name;
-    ``default_text``: `_Run._default_value`; ``used``: its default counts; ``unfilled`` is
+    ``default_text``: `_Run._default_value`; ``unfilled`` is
     called with the object's name, the default and the values; ``objects``: its count of
     objects per type). A default from the School Year takes ``run.school_year``'s text without
     calling ``default_text`` when it is known. ``build_row(row)`` is the same object from the
@@ -43,8 +43,12 @@ def one_record(plan: Plan, spec: SifSpec, held: Held | None = None) -> Callable[
     given or the plan reads a field the row does not hold."""
     names: dict[str, Any] = {"MD5": MD5, "PLAIN": _PLAIN,
                              "ELEMENT": plan.element, "OBJ": plan.obj.name,
-                             "LIMIT": _CACHE_LIMIT}
-    source = ["def bind(run, text_of, cache, leas, default_text, used, unfilled, objects):",
+                             "LIMIT": _CACHE_LIMIT,
+                             "DEFAULTS": tuple(d.key for d in plan.defaults)}
+    source = ["def bind(run, text_of, cache, leas, default_text, unfilled, objects):",
+              # the defaults used, counted by position, handed to the run (no Counter's
+              # look-up of a tuple key per default per object)
+              f"    U = [0] * {len(plan.defaults)}", "    run.count_defaults(DEFAULTS, U)",
               "    def build(values):", "        g = values.get",
               *_body(plan, spec, names, BY_NAME, "values")]
     row = "None"
@@ -111,7 +115,8 @@ def _body(plan: Plan, spec: SifSpec, names: dict[str, Any], get: Callable[[str],
     for target, slot in plan.refs:
         lines.append(f"    if {refs[target]} is not None: t{slot} = {refs[target]}")
     lines.append(f"    t{plan.id_slot} = {own}")
-    lines += content_lines(plan, names, "t{}".format, "c{}".format, get, values)
+    lines += content_lines(plan, names, "t{}".format, "c{}".format, get, values,
+                           "U[{}] += 1".format)
     # the text when no text needs escaping (Plan.build), else lxml's element
     fed = {slot for _, slot in plan.fields} | {d.slot for d in plan.defaults}
     checked = [s for s in range(slots) if s != plan.id_slot

@@ -73,6 +73,23 @@ class _Run:
         self.contributions: dict[tuple[Any, ...], dict[tuple[Any, ...],
                                                         tuple[RecordSif, dict[str, Any]]]] = {}
         self.merged: dict[tuple[str, ...], RecordSif] = {}
+        self._counts: list[tuple[tuple[tuple[str, str, str, str], ...], list[int]]] = []
+
+    def count_defaults(self, keys: tuple[tuple[str, str, str, str], ...],
+                       counts: list[int]) -> None:
+        """Keep a fused build's counts of its plan's defaults (``counts[n]``: how often the
+        default whose key is ``keys[n]`` was used, `fused.one_record`), for
+        `counted_defaults`."""
+        self._counts.append((keys, counts))
+
+    def counted_defaults(self) -> Counter[tuple[str, str, str, str]]:
+        """`defaults` with the fused builds' counts (`count_defaults`) added in."""
+        for keys, counts in self._counts:
+            for key, n in zip(keys, counts, strict=True):
+                if n:
+                    self.defaults[key] += n
+            counts[:] = [0] * len(counts)  # added once
+        return self.defaults
 
     def fields_of(self, rs: RecordSif, obj: str) -> tuple[str, ...]:
         """The fields of ``rs`` that the object ``obj`` holds (looked up once per run)."""
@@ -251,7 +268,7 @@ class _Run:
             bind = one_record(plan, self.spec, self.held.get(rs.record))
             self.ones[(obj, rs.record)], self.rows[(obj, rs.record)] = bind(
                 self, self._text, self.refid_cache, self.leas, self._default_value,
-                self.defaults, self._unfilled, self.report.objects)
+                self._unfilled, self.report.objects)
         if len(rows) == 1:
             return self.ones[(obj, rs.record)](first)
         texts = plan.texts(self._text, first)

@@ -96,10 +96,12 @@ _NAMES = {"DATE": dt.date, "DECIMAL": Decimal, "DAY_TEXTS": DAY_TEXTS, "DAY_TEXT
 
 
 def content_lines(plan: Any, names: dict[str, Any], t: Name, c: Name,
-                  get: Callable[[str], str] = BY_NAME, values: str = "values") -> list[str]:
+                  get: Callable[[str], str] = BY_NAME, values: str = "values",
+                  count: Name = "used[K{}] += 1".format) -> list[str]:
     """Which elements the object has, once its field and reference slots hold their texts:
     a value makes its element and their ancestors exist (``c``); a default fills a slot left
-    empty where its parent exists (``within``), counted in ``used``; a mandatory slot nothing
+    empty where its parent exists (``within``), counted in ``used`` (``count(n)``: the
+    statement counting the plan's ``n``-th default, its key ``K{n}``); a mandatory slot nothing
     fills is passed to ``unfilled(OBJ, default, values)``, in the order the defaults come
     (`missing` keeps it). A default from the School Year takes ``year``'s text, one from a
     field the field's text, inline when nothing can go wrong (else ``default_text``)."""
@@ -134,7 +136,7 @@ def content_lines(plan: Any, names: dict[str, Any], t: Name, c: Name,
         if constant(d):  # never None: filled at once
             if can_miss:
                 lines.append(f"        if missing: missing.pop({slot}, None)")
-            lines += [f"        {t(slot)} = {d.default.value!r}", f"        used[K{n}] += 1"]
+            lines += [f"        {t(slot)} = {d.default.value!r}", f"        {count(n)}"]
             if mark := marks(slot):
                 lines.append(f"        {mark}")
             continue
@@ -150,7 +152,7 @@ def content_lines(plan: Any, names: dict[str, Any], t: Name, c: Name,
         lines += ["        if x is None:", "            if missing is None: missing = {}",
                   f"            missing[{slot}] = D{n}",
                   "        else:", f"            if missing: missing.pop({slot}, None)",
-                  f"            {t(slot)} = x", f"            used[K{n}] += 1"]
+                  f"            {t(slot)} = x", f"            {count(n)}"]
         if mark := marks(slot):
             lines.append(f"            {mark}")
     if can_miss:

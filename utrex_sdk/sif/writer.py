@@ -339,7 +339,7 @@ def _write(records: Iterable[UtrexRecord], out: BinaryIO, spec: SifSpec,
     run.unplaced()
     if run.missing_year:
         run.find("sif.no-school-year")
-    for (obj, element, value, reason), count in sorted(run.defaults.items()):
+    for (obj, element, value, reason), count in sorted(run.counted_defaults().items()):
         run.find("sif.default", object=obj, element=element, default=value, count=count,
                  reason=reason)
     return run.report
