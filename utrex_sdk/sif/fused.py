@@ -8,9 +8,9 @@ same steps, in the same order, as the body of one function over local variables:
 `_Run._text` for a value that needs it, the same defaults, findings in the same order, and the
 same text (or, when a text needs escaping, the same lxml element via `Plan.element`). The
 object's own RefId is computed inline (`refids.refid_source`), the RefIds it references come
-from the run's cache, as in `compiled.object_refs` (kept by their key's texts, from which
-they are computed). Objects fed by several records (a
-student's StudentPersonal from two S1 records) keep the step-by-step path, which merges them.
+from the run's caches, one per object type, as in `compiled.object_refs` (kept by their key's
+texts, from which they are computed). Objects fed by several records (a student's
+StudentPersonal from two S1 records) keep the step-by-step path, which merges them.
 """
 
 from __future__ import annotations
@@ -26,14 +26,15 @@ from .refids import MD5, key_text_source, refid_source
 from .spec import SifSpec
 
 _CACHE_LIMIT = 100_000
-"""RefIds kept per run before the cache starts again (`compiled.object_refs` keeps as many)."""
+"""RefIds kept per object type per run before its cache starts again (`compiled.object_refs`
+keeps as many in all)."""
 
 
 def one_record(plan: Plan, spec: SifSpec, held: Held | None = None) -> Callable[..., Any]:
-    """``bind(run, text_of, cache, leas, default_text, unfilled, objects)`` ->
+    """``bind(run, text_of, refids, leas, default_text, unfilled, objects)`` ->
     ``(build, build_row)``: ``build(values)`` is the object of one record, as `_Run.build`
     makes it through the plan's steps, for the run whose parts are given (``text_of``:
-    `_Run._text`; ``cache``: its RefIds; ``leas``: the LEAs its DI records name;
+    `_Run._text`; ``refids``: its RefIds per object type; ``leas``: the LEAs its DI records name;
     ``default_text``: `_Run._default_value`; ``unfilled`` is
     called with the object's name, the default and the values; ``objects``: its count of
     objects per type). A default from the School Year takes ``run.school_year``'s text without
@@ -45,17 +46,24 @@ def one_record(plan: Plan, spec: SifSpec, held: Held | None = None) -> Callable[
                              "ELEMENT": plan.element, "OBJ": plan.obj.name,
                              "LIMIT": _CACHE_LIMIT,
                              "DEFAULTS": tuple(d.key for d in plan.defaults)}
-    source = ["def bind(run, text_of, cache, leas, default_text, unfilled, objects):",
+    # the RefIds of each object type referenced, kept by their key's texts in the run's
+    # dict for that type (`_Run.refids`): small dicts, small keys
+    caches = {target: f"C{n}" for n, target in enumerate(
+        dict.fromkeys(target for _, target in plan.obj.refs.values()))}
+    source = ["def bind(run, text_of, refids, leas, default_text, unfilled, objects):",
+              *(f"    {var} = refids.setdefault({target!r}, {{}})"
+                for target, var in caches.items()),
               # the defaults used, counted by position, handed to the run (no Counter's
               # look-up of a tuple key per default per object)
               f"    U = [0] * {len(plan.defaults)}", "    run.count_defaults(DEFAULTS, U)",
               "    def build(values):", "        g = values.get",
-              *_body(plan, spec, names, BY_NAME, "values")]
+              *_body(plan, spec, names, BY_NAME, "values", caches)]
     row = "None"
     if held is not None:
         index = {name: i for i, name in enumerate(held.names)}
         try:
-            body = _body(plan, spec, names, lambda field: f"h[{index[field]}]", "VALUES(h)")
+            body = _body(plan, spec, names, lambda field: f"h[{index[field]}]", "VALUES(h)",
+                         caches)
         except KeyError:  # a field added to the record's values (a program's type)
             pass
         else:
@@ -67,9 +75,10 @@ def one_record(plan: Plan, spec: SifSpec, held: Held | None = None) -> Callable[
 
 
 def _body(plan: Plan, spec: SifSpec, names: dict[str, Any], get: Callable[[str], str],
-          values: str) -> list[str]:
+          values: str, caches: dict[str, str]) -> list[str]:
     """The build function's body (after its first line), indented for `one_record`'s
-    ``bind``: ``get`` names a field's value, ``values`` the record's values as a dict."""
+    ``bind``: ``get`` names a field's value, ``values`` the record's values as a dict,
+    ``caches`` the variable holding the RefIds of each object type referenced."""
     lines = ["    year = run.school_year", "    objects[OBJ] += 1"]
     slots, nodes = len(plan.slot_owner), len(plan.nodes)
     lines.append("    " + " = ".join(f"t{s}" for s in range(slots)) + " = None")
@@ -107,9 +116,11 @@ def _body(plan: Plan, spec: SifSpec, names: dict[str, Any], get: Callable[[str],
             continue
         parts = key(spec_objects[target].key)
         var = refs[target] = f"r{len(refs)}"
-        lines += [f"    x = ({target!r}, {', '.join(parts)},)", f"    {var} = cache.get(x)",
-                  f"    if {var} is None:", "        if len(cache) > LIMIT: cache.clear()",
-                  f"        {var} = cache[x] = {refid_source(target, parts)}"]
+        cache = caches[target]
+        lines += [f"    x = {parts[0]}" if len(parts) == 1 else
+                  f"    x = ({', '.join(parts)},)", f"    {var} = {cache}.get(x)",
+                  f"    if {var} is None:", f"        if len({cache}) > LIMIT: {cache}.clear()",
+                  f"        {var} = {cache}[x] = {refid_source(target, parts)}"]
     if "LEAInfo" in refs:  # (the LEAs as the DI records hold them, not as texts)
         lines.append(f"    if {get('lea_number')} not in leas: {refs['LEAInfo']} = None")
     for target, slot in plan.refs:

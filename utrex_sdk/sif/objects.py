@@ -69,7 +69,8 @@ class _Run:
         self.rows: dict[tuple[str, str], Callable[..., Any] | None] = {}
         self.held: dict[str, Held] = {}  # record type -> its codec (the writer's, held.py)
         self._fields_of: dict[tuple[str, str], tuple[str, ...]] = {}
-        self.refid_cache: dict[tuple[Any, ...], str] = {}
+        self.refid_cache: dict[tuple[Any, ...], str] = {}  # (`compiled.object_refs`)
+        self.refids: dict[str, dict[Any, str]] = {}  # object type -> (its key) -> its RefId
         self.contributions: dict[tuple[Any, ...], dict[tuple[Any, ...],
                                                         tuple[RecordSif, dict[str, Any]]]] = {}
         self.merged: dict[tuple[str, ...], RecordSif] = {}
@@ -267,7 +268,7 @@ class _Run:
             plan = self.plans[(obj, rs.record)] = Plan(self.spec, self.spec.objects[obj], rs)
             bind = one_record(plan, self.spec, self.held.get(rs.record))
             self.ones[(obj, rs.record)], self.rows[(obj, rs.record)] = bind(
-                self, self._text, self.refid_cache, self.leas, self._default_value,
+                self, self._text, self.refids, self.leas, self._default_value,
                 self._unfilled, self.report.objects)
         if len(rows) == 1:
             return self.ones[(obj, rs.record)](first)
