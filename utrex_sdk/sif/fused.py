@@ -21,7 +21,15 @@ from typing import Any
 from .compiled import Plan
 from .held import Held
 from .paths import SIF_NS
-from .plan_code import _PLAIN, BY_NAME, content_lines, own_text, render_lines, text_lines
+from .plan_code import (
+    _PLAIN,
+    BY_NAME,
+    TextChecks,
+    content_lines,
+    own_text,
+    render_lines,
+    text_lines,
+)
 from .refids import MD5, key_text_source, refid_source
 from .spec import SifSpec
 
@@ -85,7 +93,9 @@ def _body(plan: Plan, spec: SifSpec, names: dict[str, Any], get: Callable[[str],
     lines.append("    c0 = True")
     if nodes > 1:
         lines.append("    " + " = ".join(f"c{i}" for i in range(1, nodes)) + " = False")
-    lines += text_lines(plan.fields, names, "t{}".format, get, values)  # the slots' texts
+    checks = TextChecks()  # which texts may need escaping
+    lines.append(f"    {checks.flag} = None")
+    lines += text_lines(plan.fields, names, "t{}".format, get, values, checks)  # the texts
     # the elements a presence field makes exist (_Run.build's `present`)
     for n, (fm, index) in enumerate(plan.presence):
         names[f"P{n}"] = fm
@@ -127,7 +137,7 @@ def _body(plan: Plan, spec: SifSpec, names: dict[str, Any], get: Callable[[str],
         lines.append(f"    if {refs[target]} is not None: t{slot} = {refs[target]}")
     lines.append(f"    t{plan.id_slot} = {own}")
     lines += content_lines(plan, names, "t{}".format, "c{}".format, get, values,
-                           "U[{}] += 1".format)
+                           "U[{}] += 1".format, checks)
     # the text when no text needs escaping (Plan.build), else lxml's element
     fed = {slot for _, slot in plan.fields} | {d.slot for d in plan.defaults}
     checked = [s for s in range(slots) if s != plan.id_slot
@@ -135,9 +145,12 @@ def _body(plan: Plan, spec: SifSpec, names: dict[str, Any], get: Callable[[str],
     listed = ", ".join(f"t{s}" for s in checked)
     texts = "[" + ", ".join(f"t{s}" for s in range(slots)) + "]"
     flags = "[" + ", ".join(f"c{i}" for i in range(nodes)) + "]"
-    if checked:  # (the RefIds are hex)
-        lines += [f"    if PLAIN(''.join(filter(None, ({listed},)))) is None:",
-                  f"        return ELEMENT({texts}, {flags})"]
+    if checked:  # (the RefIds are hex) the raw texts, or all after a fallback's text
+        raw = ", ".join(f"t{s}" for s in checked if s in checks.raw)
+        test = f"{checks.flag} is not None and PLAIN(''.join(filter(None, ({listed},)))) is None"
+        if raw:
+            test = f"PLAIN(''.join(filter(None, ({raw},)))) is None or {test}"
+        lines += [f"    if {test}:", f"        return ELEMENT({texts}, {flags})"]
     lines += ["    p = []", "    a = p.append"]
     render_lines(plan.root, 1, lines, "t{}".format, "c{}".format, f' xmlns="{SIF_NS}"')
     lines.append("    return ''.join(p)")
