@@ -144,6 +144,25 @@ def test_a_text_with_markup_or_control_characters_is_written_as_lxml_writes_it(m
     assert b"<LastName>A&amp;B &lt;C&gt; \"D\"\tE</LastName>" in fast
 
 
+def test_a_text_with_markup_where_a_date_stands_is_written_as_lxml_writes_it(monkeypatch):
+    """A fused build checks only the texts that can be a string as it is, and every text once
+    one came from `_Run._text`: here a date field holding a string, in an object of one record
+    (AM) and of several (two S1 records of one student)."""
+    from utrex_sdk.sif import objects
+
+    records = list(district_records(5, seed=2))
+    am = next(i for i, r in enumerate(records) if r.record_type == "AM")
+    records[am] = records[am].model_copy(update={"course_exit_date": "<1&2>"})
+    s1 = next(i for i, r in enumerate(records) if r.record_type == "S1")
+    records[s1] = records[s1].model_copy(update={"exit_date": "3>4"})
+    fast, _ = sif_bytes(records)
+    monkeypatch.setattr(objects, "COMPILED", False)
+    general, _ = sif_bytes(records)
+    assert fast == general
+    assert b"<ExitDate>&lt;1&amp;2&gt;</ExitDate>" in fast
+    assert b">3&gt;4</" in fast
+
+
 def test_the_rendered_objects_are_the_elements_lxml_serializes():
     from lxml import etree
 

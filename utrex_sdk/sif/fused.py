@@ -8,8 +8,9 @@ same steps, in the same order, as the body of one function over local variables:
 `_Run._text` for a value that needs it, the same defaults, findings in the same order, and the
 same text (or, when a text needs escaping, the same lxml element via `Plan.element`). The
 object's own RefId is computed inline (`refids.refid_source`), the RefIds it references come
-from the run's cache, as in `compiled.object_refs`. Objects fed by several records (a
-student's StudentPersonal from two S1 records) keep the step-by-step path, which merges them.
+from the run's caches, one per object type, as in `compiled.object_refs` (kept by their key's
+texts, from which they are computed). Objects fed by several records (a student's
+StudentPersonal from two S1 records) keep the step-by-step path, which merges them.
 """
 
 from __future__ import annotations
@@ -20,20 +21,29 @@ from typing import Any
 from .compiled import Plan
 from .held import Held
 from .paths import SIF_NS
-from .plan_code import _PLAIN, BY_NAME, content_lines, render_lines, text_lines
-from .refids import MD5, refid_source
+from .plan_code import (
+    _PLAIN,
+    BY_NAME,
+    TextChecks,
+    content_lines,
+    own_text,
+    render_lines,
+    text_lines,
+)
+from .refids import MD5, key_text_source, refid_source
 from .spec import SifSpec
 
 _CACHE_LIMIT = 100_000
-"""RefIds kept per run before the cache starts again (`compiled.object_refs` keeps as many)."""
+"""RefIds kept per object type per run before its cache starts again (`compiled.object_refs`
+keeps as many in all)."""
 
 
 def one_record(plan: Plan, spec: SifSpec, held: Held | None = None) -> Callable[..., Any]:
-    """``bind(run, text_of, cache, leas, default_text, used, unfilled, objects)`` ->
+    """``bind(run, text_of, refids, leas, default_text, unfilled, objects)`` ->
     ``(build, build_row)``: ``build(values)`` is the object of one record, as `_Run.build`
     makes it through the plan's steps, for the run whose parts are given (``text_of``:
-    `_Run._text`; ``cache``: its RefIds; ``leas``: the LEAs its DI records name;
-    ``default_text``: `_Run._default_value`; ``used``: its default counts; ``unfilled`` is
+    `_Run._text`; ``refids``: its RefIds per object type; ``leas``: the LEAs its DI records name;
+    ``default_text``: `_Run._default_value`; ``unfilled`` is
     called with the object's name, the default and the values; ``objects``: its count of
     objects per type). A default from the School Year takes ``run.school_year``'s text without
     calling ``default_text`` when it is known. ``build_row(row)`` is the same object from the
@@ -42,15 +52,26 @@ def one_record(plan: Plan, spec: SifSpec, held: Held | None = None) -> Callable[
     given or the plan reads a field the row does not hold."""
     names: dict[str, Any] = {"MD5": MD5, "PLAIN": _PLAIN,
                              "ELEMENT": plan.element, "OBJ": plan.obj.name,
-                             "LIMIT": _CACHE_LIMIT}
-    source = ["def bind(run, text_of, cache, leas, default_text, used, unfilled, objects):",
+                             "LIMIT": _CACHE_LIMIT,
+                             "DEFAULTS": tuple(d.key for d in plan.defaults)}
+    # the RefIds of each object type referenced, kept by their key's texts in the run's
+    # dict for that type (`_Run.refids`): small dicts, small keys
+    caches = {target: f"C{n}" for n, target in enumerate(
+        dict.fromkeys(target for _, target in plan.obj.refs.values()))}
+    source = ["def bind(run, text_of, refids, leas, default_text, unfilled, objects):",
+              *(f"    {var} = refids.setdefault({target!r}, {{}})"
+                for target, var in caches.items()),
+              # the defaults used, counted by position, handed to the run (no Counter's
+              # look-up of a tuple key per default per object)
+              f"    U = [0] * {len(plan.defaults)}", "    run.count_defaults(DEFAULTS, U)",
               "    def build(values):", "        g = values.get",
-              *_body(plan, spec, names, BY_NAME, "values")]
+              *_body(plan, spec, names, BY_NAME, "values", caches)]
     row = "None"
     if held is not None:
         index = {name: i for i, name in enumerate(held.names)}
         try:
-            body = _body(plan, spec, names, lambda field: f"h[{index[field]}]", "VALUES(h)")
+            body = _body(plan, spec, names, lambda field: f"h[{index[field]}]", "VALUES(h)",
+                         caches)
         except KeyError:  # a field added to the record's values (a program's type)
             pass
         else:
@@ -62,16 +83,19 @@ def one_record(plan: Plan, spec: SifSpec, held: Held | None = None) -> Callable[
 
 
 def _body(plan: Plan, spec: SifSpec, names: dict[str, Any], get: Callable[[str], str],
-          values: str) -> list[str]:
+          values: str, caches: dict[str, str]) -> list[str]:
     """The build function's body (after its first line), indented for `one_record`'s
-    ``bind``: ``get`` names a field's value, ``values`` the record's values as a dict."""
+    ``bind``: ``get`` names a field's value, ``values`` the record's values as a dict,
+    ``caches`` the variable holding the RefIds of each object type referenced."""
     lines = ["    year = run.school_year", "    objects[OBJ] += 1"]
     slots, nodes = len(plan.slot_owner), len(plan.nodes)
     lines.append("    " + " = ".join(f"t{s}" for s in range(slots)) + " = None")
     lines.append("    c0 = True")
     if nodes > 1:
         lines.append("    " + " = ".join(f"c{i}" for i in range(1, nodes)) + " = False")
-    lines += text_lines(plan.fields, names, "t{}".format, get, values)  # the slots' texts
+    checks = TextChecks()  # which texts may need escaping
+    lines.append(f"    {checks.flag} = None")
+    lines += text_lines(plan.fields, names, "t{}".format, get, values, checks)  # the texts
     # the elements a presence field makes exist (_Run.build's `present`)
     for n, (fm, index) in enumerate(plan.presence):
         names[f"P{n}"] = fm
@@ -80,13 +104,18 @@ def _body(plan: Plan, spec: SifSpec, names: dict[str, Any], get: Callable[[str],
                   f"or text_of(P{n}, v, {values}) is not None):",
                   "        " + " = ".join(f"c{i}" for i in plan.node_marks[index]) + " = True"]
     # the RefIds (compiled.object_refs), then into their slots (Plan._generate_content)
-    keys: dict[str, str] = {}
+    keys: dict[str, str] = {}  # a key field -> the variable holding its text
 
     def key(fields: tuple[str, ...]) -> list[str]:
         for f in fields:
             if f not in keys:
-                keys[f] = f"k{len(keys)}"
-                lines.append(f"    {keys[f]} = {get(f)}")
+                keys[f] = var = f"k{len(keys)}"
+                lines.append(f"    {var} = {get(f)}")
+                text = key_text_source(var)
+                own = own_text(f, var)
+                if own is not None and own[0] == "DATE":  # str(day): its kept ISO text
+                    text = f"{own[1]} if {var}.__class__ is DATE else {text}"
+                lines.append(f"    {var} = {text}")
         return [keys[f] for f in fields]
 
     own = refid_source(plan.obj.name, key(plan.obj.key))
@@ -97,16 +126,18 @@ def _body(plan: Plan, spec: SifSpec, names: dict[str, Any], get: Callable[[str],
             continue
         parts = key(spec_objects[target].key)
         var = refs[target] = f"r{len(refs)}"
-        lines += [f"    x = ({target!r}, {', '.join(parts)},)", f"    {var} = cache.get(x)",
-                  f"    if {var} is None:", "        if len(cache) > LIMIT: cache.clear()",
-                  f"        {var} = cache[x] = {refid_source(target, parts)}"]
-    if "LEAInfo" in refs:
-        lea = key(("lea_number",))[0]
-        lines.append(f"    if {lea} not in leas: {refs['LEAInfo']} = None")
+        cache = caches[target]
+        lines += [f"    x = {parts[0]}" if len(parts) == 1 else
+                  f"    x = ({', '.join(parts)},)", f"    {var} = {cache}.get(x)",
+                  f"    if {var} is None:", f"        if len({cache}) > LIMIT: {cache}.clear()",
+                  f"        {var} = {cache}[x] = {refid_source(target, parts)}"]
+    if "LEAInfo" in refs:  # (the LEAs as the DI records hold them, not as texts)
+        lines.append(f"    if {get('lea_number')} not in leas: {refs['LEAInfo']} = None")
     for target, slot in plan.refs:
         lines.append(f"    if {refs[target]} is not None: t{slot} = {refs[target]}")
     lines.append(f"    t{plan.id_slot} = {own}")
-    lines += content_lines(plan, names, "t{}".format, "c{}".format, get, values)
+    lines += content_lines(plan, names, "t{}".format, "c{}".format, get, values,
+                           "U[{}] += 1".format, checks)
     # the text when no text needs escaping (Plan.build), else lxml's element
     fed = {slot for _, slot in plan.fields} | {d.slot for d in plan.defaults}
     checked = [s for s in range(slots) if s != plan.id_slot
@@ -114,9 +145,12 @@ def _body(plan: Plan, spec: SifSpec, names: dict[str, Any], get: Callable[[str],
     listed = ", ".join(f"t{s}" for s in checked)
     texts = "[" + ", ".join(f"t{s}" for s in range(slots)) + "]"
     flags = "[" + ", ".join(f"c{i}" for i in range(nodes)) + "]"
-    if checked:  # (the RefIds are hex)
-        lines += [f"    if PLAIN(''.join(filter(None, ({listed},)))) is None:",
-                  f"        return ELEMENT({texts}, {flags})"]
+    if checked:  # (the RefIds are hex) the raw texts, or all after a fallback's text
+        raw = ", ".join(f"t{s}" for s in checked if s in checks.raw)
+        test = f"{checks.flag} is not None and PLAIN(''.join(filter(None, ({listed},)))) is None"
+        if raw:
+            test = f"PLAIN(''.join(filter(None, ({raw},)))) is None or {test}"
+        lines += [f"    if {test}:", f"        return ELEMENT({texts}, {flags})"]
     lines += ["    p = []", "    a = p.append"]
     render_lines(plan.root, 1, lines, "t{}".format, "c{}".format, f' xmlns="{SIF_NS}"')
     lines.append("    return ''.join(p)")

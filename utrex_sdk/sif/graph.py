@@ -29,6 +29,7 @@ from sys import intern
 from typing import Any
 
 from ..models import model_for
+from .values import DAY_TEXTS, day_text
 
 # record type -> (section, rank in its group, the fields that order records within the group)
 _ORDER: dict[str, tuple[int, int, tuple[str, ...]]] = {
@@ -73,27 +74,13 @@ def sort_text(value: Any) -> str:
     return str(value)
 
 
-_DAYS: dict[dt.date, str] = {}
-_DAYS_LIMIT = 10_000
-"""A date's interned ISO text, kept: a district's records share few dates (cleared past the
-limit)."""
-
-
-def _day(value: dt.date) -> str:
-    """A date's `sort_text`, interned and kept in `_DAYS`."""
-    if len(_DAYS) > _DAYS_LIMIT:
-        _DAYS.clear()
-    text = _DAYS[value] = intern(value.isoformat())
-    return text
-
-
 def _key_function(rt: str) -> Callable[[dict[str, Any]], tuple[str, ...]]:
     """`sort_key` of one record type as straight-line generated code, each text interned:
     a district repeats its LEA, schools, students, sections and dates, and a million keys are
     held until they are sorted."""
     section, rank, fields = _ORDER[rt]
     names: dict[str, Any] = {"TEXT": sort_text, "INTERN": intern, "DATE": dt.date,
-                             "DAYS": _DAYS, "DAY": _day}
+                             "DAYS": DAY_TEXTS, "DAY": day_text}
     lines = ["def key(values):", "    g = values.get"]
     parts = []
     every = (*_GROUP[section], None, *fields)

@@ -1,12 +1,23 @@
 """A record's values held compactly until the document is written (writer.py sorts them).
 
 A million-record district is held between reading and writing, so a record is kept as one
-pickled list of its values (about a quarter of the tuple and its objects). Pickle writes a
-`datetime.date` or a `Decimal` through its generic reduce protocol, which costs more than the
-rest of the record together; `Held` writes a date as its ordinal and a decimal as its text
-instead, in the fields whose type is a date or a decimal, and turns them back when the record
-is taken out. A value of another class in such a field (a special value such as ``NGPA``) is
-held as it is, or, when it could be taken for one of those (an int, a tuple), in a list.
+list of its values in bytes (about a quarter of the tuple and its objects). Neither pickle's
+generic reduce protocol (which costs more than the rest of the record together) nor marshal
+(which has none) writes a `datetime.date` or a `Decimal` well; `Held` writes a date as its
+ordinal and a decimal as its text instead, in the fields whose type is a date or a decimal, and
+turns them back when the record is taken out. A value of another class in such a field (a
+special value such as ``NGPA``) is held as it is, or, when it could be taken for one of those
+(an int, a tuple), in a list.
+
+The list is written with `marshal` (format 4), which for these lists of short texts and small
+integers is smaller than pickle's and read back in about 60% of pickle's time; marshal writes
+only exact built-in classes and refuses any other (a ``datetime`` such as the DI's SIS As-Of,
+a class of a caller's), so such a record is pickled and the pickle marshalled in a tuple, which
+`take` and `row` tell apart from the list. (A bytes-like value other than `bytes` would come
+back as `bytes`: no model field holds one.) Marshal's bytes are copied into a new object of
+their size: marshal writes into a buffer of over 1 KB that it then shrinks in place, which
+left each held record next to a hole the allocator rarely reused (+107 MB of peak RSS at 1M
+records); the copy costs far less than that.
 """
 
 from __future__ import annotations
@@ -14,6 +25,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
+from marshal import dumps as marshal_dumps
+from marshal import loads as marshal_loads
 from operator import itemgetter
 from pickle import HIGHEST_PROTOCOL, dumps, loads
 from typing import Any
@@ -23,12 +36,27 @@ from ..models import model_for
 
 _DATE, _DECIMAL = "date", "decimal"
 
+_DAYS: dict[int, dt.date] = {}
+_DAYS_LIMIT = 10_000
+"""The date of an ordinal, kept: a district's records share few dates, and one date object
+per day keeps its hash (the writer looks its text up, `values.day_text`); cleared past the
+limit."""
+
+
+def _day(ordinal: int) -> dt.date:
+    """``date.fromordinal(ordinal)``, kept in `_DAYS`."""
+    if len(_DAYS) > _DAYS_LIMIT:
+        _DAYS.clear()
+    day = _DAYS[ordinal] = dt.date.fromordinal(ordinal)
+    return day
+
 
 class Held:
     """One record type's codec: ``put(values, n)`` -> bytes, ``take(bytes)`` -> the values
     as a dict (the model's fields, then ``place`` holding ``n``), ``row(bytes)`` -> the same
-    values as a tuple in the order of ``names`` (the writer's fused builds read them by
-    position: no dict per record), ``values(row)`` -> that row as `take` gives it."""
+    values as a list in the order of ``names`` (the writer's fused builds read them by
+    position: no dict per record; the list marshal gives, changed in place: no tuple), and
+    ``values(row)`` -> that row as `take` gives it."""
 
     def __init__(self, record_type: str, place: str) -> None:
         fields = tuple(model_for(record_type).model_fields)
@@ -42,11 +70,13 @@ class Held:
 
     def _generate(self) -> tuple[Callable[[dict[str, Any], int | None], bytes],
                                  Callable[[bytes], dict[str, Any]],
-                                 Callable[[bytes], tuple[Any, ...]],
-                                 Callable[[tuple[Any, ...]], dict[str, Any]]]:
+                                 Callable[[bytes], list[Any]],
+                                 Callable[[list[Any]], dict[str, Any]]]:
         """``put``, ``take``, ``row`` and ``values``, generated as straight-line code."""
-        names: dict[str, Any] = {"LOADS": loads, "DUMPS": dumps, "PROTOCOL": HIGHEST_PROTOCOL,
-                                 "GET": self._get, "DATE": dt.date, "DAY": dt.date.fromordinal,
+        names: dict[str, Any] = {"LOADS": marshal_loads, "DUMPS": marshal_dumps,
+                                 "PICKLE": dumps, "UNPICKLE": loads, "PROTOCOL": HIGHEST_PROTOCOL,
+                                 "BYTES": bytes, "VIEW": memoryview,
+                                 "GET": self._get, "DATE": dt.date, "DAYS": _DAYS, "DAY": _day,
                                  "DECIMAL": Decimal}
         lines = ["def put(values, n):", "    h = [*GET(values), n]"]
         for i in self._dates:
@@ -58,11 +88,14 @@ class Held:
                       f"        if x.__class__ is DECIMAL: h[{i}] = (str(x),)",
                       f"        elif x.__class__ is tuple or x.__class__ is list: h[{i}] = [x]"]
         local = [f"h{i}" for i in range(len(self.names))]
-        lines.append("    return DUMPS(h, PROTOCOL)")
-        body = [f"    {', '.join(local)}, = LOADS(data)"]
+        lines += ["    try:", "        return BYTES(VIEW(DUMPS(h, 4)))",
+                  "    except ValueError:  # a class marshal does not write",
+                  "        return BYTES(VIEW(DUMPS((PICKLE(h, PROTOCOL),), 4)))"]
+        body = ["    h = LOADS(data)", "    if h.__class__ is tuple: h = UNPICKLE(h[0])",
+                f"    {', '.join(local)}, = h"]
         for i in self._dates:
             body += [f"    if h{i} is not None:",
-                     f"        if h{i}.__class__ is int: h{i} = DAY(h{i})",
+                     f"        if h{i}.__class__ is int: h{i} = DAYS.get(h{i}) or DAY(h{i})",
                      f"        elif h{i}.__class__ is list: h{i} = h{i}[0]"]
         for i in self._decimals:
             body += [f"    if h{i} is not None:",
@@ -71,7 +104,17 @@ class Held:
         display = "    return {" + ", ".join(f"{name!r}: h{i}"
                                               for i, name in enumerate(self.names)) + "}"
         lines += ["", "def take(data):", *body, display]
-        lines += ["", "def row(data):", *body, f"    return ({', '.join(local)},)"]
+        lines += ["", "def row(data):", "    h = LOADS(data)",
+                  "    if h.__class__ is tuple: h = UNPICKLE(h[0])"]
+        for i in self._dates:
+            lines += [f"    x = h[{i}]", "    if x is not None:",
+                      f"        if x.__class__ is int: h[{i}] = DAYS.get(x) or DAY(x)",
+                      f"        elif x.__class__ is list: h[{i}] = x[0]"]
+        for i in self._decimals:
+            lines += [f"    x = h[{i}]", "    if x is not None:",
+                      f"        if x.__class__ is tuple: h[{i}] = DECIMAL(x[0])",
+                      f"        elif x.__class__ is list: h[{i}] = x[0]"]
+        lines.append("    return h")
         lines += ["", "def values(row):", f"    {', '.join(local)}, = row", display]
         exec(compile("\n".join(lines), "<sif held>", "exec"), names)
         return names["put"], names["take"], names["row"], names["values"]

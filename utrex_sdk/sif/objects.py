@@ -69,10 +69,28 @@ class _Run:
         self.rows: dict[tuple[str, str], Callable[..., Any] | None] = {}
         self.held: dict[str, Held] = {}  # record type -> its codec (the writer's, held.py)
         self._fields_of: dict[tuple[str, str], tuple[str, ...]] = {}
-        self.refid_cache: dict[tuple[Any, ...], str] = {}
+        self.refid_cache: dict[tuple[Any, ...], str] = {}  # (`compiled.object_refs`)
+        self.refids: dict[str, dict[Any, str]] = {}  # object type -> (its key) -> its RefId
         self.contributions: dict[tuple[Any, ...], dict[tuple[Any, ...],
                                                         tuple[RecordSif, dict[str, Any]]]] = {}
         self.merged: dict[tuple[str, ...], RecordSif] = {}
+        self._counts: list[tuple[tuple[tuple[str, str, str, str], ...], list[int]]] = []
+
+    def count_defaults(self, keys: tuple[tuple[str, str, str, str], ...],
+                       counts: list[int]) -> None:
+        """Keep a fused build's counts of its plan's defaults (``counts[n]``: how often the
+        default whose key is ``keys[n]`` was used, `fused.one_record`), for
+        `counted_defaults`."""
+        self._counts.append((keys, counts))
+
+    def counted_defaults(self) -> Counter[tuple[str, str, str, str]]:
+        """`defaults` with the fused builds' counts (`count_defaults`) added in."""
+        for keys, counts in self._counts:
+            for key, n in zip(keys, counts, strict=True):
+                if n:
+                    self.defaults[key] += n
+            counts[:] = [0] * len(counts)  # added once
+        return self.defaults
 
     def fields_of(self, rs: RecordSif, obj: str) -> tuple[str, ...]:
         """The fields of ``rs`` that the object ``obj`` holds (looked up once per run)."""
@@ -225,7 +243,7 @@ class _Run:
             return self.build(obj, rs, [values])
         return one(values)
 
-    def build_row(self, obj: str, rs: RecordSif, row: tuple[Any, ...]) -> etree._Element:
+    def build_row(self, obj: str, rs: RecordSif, row: list[Any]) -> etree._Element:
         """`build_one` from the record's `Held.row` (``self.held[rs.record]``): the plan's
         fused build by position where it has one, else `build_one` of its values."""
         one = self.rows.get((obj, rs.record))
@@ -250,8 +268,8 @@ class _Run:
             plan = self.plans[(obj, rs.record)] = Plan(self.spec, self.spec.objects[obj], rs)
             bind = one_record(plan, self.spec, self.held.get(rs.record))
             self.ones[(obj, rs.record)], self.rows[(obj, rs.record)] = bind(
-                self, self._text, self.refid_cache, self.leas, self._default_value,
-                self.defaults, self._unfilled, self.report.objects)
+                self, self._text, self.refids, self.leas, self._default_value,
+                self._unfilled, self.report.objects)
         if len(rows) == 1:
             return self.ones[(obj, rs.record)](first)
         texts = plan.texts(self._text, first)

@@ -17,6 +17,7 @@ from typing import Any
 
 from ..catalogue import catalogue
 from .spec import Crosswalk, FieldMap
+from .values import DAY_TEXTS, day_text
 
 # `compiled.Plan` and its `_Node`s are typed Any here: compiled.py imports this module, and
 # this module reads only their attributes (no import back, not even for type checking).
@@ -34,21 +35,48 @@ BY_NAME: Callable[[str], str] = "g({!r})".format
 FIELD_SPECS = {f.name: f for rec in catalogue().records.values() for f in rec.fields}
 """Field name -> its spec, for a default taken from a field (names mean the same everywhere)."""
 
+class TextChecks:
+    """Which slots' texts a fused build checks with `_PLAIN` before writing them as they are.
+    A slot is ``raw`` when it can take a value's own text (a string as it is, the School
+    Year's) or a constant that needs escaping; its other texts are a date's, a number's or a
+    plain constant's, which never need escaping — but for a text from ``text_of`` or
+    ``default_text`` (`_Run._text`, `_Run._default_value`), whose call (`fallback`) sets the
+    variable ``flag``: then every slot is checked."""
+
+    def __init__(self, flag: str = "u") -> None:
+        self.raw: set[int] = set()
+        self.flag = flag
+
+    def fallback(self, call: str) -> str:
+        """``call``'s source, setting the flag (an expression of the call's value)."""
+        return f"(({self.flag} := 1) and {call})"
+
+    def constant(self, slot: int, *texts: Any) -> None:
+        """The slot can take these constant texts."""
+        if any(text is not None and _PLAIN(text) is None for text in texts):
+            self.raw.add(slot)
+
+
 def text_lines(fields: list[tuple[FieldMap, int]], names: dict[str, Any],
                slot: Callable[[int], str], get: Callable[[str], str] = BY_NAME,
-               values: str = "values") -> list[str]:
+               values: str = "values", checks: TextChecks | None = None) -> list[str]:
     """Generated code giving each field slot its text (``slot(n)``: the slot's variable):
     ``text_of`` (`_Run._text`) for each value, but a text or code held as a string, a date, an
     integer or a decimal is written here as `values.to_text` would, and a code a crosswalk
-    turns into SIF and back unchanged as the crosswalk would (no finding possible)."""
-    names.update(DATE=dt.date, DECIMAL=Decimal)
+    turns into SIF and back unchanged as the crosswalk would (no finding possible). With
+    ``checks``, what each slot can take is noted there (`TextChecks`)."""
+    names.update(_NAMES)
     lines = []
     for n, (fm, index) in enumerate(fields):
         names[f"F{n}"] = fm
         call, target = f"text_of(F{n}, v, {values})", slot(index)
+        if checks is not None:
+            call = checks.fallback(call)
         lines.append(f"    v = {get(fm.field)}")
         if fm.crosswalk is not None:
-            names[f"X{n}"] = _sure_codes(fm.crosswalk)
+            names[f"X{n}"] = sure = _sure_codes(fm.crosswalk)
+            if checks is not None:
+                checks.constant(index, *sure.values())
             blank = "" if fm.crosswalk.to_sif.get("") else " and v is not None"  # as _text
             lines += [f"    {target} = X{n}.get(v)",
                       f"    if {target} is None{blank}: {target} = {call}"]
@@ -57,8 +85,12 @@ def text_lines(fields: list[tuple[FieldMap, int]], names: dict[str, Any],
         own = _OWN_TEXT.get(fm.spec.type) if fm.requires is None else None
         if own is not None and fm.spec.type in ("integer", "decimal") and fm.extension:
             call = f"v if v.__class__ is str else {call}"  # Utah's element holds the special
+            if checks is not None:
+                checks.raw.add(index)
         if own is not None:
             call = f"{own[1].format('v')} if v.__class__ is {own[0]} else {call}"
+            if checks is not None and own[0] == "str":
+                checks.raw.add(index)
         lines.append(f"        {target} = {call}")
     return lines
 
@@ -84,20 +116,32 @@ def own_text(field: str, var: str) -> tuple[str, str] | None:
     return None if own is None else (own[0], own[1].format(var))
 
 
-_OWN_TEXT = {"text": ("str", "{}"), "code": ("str", "{}"), "date": ("DATE", "{}.isoformat()"),
+_OWN_TEXT = {"text": ("str", "{}"), "code": ("str", "{}"),
+             "date": ("DATE", "(DAY_TEXTS.get({0}) or DAY_TEXT({0}))"),
              "integer": ("int", "str({})"), "decimal": ("DECIMAL", "format({}, 'f')")}
-"""Per field type, the value class whose text needs no `_Run._text` and that text."""
+"""Per field type, the value class whose text needs no `_Run._text` and that text (a date's
+kept per date, `values.day_text`)."""
+_NAMES = {"DATE": dt.date, "DECIMAL": Decimal, "DAY_TEXTS": DAY_TEXTS, "DAY_TEXT": day_text}
+"""The names `_OWN_TEXT`'s expressions use, for the generated code's globals."""
 
 
 
 def content_lines(plan: Any, names: dict[str, Any], t: Name, c: Name,
-                  get: Callable[[str], str] = BY_NAME, values: str = "values") -> list[str]:
+                  get: Callable[[str], str] = BY_NAME, values: str = "values",
+                  count: Name = "used[K{}] += 1".format, checks: TextChecks | None = None
+                  ) -> list[str]:
     """Which elements the object has, once its field and reference slots hold their texts:
     a value makes its element and their ancestors exist (``c``); a default fills a slot left
-    empty where its parent exists (``within``), counted in ``used``; a mandatory slot nothing
+    empty where its parent exists (``within``), counted in ``used`` (``count(n)``: the
+    statement counting the plan's ``n``-th default, its key ``K{n}``); a mandatory slot nothing
     fills is passed to ``unfilled(OBJ, default, values)``, in the order the defaults come
     (`missing` keeps it). A default from the School Year takes ``year``'s text, one from a
-    field the field's text, inline when nothing can go wrong (else ``default_text``)."""
+    field the field's text, inline when nothing can go wrong (else ``default_text``). With
+    ``checks``, what each slot can take is noted there (`TextChecks`)."""
+    def fallback(call: str) -> str:
+        return call if checks is None else checks.fallback(call)
+
+    names.update(_NAMES)
     lines: list[str] = []
 
     def marks(slot: int) -> str:
@@ -114,7 +158,7 @@ def content_lines(plan: Any, names: dict[str, Any], t: Name, c: Name,
 
     can_miss = not all(constant(d) for d in plan.defaults)  # else no `missing` to keep
     if can_miss:
-        lines.append("    missing = {}")
+        lines.append("    missing = None  # made at the first default missing (most objects: none)")
     for n, d in enumerate(plan.defaults):
         names[f"D{n}"], names[f"K{n}"] = d.default, d.key
         slot = d.slot
@@ -125,25 +169,33 @@ def content_lines(plan: Any, names: dict[str, Any], t: Name, c: Name,
         else:
             lines.append(f"    if {t(slot)} is None" + (
                 ":" if d.within is None else f" and {c(d.within)}:"))
+        if checks is not None:
+            checks.constant(slot, d.default.value)
         if constant(d):  # never None: filled at once
             if can_miss:
                 lines.append(f"        if missing: missing.pop({slot}, None)")
-            lines += [f"        {t(slot)} = {d.default.value!r}", f"        used[K{n}] += 1"]
+            lines += [f"        {t(slot)} = {d.default.value!r}", f"        {count(n)}"]
             if mark := marks(slot):
                 lines.append(f"        {mark}")
             continue
         if d.default.source == "school_year" and not d.default.refid:  # no call needed
             lines.append(f"        x = default_text(D{n}, {values}) if year is None "
                          "else str(year)")
+            if checks is not None:
+                checks.raw.add(slot)  # (the year as the DI record holds it)
         elif not d.default.refid and (own := own_text(d.default.source or "", "x")):
             lines += [f"        x = {get(d.default.source)}",  # _Run._default_text, inline
                       f"        x = {d.default.value!r} if x is None else {own[1]} "
-                      f"if x.__class__ is {own[0]} else default_text(D{n}, {values})"]
+                      f"if x.__class__ is {own[0]} else "
+                      f"{fallback(f'default_text(D{n}, {values})')}"]
+            if checks is not None and own[0] == "str":
+                checks.raw.add(slot)
         else:
-            lines.append(f"        x = default_text(D{n}, {values})")
-        lines += ["        if x is None:", f"            missing[{slot}] = D{n}",
+            lines.append(f"        x = {fallback(f'default_text(D{n}, {values})')}")
+        lines += ["        if x is None:", "            if missing is None: missing = {}",
+                  f"            missing[{slot}] = D{n}",
                   "        else:", f"            if missing: missing.pop({slot}, None)",
-                  f"            {t(slot)} = x", f"            used[K{n}] += 1"]
+                  f"            {t(slot)} = x", f"            {count(n)}"]
         if mark := marks(slot):
             lines.append(f"            {mark}")
     if can_miss:

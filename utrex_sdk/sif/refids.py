@@ -30,10 +30,15 @@ def refid(object_name: str, key: Iterable[Any]) -> str:
     return MD5(text.encode("utf-8")).hexdigest().upper()
 
 
-def refid_source(object_name: str, values: list[str]) -> str:
+def key_text_source(var: str) -> str:
+    """Python source of the text `refid` makes of the key value in the local variable
+    ``var`` (for generated code: `refid_source` takes such texts)."""
+    return f"({var} if {var}.__class__ is str else '' if {var} is None else str({var}))"
+
+
+def refid_source(object_name: str, texts: list[str]) -> str:
     """Python source computing `refid` of ``object_name`` over the local variables named in
-    ``values``, for generated code (fused.py), which must define ``MD5`` as this module's."""
-    texts = [f"({v} if {v}.__class__ is str else '' if {v} is None else str({v}))"
-             for v in values]
-    text = " + '\\x1f' + ".join([repr(object_name), *texts])
-    return f"MD5(({text}).encode('utf-8')).hexdigest().upper()"
+    ``texts``, each holding a key value's text (`key_text_source`), for generated code
+    (fused.py), which must define ``MD5`` as this module's: one join, as `refid` does."""
+    return (f"MD5('\\x1f'.join(({object_name!r}, {', '.join(texts)},)).encode())"
+            ".hexdigest().upper()")

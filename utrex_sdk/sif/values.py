@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
+from sys import intern
 from typing import Any
 
 from ..catalogue import FieldSpec
@@ -19,6 +20,21 @@ from ..catalogue import FieldSpec
 LEAP_YEAR = 2000
 """The year a month and day is written in when the submission has no School Year (a leap
 year, so 0229 is a date)."""
+
+
+DAY_TEXTS: dict[dt.date, str] = {}
+_DAY_TEXTS_LIMIT = 10_000
+"""A date's ISO text, interned and kept: a district's records share few dates, and
+``isoformat`` (a printf in C) costs several times a look-up here (cleared past the limit).
+The writer's generated code reads it as ``DAY_TEXTS.get(day) or day_text(day)``."""
+
+
+def day_text(value: dt.date) -> str:
+    """``value.isoformat()`` for a `datetime.date` (not a subclass), kept in `DAY_TEXTS`."""
+    if len(DAY_TEXTS) > _DAY_TEXTS_LIMIT:
+        DAY_TEXTS.clear()
+    text = DAY_TEXTS[value] = intern(value.isoformat())
+    return text
 
 
 def to_text(spec: FieldSpec, value: Any, school_year: int | None) -> str:

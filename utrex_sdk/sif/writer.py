@@ -27,7 +27,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import replace
-from itertools import islice, repeat
+from itertools import repeat
 from operator import itemgetter
 from pathlib import Path
 from typing import Any, BinaryIO, TypeVar
@@ -123,21 +123,29 @@ def _lost_getter(rs: RecordSif) -> tuple[Any, int]:
     return itemgetter(*names), len(names)
 
 
-def _objects(entries, held: dict[str, Held], run: _Run) -> Iterable[etree._Element]:
-    """The document's objects, in order (see graph.py)."""
+def _objects(entries, held: dict[str, Held], run: _Run
+             ) -> Iterable[list[etree._Element | str]]:
+    """The document's objects, in order (see graph.py), in lists of about `_CHUNK` (each
+    written with one join: no generator between an object and the document)."""
     spec = run.spec
     shapes: dict[str, _Shape] = {}
+    out: list[etree._Element | str] = []
     for section, members in groups(entries):
         if section == 2:  # most records: read by position (`Held.row`)
-            yield from _student(members, run, spec, shapes)
-            continue
-        recs = [(rt, held[rt].take(values)) for _, rt, values in members]
-        if section == 0:
-            yield from _district(recs, run)
-        elif section == 1:
-            yield from _school(recs, run)
+            _student(members, run, spec, shapes, out)
         else:
-            yield from _incident(recs, run, spec)
+            recs = [(rt, held[rt].take(values)) for _, rt, values in members]
+            if section == 0:
+                out += _district(recs, run)
+            elif section == 1:
+                out += _school(recs, run)
+            else:
+                out += _incident(recs, run, spec)
+        if len(out) >= _CHUNK:
+            yield out
+            out = []
+    if out:
+        yield out
 
 
 def _district(recs, run: _Run):
@@ -189,10 +197,12 @@ _SECTION = itemgetter("lea_number", "school_number", "course_section", "period")
 class _Shape:
     """What `_student` reads of one record type's held rows, by position: the record's school
     and section, as `_Run.schools` and `_Run.sections` hold them, and for S1 its attendance
-    fields."""
+    fields; and its objects' fused builds once the run has made them."""
 
     def __init__(self, run: _Run, rt: str) -> None:
         self.held = held = run.held[rt]
+        self.row = held.row
+        self.rt = rt
         self.rs = rs = run.spec.records[rt]
         index = {name: i for i, name in enumerate(held.names)}
         self.school = itemgetter(*(index[f] for f in ("lea_number", "school_number")))
@@ -200,24 +210,29 @@ class _Shape:
             "lea_number", "school_number", "course_section", "period"))) if rt == "AM" else None
         attendance = run.fields_of(rs, "StudentAttendanceSummary") if rt == "S1" else ()
         self.attendance = tuple(index[f] for f in attendance)
-        self.fused: dict[str, Callable[[tuple[Any, ...]], Any]] = {}
+        self.fused: dict[str, Callable[[list[Any]], Any]] = {}
         self.academic = rt in run.spec.academic  # (written by academic.py)
         self.obj = rs.objects[0]  # its own object
+        self.own: Callable[[list[Any]], Any] | None = None  # its fused build, once made
 
-    def build(self, run: _Run, obj: str, row: tuple[Any, ...]) -> Any:
-        """`_Run.build_row`; its fused build kept in ``fused`` once the run has made it, for
-        `_student` to call directly while the run holds no contribution."""
+    def build(self, run: _Run, obj: str, row: list[Any]) -> Any:
+        """`_Run.build_row`; its fused build kept in ``fused`` (and ``own`` for the record's
+        own object) once the run has made it, for `_student` to call directly while the run
+        holds no contribution."""
         elem = run.build_row(obj, self.rs, row)
         fused = run.rows.get((obj, self.rs.record))
         if fused is not None:
             self.fused[obj] = fused
+            if obj == self.obj:
+                self.own = fused
         return elem
 
 
-def _student(members, run: _Run, spec: SifSpec, shapes: dict[str, _Shape]):
-    """One student's objects from the held records of the group (sort key, record type,
-    bytes)."""
-    placed = []
+def _student(members, run: _Run, spec: SifSpec, shapes: dict[str, _Shape],
+             out: list[Any]) -> None:
+    """One student's objects, appended to ``out``, from the held records of the group (sort
+    key, record type, bytes)."""
+    placed = []  # (row, shape) of the records written
     people = []  # (row, shape) of its S1 records
     schools, sections = run.schools, run.sections
     academic = False  # whether any placed record is an academic one
@@ -225,53 +240,57 @@ def _student(members, run: _Run, spec: SifSpec, shapes: dict[str, _Shape]):
         shape = shapes.get(rt)
         if shape is None:
             shape = shapes[rt] = _Shape(run, rt)
-        row = shape.held.row(data)
+        row = shape.row(data)
         if shape.school(row) not in schools:
             _no_school(rt, shape.held.values(row), run)
-        elif rt == "AM" and shape.section(row) not in sections:
+        elif shape.section is not None and shape.section(row) not in sections:  # (AM)
             values = shape.held.values(row)
             run.leave_out(rt, values[RECORD], "sif.no-section", field="course_section",
                        value=values.get("course_section"), school=values.get("school_number"),
                        period=values.get("period"), keys=_keys(values))
         else:
-            placed.append((rt, row, shape))
-            academic = academic or shape.academic
+            placed.append((row, shape))
+            if shape.academic:
+                academic = True
             if rt == "S1":
                 people.append((row, shape))
     if not placed:
         return
+    add = out.append
     direct = not run.contributions and objects.COMPILED  # (`_Run.build_row`'s test)
     if len(people) == 1:  # most students
         row, shape = people[0]
         fused = shape.fused.get("StudentPersonal") if direct else None
-        yield fused(row) if fused else shape.build(run, "StudentPersonal", row)
+        add(fused(row) if fused else shape.build(run, "StudentPersonal", row))
     else:
-        yield run.build("StudentPersonal", spec.records["S1"],
-                        [shape.held.values(row) for row, shape in people]
-                        or [placed[0][2].held.values(placed[0][1])])
+        add(run.build("StudentPersonal", spec.records["S1"],
+                      [shape.held.values(row) for row, shape in people]
+                      or [placed[0][1].held.values(placed[0][0])]))
     written = run.report.written
-    build = run.build_one
-    for rt, row, shape in placed:
+    for row, shape in placed:
         if shape.academic:
             continue
-        rs = shape.rs
+        rt = shape.rt
         written[rt] += 1
-        if rs.program_type:
+        own = shape.own
+        if own is not None and direct:
+            add(own(row))
+        elif shape.rs.program_type:
+            rs = shape.rs
             values = shape.held.values(row)
-            yield build(rs.objects[0], rs, {
+            add(run.build_one(rs.objects[0], rs, {
                 **values, "program_type": rs.program_type, "record_type": rt,
                 "entry_date": values.get(ENTRY_DATE[rt]),
-                "order_key": "|".join(sort_key(rt, values))})
+                "order_key": "|".join(sort_key(rt, values))}))
             continue
-        obj = shape.obj
-        fused = shape.fused.get(obj) if direct else None
-        yield fused(row) if fused else shape.build(run, obj, row)
-        if rt == "S1" and any(row[i] is not None for i in shape.attendance):
+        else:
+            add(shape.build(run, shape.obj, row))
+        if shape.attendance and any(row[i] is not None for i in shape.attendance):  # (S1)
             fused = shape.fused.get("StudentAttendanceSummary") if direct else None
-            yield fused(row) if fused else shape.build(run, "StudentAttendanceSummary", row)
+            add(fused(row) if fused else shape.build(run, "StudentAttendanceSummary", row))
     if academic:
-        yield from academic_objects(
-            run, [(rt, shape.held.values(row)) for rt, row, shape in placed if shape.academic],
+        out += academic_objects(
+            run, [(shape.rt, shape.held.values(row)) for row, shape in placed if shape.academic],
             people[0][1].held.values(people[0][0]) if people else {})
 
 
@@ -320,44 +339,44 @@ def _write(records: Iterable[UtrexRecord], out: BinaryIO, spec: SifSpec,
     run.unplaced()
     if run.missing_year:
         run.find("sif.no-school-year")
-    for (obj, element, value, reason), count in sorted(run.defaults.items()):
+    for (obj, element, value, reason), count in sorted(run.counted_defaults().items()):
         run.find("sif.default", object=obj, element=element, default=value, count=count,
                  reason=reason)
     return run.report
 
 
 _CHUNK = 512
-"""Objects joined into one write."""
+"""Objects (about) joined into one write."""
 
 
-def _write_text(objs: Iterable[etree._Element | str], out: BinaryIO, attrs: dict[str, str]
-                ) -> None:
+def _write_text(chunks: Iterable[list[etree._Element | str]], out: BinaryIO,
+                attrs: dict[str, str]) -> None:
     """The document as `_write_elements` writes it, from the objects' texts (`Plan.render`);
     an object given as an element is serialized by lxml."""
     head = etree.tostring(etree.Element(CONTAINER, attrs, nsmap={"utrex": CONTAINER_NS}))
     out.write(b"<?xml version='1.0' encoding='utf-8'?>\n" + head[:-2] + b">\n")
-    objs = iter(objs)
-    while chunk := list(islice(objs, _CHUNK)):
+    for chunk in chunks:
         chunk.append("")
         try:  # most chunks: texts only (join checks each is a str, in C)
             text = "\n".join(chunk)
-        except TypeError:  # an element in it (never changed once yielded)
+        except TypeError:  # an element in it (never changed once built)
             text = "\n".join(obj if obj.__class__ is str
                               else etree.tostring(obj, encoding="unicode") for obj in chunk)
         out.write(text.encode("utf-8"))
     out.write(b"</" + head[1:head.index(b" ")] + b">")
 
 
-def _write_elements(objs: Iterable[etree._Element], out: BinaryIO, attrs: dict[str, str]
-                    ) -> None:
+def _write_elements(chunks: Iterable[list[etree._Element]], out: BinaryIO,
+                    attrs: dict[str, str]) -> None:
     """The document with ``lxml.etree.xmlfile``, object by object: the general path."""
     with etree.xmlfile(out, encoding="utf-8") as xf:
         xf.write_declaration()
         with xf.element(CONTAINER, attrs, nsmap={"utrex": CONTAINER_NS}):
             xf.write("\n")
-            for elem in objs:
-                xf.write(elem)
-                xf.write("\n")
+            for chunk in chunks:
+                for elem in chunk:
+                    xf.write(elem)
+                    xf.write("\n")
 
 
 def write_sif(records: Iterable[UtrexRecord], path: str | os.PathLike[str]) -> SifWriteReport:
