@@ -34,6 +34,7 @@ from ..findings import Finding, make_finding
 from ..fixedwidth.lines import ParsedLine
 from ..input_files import open_input
 from .academic import COMPANION, academic_records
+from .lines import object_lines
 from .parts import Parts
 from .paths import Flattener, Step, key_of, plain, qname
 from .read_paths import needed as _needed
@@ -135,9 +136,9 @@ class _Reader(RecordBuilding):
         return frozenset(qname(obj) for obj, rts in yields.items()
                          if obj in self.primary_of and obj not in needed and not rts & only)
 
-    def pass_over(self, elem: etree._Element) -> Iterator[ParsedLine]:
-        """An object the caller does not need: what reading it would flush is flushed."""
-        ref = elem.get("RefId") or ""
+    def pass_over(self, ref: str) -> Iterator[ParsedLine]:
+        """An object the caller does not need (``ref``: its RefId, "" when it has none): what
+        reading it would flush is flushed."""
         if ref not in self.index.seen:  # a repeated RefId is passed over by `object` too
             self.index.seen.add(ref)
             yield from self.flush()
@@ -156,12 +157,17 @@ class _Reader(RecordBuilding):
             yield ParsedLine(line, obj, None, [self.finding("sif.unknown-object", line,
                                                            value=obj)])
             return
+        yield from self.read(obj, ref, line, flat(elem))
+
+    def read(self, obj: str, ref: str, line: int, values: dict[str, str]
+             ) -> Iterator[ParsedLine]:
+        """An object the SDK reads, by its name, RefId, line and flattened values (read from
+        its element, or from its line by `lines`): its records, or what it completes."""
         if ref in self.index.seen:
             yield ParsedLine(line, f"{obj} {ref}", None, [self.finding(
                 "sif.duplicate-refid", line, value=obj, refid=ref)])
             return
         self.index.seen.add(ref)
-        values = flat(elem)
         if self.pending is not None:  # no generator per object when nothing is pending
             if self.companion.get(self.pending[0]) == obj:
                 yield from self.flush(values)
@@ -264,8 +270,10 @@ def _instances(values: dict[str, str], group: tuple[Step, ...]) -> int:
     return len(numbers)
 
 
-def _collection(root: etree._Element, reader: _Reader) -> Iterator[ParsedLine]:
-    """The DI facts the container carries (School Year, Which Month, SIS As-Of)."""
+def _collection(root: etree._Element, reader: _Reader, line: int | None = None
+                ) -> Iterator[ParsedLine]:
+    """The DI facts the container carries (School Year, Which Month, SIS As-Of); ``line``:
+    the container's start-tag line, when ``root`` was parsed apart from its document."""
     from ..catalogue import catalogue
 
     di = catalogue().records["DI"]
@@ -276,7 +284,7 @@ def _collection(root: etree._Element, reader: _Reader) -> Iterator[ParsedLine]:
         try:
             reader.collection[name] = from_text(di.field(name), text)
         except ValueError as err:
-            line = root.sourceline or 0
+            line = line or root.sourceline or 0
             yield ParsedLine(line, attr, None, [reader.finding(
                 "sif.bad-collection", line, attribute=attr, value=text, problem=str(err))])
 
@@ -297,6 +305,37 @@ def parse_sif(handle: BinaryIO, source: str | None = None, *,
     reader = _Reader(source, sif_spec())
     tags = [CONTAINER, *(qname(name) for name in reader.spec.objects)]
     skip = reader.skippable(only) if only is not None else frozenset()
+    start = _start(handle) if LINES else None
+    resume, collected = 1, False
+    if start is not None:  # one object per line, as the writer puts them: no tree each
+        resume, collected = yield from object_lines(
+            handle, reader, frozenset(tags[1:]), skip,
+            lambda root, line: _collection(root, reader, line))
+        if not resume:
+            yield from reader.flush()
+            return
+        handle.seek(start)
+    yield from _objects(reader, handle, source, tags, skip, resume, collected)
+
+
+LINES = True
+"""Whether a document is read line by line while it keeps to the writer's layout (`lines`);
+False: always with lxml alone, what `lines` must give the same items as (tests switch it)."""
+
+
+def _start(handle: BinaryIO) -> int | None:
+    """Where the document starts in ``handle``, when the line reading may return there."""
+    try:
+        return handle.tell() if handle.seekable() else None
+    except (AttributeError, OSError, ValueError):
+        return None
+
+
+def _objects(reader: _Reader, handle: BinaryIO, source: str | None, tags: list[str],
+             skip: frozenset[str], resume: int, collected: bool) -> Iterator[ParsedLine]:
+    """The document read with lxml's ``iterparse``; the container's children that start
+    before line ``resume`` were read by `object_lines` (and the container's facts when
+    ``collected``): they are passed over."""
     events = etree.iterparse(handle, events=("end",), tag=tags, resolve_entities=False,
                              no_network=True, load_dtd=False, huge_tree=False,
                              remove_comments=True, remove_pis=True)
@@ -310,22 +349,29 @@ def parse_sif(handle: BinaryIO, source: str | None = None, *,
                 else:
                     if root is None:
                         root = elem
-                        yield from _collection(root, reader)
+                        if not collected:
+                            yield from _collection(root, reader)
                     yield from _unread(reader, elem, last, None)
                 continue
             if parent.getparent() is not None:
                 continue
             if root is None:
                 root = parent
-                if root.tag == CONTAINER:
+                if root.tag == CONTAINER and not collected:
                     yield from _collection(root, reader)
             if root.tag != CONTAINER:
+                continue
+            if elem.sourceline < resume:  # read by `object_lines` already
+                elem.clear()
+                while elem.getprevious() is not None:
+                    del parent[0]
+                last = elem
                 continue
             before = elem.getprevious()
             if before is not None and before is not last:  # lxml: one proxy per element
                 yield from _unread(reader, parent, last, elem)
             if skip and elem.tag in skip:  # no tag read when nothing is skipped
-                yield from reader.pass_over(elem)
+                yield from reader.pass_over(elem.get("RefId") or "")
             else:
                 yield from reader.object(elem)
             elem.clear()
