@@ -29,6 +29,7 @@ are the lxml loop's for any document.
 from __future__ import annotations
 
 import re
+from collections import deque
 from collections.abc import Callable, Generator
 from typing import Any, BinaryIO
 
@@ -41,6 +42,10 @@ from .shapes import ELEMENTS, SHAPES, ShapeReader
 LINE_LIMIT = 1 << 20
 """Bytes a line is read to at most: a longer line (the SDK's objects take a few hundred bytes)
 ends the line reading, so memory stays bounded and lxml reports what it holds."""
+
+HELD = 1 << 18
+"""Bytes of lines whose items are held back (see `object_lines`): lxml's ``iterparse`` reads
+32 KiB at a time, and on damage gives none of the events of the chunk it read last."""
 
 PER_MARKUP = 16
 """Line shapes kept per markup at most (they differ in the values predicates select by)."""
@@ -356,38 +361,50 @@ def _selectors(elems: list[etree._Element], predicates: dict[str, Step]
 
 def object_lines(handle: BinaryIO, reader: Any, tags: frozenset[str], skip: frozenset[str],
                  collect: Callable[[etree._Element, int], Any]
-                 ) -> Generator[ParsedLine, None, tuple[int, bool]]:
+                 ) -> Generator[ParsedLine, None, int | None]:
     """The items of a document in the line layout (see the module doc), as long as it keeps
-    to it; returns (the line of the first object not read, 0 when every line was read; whether
-    the container's facts were read). ``tags``: the objects the SDK reads; ``skip``: those
-    passed over (`reader.pass_over`); ``collect(container, line)``: the container's facts."""
+    to it; returns None when it read the whole document, else how many items it gave: the
+    lxml loop's first ones. ``tags``: the objects the SDK reads; ``skip``: those passed over
+    (`reader.pass_over`); ``collect(container, line)``: the container's facts.
+
+    When the document turns out to be damaged further on, lxml's ``iterparse`` gives none of
+    the items of the objects that end in the chunk it read last (up to `HELD` bytes before the
+    damage): so an item is given only once the lines read are `HELD` bytes past the line it
+    came from, and the lxml loop, reading the document again, gives the items held."""
     readline = handle.readline
     if readline(LINE_LIMIT) != PROLOG:
-        return 1, False
+        return 0
     head = readline(LINE_LIMIT)
     if _HEAD.fullmatch(head) is None:
-        return 1, False
+        return 0
     container = etree.fromstring(head[:-1] + b"</utrex:SIFObjects>", _PARSER)
     wrap = head
     shapes = LineShapes()
     kinds = reader.kinds
     line = 2
+    at = len(PROLOG) + len(head)  # the offset of the end of the line read
+    held: deque[tuple[int, ParsedLine]] = deque()
+    given = 0
     collected = False
     while True:
         raw = readline(LINE_LIMIT)
         line += 1
+        at += len(raw)
         if raw == _END or raw == _END + b"\n":
             if readline(1):
-                return line, collected
+                return given
+            for _, item in held:
+                yield item
             if not collected:
                 yield from collect(container, 2)
-            return 0, True
+            yield from reader.flush()
+            return None
         if not raw.endswith(b"\n") or b"\r" in raw:
-            return line, collected
+            return given
         try:
             text = raw.decode()
         except UnicodeDecodeError:
-            return line, collected
+            return given
         found = shapes.find(raw, text)
         if found is not None:
             shape, values = found
@@ -397,13 +414,13 @@ def object_lines(handle: BinaryIO, reader: Any, tags: frozenset[str], skip: froz
             try:
                 wrapper = etree.fromstring(wrap + raw + _END, _PARSER)
             except etree.XMLSyntaxError:
-                return line, collected
+                return given
             if len(wrapper) != 1:
-                return line, collected
+                return given
             elem = wrapper[0]
             tag = elem.tag
             if tag not in tags:  # not an object the SDK reads: lxml reports it in its place
-                return line, collected
+                return given
             kind = kinds.get(tag)
             if kind is None:
                 kind = kinds[tag] = reader.kind(elem)
@@ -412,9 +429,13 @@ def object_lines(handle: BinaryIO, reader: Any, tags: frozenset[str], skip: froz
             shapes.learn(raw, text, elem, kind, values)
         if not collected:
             collected = True
-            yield from collect(container, 2)
+            held.extend((at, item) for item in collect(container, 2))
         ref = values.get("@RefId") or ""
         if skip and tag in skip:
-            yield from reader.pass_over(ref)
+            held.extend((at, item) for item in reader.pass_over(ref))
         else:
-            yield from reader.read(obj, ref, line, values)
+            for item in reader.read(obj, ref, line, values):
+                held.append((at, item))
+        while held and held[0][0] <= at - HELD:
+            given += 1
+            yield held.popleft()[1]

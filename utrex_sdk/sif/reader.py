@@ -25,6 +25,7 @@ from __future__ import annotations
 import os
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
+from itertools import islice
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -306,16 +307,16 @@ def parse_sif(handle: BinaryIO, source: str | None = None, *,
     tags = [CONTAINER, *(qname(name) for name in reader.spec.objects)]
     skip = reader.skippable(only) if only is not None else frozenset()
     start = _start(handle) if LINES else None
-    resume, collected = 1, False
     if start is not None:  # one object per line, as the writer puts them: no tree each
-        resume, collected = yield from object_lines(
-            handle, reader, frozenset(tags[1:]), skip,
-            lambda root, line: _collection(root, reader, line))
-        if not resume:
-            yield from reader.flush()
+        given = yield from object_lines(handle, reader, frozenset(tags[1:]), skip,
+                                        lambda root, line: _collection(root, reader, line))
+        if given is None:
             return
-        handle.seek(start)
-    yield from _objects(reader, handle, source, tags, skip, resume, collected)
+        handle.seek(start)  # lxml reads it all again, with a new reader; the items already
+        reader = _Reader(source, reader.spec)  # given are its first ones (see `lines`)
+        yield from islice(_objects(reader, handle, source, tags, skip), given, None)
+        return
+    yield from _objects(reader, handle, source, tags, skip)
 
 
 LINES = True
@@ -332,10 +333,8 @@ def _start(handle: BinaryIO) -> int | None:
 
 
 def _objects(reader: _Reader, handle: BinaryIO, source: str | None, tags: list[str],
-             skip: frozenset[str], resume: int, collected: bool) -> Iterator[ParsedLine]:
-    """The document read with lxml's ``iterparse``; the container's children that start
-    before line ``resume`` were read by `object_lines` (and the container's facts when
-    ``collected``): they are passed over."""
+             skip: frozenset[str]) -> Iterator[ParsedLine]:
+    """The document read with lxml's ``iterparse`` (see `parse_sif`)."""
     events = etree.iterparse(handle, events=("end",), tag=tags, resolve_entities=False,
                              no_network=True, load_dtd=False, huge_tree=False,
                              remove_comments=True, remove_pis=True)
@@ -349,23 +348,16 @@ def _objects(reader: _Reader, handle: BinaryIO, source: str | None, tags: list[s
                 else:
                     if root is None:
                         root = elem
-                        if not collected:
-                            yield from _collection(root, reader)
+                        yield from _collection(root, reader)
                     yield from _unread(reader, elem, last, None)
                 continue
             if parent.getparent() is not None:
                 continue
             if root is None:
                 root = parent
-                if root.tag == CONTAINER and not collected:
+                if root.tag == CONTAINER:
                     yield from _collection(root, reader)
             if root.tag != CONTAINER:
-                continue
-            if elem.sourceline < resume:  # read by `object_lines` already
-                elem.clear()
-                while elem.getprevious() is not None:
-                    del parent[0]
-                last = elem
                 continue
             before = elem.getprevious()
             if before is not None and before is not last:  # lxml: one proxy per element
