@@ -163,8 +163,9 @@ def test_shapes_made_are_bounded_whatever_the_document(monkeypatch):
     original = lines.LineShapes.learn
 
     def learn(self, *args):
-        original(self, *args)
+        values = original(self, *args)
         made.append(self.made)
+        return values
 
     monkeypatch.setattr(shapes, "SHAPES", 3)
     monkeypatch.setattr(lines, "SHAPES", 3)

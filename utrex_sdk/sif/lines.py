@@ -37,7 +37,7 @@ from lxml import etree
 
 from ..fixedwidth.lines import ParsedLine
 from .paths import Step
-from .shapes import ELEMENTS, SHAPES, ShapeReader
+from .shapes import ELEMENTS, SHAPES, ShapeReader, read_by
 
 LINE_LIMIT = 1 << 20
 """Bytes a line is read to at most: a longer line (the SDK's objects take a few hundred bytes)
@@ -106,10 +106,11 @@ class _Shape:
         self.build_groups = self.reading.function(split=False)
 
 
-COMPILE_AFTER = 32
-"""Lines a shape reads from their split before its regex is compiled: a regex reads a line
-several times faster than the split, but compiling one costs as much as a few hundred splits,
-and most shapes of a district's students are rare."""
+COMPILE_AFTER = 256
+"""Lines a shape reads from their split before its regex is compiled: a regex reads a line a
+few times faster than the split, but compiling one (``re`` parses its pattern in Python, a
+character at a time) costs as much as a few hundred splits, and most shapes of a district's
+students are rare."""
 
 FAST = 4
 """Compiled shapes tried per start tag and count of tags (most recently matched first) before
@@ -174,25 +175,31 @@ class LineShapes:
             fast.insert(0, shape)
             del fast[FAST:]
 
-    def learn(self, raw: bytes, text: str, elem: etree._Element, kind: Kind,
-              values: dict[str, str]) -> None:
-        """Keep the shape of ``text`` (the line ``raw`` of ``elem``, read as ``values``), when
-        its object is read by shape, the bounds allow and the line is in the plain syntax."""
+    def learn(self, raw: bytes, text: str, elem: etree._Element, kind: Kind
+              ) -> dict[str, str] | None:
+        """Keep the shape of ``text`` (the line ``raw`` of ``elem``), when its object is read by
+        shape, the bounds allow and the line is in the plain syntax; its values as `shapes`
+        reads them, or None when no shape was made (read them with ``kind``'s reading)."""
         reading = kind[1]
         if not isinstance(reading, ShapeReader) or self.made >= SHAPES or _unsafe(raw):
-            return
+            return None
         pieces = _SPLIT(text)
         markup = tuple(pieces[0::3])
-        if len(self.by_markup.get(markup, ())) >= PER_MARKUP:
-            return
+        elems = list(elem.iter())
+        if len(self.by_markup.get(markup, ())) >= PER_MARKUP or len(elems) > ELEMENTS:
+            return None
         self.made += 1
-        plan = _shape(text, pieces, elem, reading, values)
+        where: dict[str, etree._Element] = {}
+        flat = reading.flattener(elem, where)
+        values = read_by(reading.layout(elems, tuple(map(len, elems)), flat, where), elems)
+        plan = _shape(text, pieces, elem, elems, reading, flat, where, values)
         if plan is None:
-            return
+            return values
         shape = _Shape(markup, list(map(type, pieces[1::3])), plan, elem.tag, kind[0])
         # the line its shape was made from reads as lxml reads it
         if list((shape.build(pieces) or {}).items()) == list(values.items()):
             self.by_markup.setdefault(markup, []).append(shape)
+        return values
 
 
 def _tokens(text: str) -> list[tuple[str, Any]] | None:
@@ -225,24 +232,22 @@ def _tokens(text: str) -> list[tuple[str, Any]] | None:
     return out
 
 
-def _shape(text: str, pieces: list[str | None], elem: etree._Element, reading: ShapeReader,
-           values: dict[str, str]) -> Reading | None:
+def _shape(text: str, pieces: list[str | None], elem: etree._Element,
+           elems: list[etree._Element], reading: ShapeReader, flat: dict[str, str],
+           where: dict[str, etree._Element], values: dict[str, str]) -> Reading | None:
     """The reading of the lines of ``text``'s markup (split as ``pieces``), or None when
     ``text`` is not in the plain syntax the writer uses: values read from their slots,
     namespace declarations and the values predicates select by checked, ""s of elements with
     children or written ``<A/>``."""
     body = text[:-1]
     tokens = _tokens(body)
-    elems = list(elem.iter())
-    if tokens is None or not body.endswith(">") or len(elems) > ELEMENTS:
+    if tokens is None or not body.endswith(">"):
         return None
     starts = [m for what, m in tokens if what == "start"]
     if len(starts) != len(elems) or any(
             m.group(1).rpartition(":")[2] != etree.QName(e).localname
             for m, e in zip(starts, elems, strict=True)):
         return None
-    where: dict[str, etree._Element] = {}
-    flat = reading.flattener(elem, where)
     at = {id(e): i for i, e in enumerate(elems)}
     literal_attrs, literal_texts = _selectors(elems, reading.flattener.predicates)
     grouped_attrs: dict[tuple[int, str], list[str]] = {}
@@ -425,8 +430,9 @@ def object_lines(handle: BinaryIO, reader: Any, tags: frozenset[str], skip: froz
             if kind is None:
                 kind = kinds[tag] = reader.kind(elem)
             obj, reading = kind
-            values = reading(elem)
-            shapes.learn(raw, text, elem, kind, values)
+            values = shapes.learn(raw, text, elem, kind)
+            if values is None:
+                values = reading(elem)
         if not collected:
             collected = True
             held.extend((at, item) for item in collect(container, 2))
@@ -434,8 +440,7 @@ def object_lines(handle: BinaryIO, reader: Any, tags: frozenset[str], skip: froz
         if skip and tag in skip:
             held.extend((at, item) for item in reader.pass_over(ref))
         else:
-            for item in reader.read(obj, ref, line, values):
-                held.append((at, item))
+            held.extend([(at, item) for item in reader.read(obj, ref, line, values)])
         while held and held[0][0] <= at - HELD:
             given += 1
             yield held.popleft()[1]

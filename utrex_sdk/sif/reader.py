@@ -137,12 +137,13 @@ class _Reader(RecordBuilding):
         return frozenset(qname(obj) for obj, rts in yields.items()
                          if obj in self.primary_of and obj not in needed and not rts & only)
 
-    def pass_over(self, ref: str) -> Iterator[ParsedLine]:
+    def pass_over(self, ref: str) -> list[ParsedLine]:
         """An object the caller does not need (``ref``: its RefId, "" when it has none): what
         reading it would flush is flushed."""
         if ref not in self.index.seen:  # a repeated RefId is passed over by `object` too
             self.index.seen.add(ref)
-            yield from self.flush()
+            return self.flush()
+        return []
 
     # --- one object -------------------------------------------------------------------
 
@@ -161,26 +162,30 @@ class _Reader(RecordBuilding):
         yield from self.read(obj, ref, line, flat(elem))
 
     def read(self, obj: str, ref: str, line: int, values: dict[str, str]
-             ) -> Iterator[ParsedLine]:
+             ) -> list[ParsedLine]:
         """An object the SDK reads, by its name, RefId, line and flattened values (read from
-        its element, or from its line by `lines`): its records, or what it completes."""
+        its element, or from its line by `lines`): its records, or what it completes (a list:
+        a generator per object costs more than the list)."""
         if ref in self.index.seen:
-            yield ParsedLine(line, f"{obj} {ref}", None, [self.finding(
-                "sif.duplicate-refid", line, value=obj, refid=ref)])
-            return
+            return [ParsedLine(line, f"{obj} {ref}", None, [self.finding(
+                "sif.duplicate-refid", line, value=obj, refid=ref)])]
         self.index.seen.add(ref)
-        if self.pending is not None:  # no generator per object when nothing is pending
+        out = None
+        if self.pending is not None:
             if self.companion.get(self.pending[0]) == obj:
-                yield from self.flush(values)
-                return
-            yield from self.flush()
+                return self.flush(values)
+            out = self.flush()
         if obj in ("LEAInfo", "SchoolInfo", "SchoolCourseInfo", "SectionInfo",
                    "StudentPersonal"):
             self.index.keep(obj, ref, values)
         if obj in self.companion:
             self.pending = (obj, ref, line, values)
         elif obj in self.primary_of or obj == "StudentParticipation":
-            yield from self.records(obj, ref, line, values, None)
+            got = self.records(obj, ref, line, values, None)
+            if not out:
+                return got
+            out += got
+        return out or []
 
     def kind(self, elem: etree._Element) -> tuple[str, Callable | None]:
         """An object's name and the reading of its values (None: an object the SDK does
@@ -188,43 +193,41 @@ class _Reader(RecordBuilding):
         obj = etree.QName(elem).localname
         return obj, _flattener(obj, self.index) if obj in self.spec.objects else None
 
-    def flush(self, companion: dict[str, str] | None = None) -> Iterator[ParsedLine]:
+    def flush(self, companion: dict[str, str] | None = None) -> list[ParsedLine]:
         if self.pending is None:
-            return
+            return []
         obj, ref, line, values = self.pending
         self.pending = None
-        yield from self.records(obj, ref, line, values, companion)
+        return self.records(obj, ref, line, values, companion)
 
     def records(self, obj: str, ref: str, line: int, values: dict[str, str],
-                companion: dict[str, str] | None) -> Iterator[ParsedLine]:
+                companion: dict[str, str] | None) -> list[ParsedLine]:
         if obj == ACADEMIC_RECORD:
-            yield from academic_records(self, ref, line, values, companion)
-            return
+            return list(academic_records(self, ref, line, values, companion))
         if obj == "StudentParticipation":
             rt = self.program.get(values.get("ProgramType/Code", ""))
             if rt is None:
-                yield ParsedLine(line, f"{obj} {ref}", None, [self.finding(
+                return [ParsedLine(line, f"{obj} {ref}", None, [self.finding(
                     "sif.unknown-object", line, value=f"{obj} with ProgramType "
-                    f"{values.get('ProgramType/Code')!r}")])
-                return
+                    f"{values.get('ProgramType/Code')!r}")])]
         else:
             rt = self.primary_of[obj]
         if rt != "I1":
-            companion_name = self.companion.get(obj)
-            fast = self.chain_values(rt, obj, values, companion_name, companion, line)
+            fast = self.chain_values(rt, obj, values, self.companion.get(obj), companion,
+                                     line)
             if fast is not None:
-                yield self.built(rt, line, f"{obj} {ref}", fast)
-                return
+                return [self.built(rt, line, f"{obj} {ref}", fast)]
         joined, problems = self.join(obj, ref, line, values)
         if companion is not None:
             joined[self.companion[obj]] = companion
-        yield self.record(rt, line, f"{obj} {ref}", joined, None, problems)
+        out = [self.record(rt, line, f"{obj} {ref}", joined, None, problems)]
         if rt == "I1":
             rs = self.spec.records["I2"]
             for n in range(_instances(values, rs.group)):
                 people, more = self.group_people(rs, values, n, line, ref)
-                yield self.record("I2", line, f"{obj} {ref} #{n + 1}", {**joined, **people},
-                                  n, problems + more)
+                out.append(self.record("I2", line, f"{obj} {ref} #{n + 1}",
+                                       {**joined, **people}, n, problems + more))
+        return out
 
     def join(self, obj: str, ref: str, line: int, values: dict[str, str]
              ) -> tuple[dict[str, dict[str, str]], list[Finding]]:
