@@ -54,6 +54,7 @@ PROLOG = b"<?xml version='1.0' encoding='utf-8'?>\n"
 _HEAD = re.compile(rb'<utrex:SIFObjects xmlns:utrex="urn:utrex-sdk:sif-objects:1"'
                    rb'(?: [A-Za-z]+="[^"<&\t\n\r]*")*>\n')
 _END = b"</utrex:SIFObjects>"
+_END_LINE = _END + b"\n"
 _NAME = r"[A-Za-z_][\w.-]*(?::[A-Za-z_][\w.-]*)?"
 _START = re.compile(rf'<({_NAME})((?: {_NAME}="[^"<&\t\n\r]*")*)(/?)>')
 _ATTR = re.compile(rf' ({_NAME})="([^"]*)"')
@@ -137,8 +138,8 @@ class LineShapes:
         """The shape of line ``text`` (``raw``, its bytes) and its values, or None."""
         name = (text[1:text.find(" ")], text.count("<"))
         fast = self.by_name.get(name)
-        if fast is not None and (b"\xef\xbf" not in raw or (
-                b"\xef\xbf\xbe" not in raw and b"\xef\xbf\xbf" not in raw)):
+        if fast is not None and (text.isascii() or (  # O(1): str knows whether it is ASCII
+                "\ufffe" not in text and "\uffff" not in text)):
             for i, shape in enumerate(fast):
                 m = shape.match(text)
                 if m is not None:
@@ -388,34 +389,37 @@ def object_lines(handle: BinaryIO, reader: Any, tags: frozenset[str], skip: froz
     kinds = reader.kinds
     line = 2
     at = len(PROLOG) + len(head)  # the offset of the end of the line read
-    held: deque[tuple[int, ParsedLine]] = deque()
+    held: deque[tuple[int, list[ParsedLine]]] = deque()  # (line end offset, its items)
     given = 0
     collected = False
+    find = shapes.find
     while True:
         raw = readline(LINE_LIMIT)
         line += 1
         at += len(raw)
-        if raw == _END or raw == _END + b"\n":
+        if raw in (_END, _END_LINE):
             if readline(1):
                 return given
-            for _, item in held:
-                yield item
+            for _, items in held:
+                yield from items
             if not collected:
                 yield from collect(container, 2)
             yield from reader.flush()
             return None
-        if not raw.endswith(b"\n") or b"\r" in raw:
+        if not raw.endswith(b"\n"):
             return given
         try:
             text = raw.decode()
         except UnicodeDecodeError:
             return given
-        found = shapes.find(raw, text)
+        found = find(raw, text)
         if found is not None:
             shape, values = found
             tag = shape.tag
             obj = shape.obj
-        else:
+        else:  # (a shape's line holds no CR: `_unsafe`, and its regex, refuse one)
+            if b"\r" in raw:  # libxml2 counts a CR as a line end
+                return given
             try:
                 wrapper = etree.fromstring(wrap + raw + _END, _PARSER)
             except etree.XMLSyntaxError:
@@ -433,14 +437,18 @@ def object_lines(handle: BinaryIO, reader: Any, tags: frozenset[str], skip: froz
             values = shapes.learn(raw, text, elem, kind)
             if values is None:
                 values = reading(elem)
-        if not collected:
-            collected = True
-            held.extend((at, item) for item in collect(container, 2))
+            if not collected:  # the first object: no shape is known before it
+                collected = True
+                held.append((at, list(collect(container, 2))))
         ref = values.get("@RefId") or ""
         if skip and tag in skip:
-            held.extend((at, item) for item in reader.pass_over(ref))
+            items = reader.pass_over(ref)
         else:
-            held.extend([(at, item) for item in reader.read(obj, ref, line, values)])
-        while held and held[0][0] <= at - HELD:
-            given += 1
-            yield held.popleft()[1]
+            items = reader.read(obj, ref, line, values)
+        if items:
+            held.append((at, items))
+        limit = at - HELD
+        while held and held[0][0] <= limit:
+            items = held.popleft()[1]
+            given += len(items)
+            yield from items
