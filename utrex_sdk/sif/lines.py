@@ -15,15 +15,20 @@ would make a slot's XML value differ from its raw text (``&``, ``<``, a quote or
 attribute value), each slot's kind is told by its markup (an attribute value follows ``=``),
 and a line holding a CR, ``]]>`` or a character XML 1.0 does not allow is never split: so a
 line whose markup is a shape's is the shape's line with other safe values, well-formed in its
-place, and gives what `shapes` gives for its element. A line no shape matches is parsed by lxml
-inside the container's start tag and read the generic way (and may add a shape).
+place, and gives what `shapes` gives for its element. A shape that has read `COMPILE_AFTER`
+lines gets a regex of its own (its markup literal, a group a slot), tried before the split. A
+line no shape matches is parsed by lxml inside the container's start tag and read the generic
+way (and may add a shape).
 
 Anything outside this layout (another prolog or container, a line that is not one whole object,
 an object the SDK does not read, which the document loop reports where the next one ends,
 bytes that are not UTF-8, a CR, a line longer than `LINE_LIMIT`, a fragment lxml refuses) ends
-this reading: `object_lines` returns the line it stopped at, and the document loop reads the
-document again with lxml from its start, passing over the objects already read, so its items
-are the lxml loop's for any document.
+this reading: `object_lines` returns how many items it gave, and the document loop reads the
+document again with lxml from its start, with a new reader, passing over that many items, so
+its items are the lxml loop's for any document (see `object_lines` on the items held back).
+Measured on the 100k synthetic district: about a quarter fewer instructions than the lxml loop;
+the regexes' character classes cost about what libxml2 does a character, so the gain is in the
+tree and the per-element Python work not done.
 """
 
 from __future__ import annotations

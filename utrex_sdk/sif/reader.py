@@ -1,4 +1,4 @@
-"""A SIF document -> canonical records, streamed with ``lxml.etree.iterparse``.
+"""A SIF document -> canonical records, streamed with ``lxml.etree.iterparse`` (or `lines`).
 
 The inverse of the writer: one DI per LEAInfo, one SC per SchoolInfo (with its CalendarSummary),
 one AC per SectionInfo (joined with its SchoolCourseInfo), one S1 per StudentSchoolEnrollment
@@ -17,7 +17,8 @@ objects) plus a RefId -> Student Number map for incidents.
 This module is the document loop and the objects' joins; turning a record's values into its
 model is `record_building`, the parts shared objects give, cached by RefId, `parts`, what is
 read of each object `read_paths`, and reading it by element position once its shape has been
-seen, `shapes`.
+seen, `shapes`. A document in the writer's layout (one object per line) is read line by line,
+without a tree per object, as long as it keeps to it: `lines`.
 """
 
 from __future__ import annotations
