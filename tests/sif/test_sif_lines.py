@@ -211,3 +211,22 @@ def test_damage_far_into_a_large_document_gives_what_lxml_gives(monkeypatch, lar
         spoiled = _spoil(large_district, how, k)
         by_lines, by_lxml = _both(monkeypatch, spoiled)
         assert by_lines == by_lxml, (how, k)
+
+
+def test_shapes_keep_a_bounded_size_of_lines(monkeypatch):
+    """Shapes are made from at most `SHAPE_BYTES` of lines: past it, lines no shape reads are
+    parsed by lxml, with the same items."""
+    data, _ = sif_bytes(list(district_records(40, seed=9)))
+    kept = []
+    original = lines.LineShapes.learn
+
+    def learn(self, *args):
+        values = original(self, *args)
+        kept.append(self.kept)
+        return values
+
+    monkeypatch.setattr(lines, "SHAPE_BYTES", 2000)
+    monkeypatch.setattr(lines.LineShapes, "learn", learn)
+    by_lines, by_lxml = _both(monkeypatch, data)
+    assert by_lines == by_lxml
+    assert kept and 0 < max(kept) <= 2000

@@ -52,6 +52,11 @@ HELD = 1 << 18
 """Bytes of lines whose items are held back (see `object_lines`): lxml's ``iterparse`` reads
 32 KiB at a time, and on damage gives none of the events of the chunk it read last."""
 
+SHAPE_BYTES = 1 << 23
+"""Bytes of lines line shapes are made from at most, over a document (the SDK's own lines take
+a few hundred bytes each): a shape keeps its line's markup, and its regex grows with it, so
+the shapes of a document of huge lines stay bounded in memory too."""
+
 PER_MARKUP = 16
 """Line shapes kept per markup at most (they differ in the values predicates select by)."""
 
@@ -138,6 +143,7 @@ class LineShapes:
         self.by_name: dict[tuple[str, int], list[_Shape]] = {}  # by start tag and tag count
         self.made = 0
         self.compiled = 0
+        self.kept = 0  # bytes of the lines shapes were made from: at most `SHAPE_BYTES`
 
     def find(self, raw: bytes, text: str) -> tuple[_Shape, dict[str, str]] | None:
         """The shape of line ``text`` (``raw``, its bytes) and its values, or None."""
@@ -187,7 +193,8 @@ class LineShapes:
         shape, the bounds allow and the line is in the plain syntax; its values as `shapes`
         reads them, or None when no shape was made (read them with ``kind``'s reading)."""
         reading = kind[1]
-        if not isinstance(reading, ShapeReader) or self.made >= SHAPES or _unsafe(raw):
+        if (not isinstance(reading, ShapeReader) or self.made >= SHAPES
+                or self.kept + len(raw) > SHAPE_BYTES or _unsafe(raw)):
             return None
         pieces = _SPLIT(text)
         markup = tuple(pieces[0::3])
@@ -205,6 +212,7 @@ class LineShapes:
         # the line its shape was made from reads as lxml reads it
         if list((shape.build(pieces) or {}).items()) == list(values.items()):
             self.by_markup.setdefault(markup, []).append(shape)
+            self.kept += len(raw)
         return values
 
 
