@@ -34,6 +34,8 @@ def _spoil(data: bytes, how: str, k: int) -> bytes:
     """One change a hand-made or damaged document may hold, on the ``k``-th object line."""
     rows = data.split(b"\n")
     objects = list(range(2, len(rows) - 1))
+    if not objects:  # cut before its objects by an earlier spoil
+        return data
     at = objects[k % len(objects)]
     row = rows[at]
     close = row.rfind(b"</")
