@@ -1,4 +1,4 @@
-"""A SIF document -> canonical records, streamed with ``lxml.etree.iterparse``.
+"""A SIF document -> canonical records, streamed with ``lxml.etree.iterparse`` (or `lines`).
 
 The inverse of the writer: one DI per LEAInfo, one SC per SchoolInfo (with its CalendarSummary),
 one AC per SectionInfo (joined with its SchoolCourseInfo), one S1 per StudentSchoolEnrollment
@@ -17,7 +17,8 @@ objects) plus a RefId -> Student Number map for incidents.
 This module is the document loop and the objects' joins; turning a record's values into its
 model is `record_building`, the parts shared objects give, cached by RefId, `parts`, what is
 read of each object `read_paths`, and reading it by element position once its shape has been
-seen, `shapes`.
+seen, `shapes`. A document in the writer's layout (one object per line) is read line by line,
+without a tree per object, as long as it keeps to it: `lines`.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from __future__ import annotations
 import os
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
+from itertools import islice
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -34,6 +36,7 @@ from ..findings import Finding, make_finding
 from ..fixedwidth.lines import ParsedLine
 from ..input_files import open_input
 from .academic import COMPANION, academic_records
+from .lines import object_lines
 from .parts import Parts
 from .paths import Flattener, Step, key_of, plain, qname
 from .read_paths import needed as _needed
@@ -135,12 +138,13 @@ class _Reader(RecordBuilding):
         return frozenset(qname(obj) for obj, rts in yields.items()
                          if obj in self.primary_of and obj not in needed and not rts & only)
 
-    def pass_over(self, elem: etree._Element) -> Iterator[ParsedLine]:
-        """An object the caller does not need: what reading it would flush is flushed."""
-        ref = elem.get("RefId") or ""
+    def pass_over(self, ref: str) -> list[ParsedLine]:
+        """An object the caller does not need (``ref``: its RefId, "" when it has none): what
+        reading it would flush is flushed."""
         if ref not in self.index.seen:  # a repeated RefId is passed over by `object` too
             self.index.seen.add(ref)
-            yield from self.flush()
+            return self.flush()
+        return []
 
     # --- one object -------------------------------------------------------------------
 
@@ -156,24 +160,33 @@ class _Reader(RecordBuilding):
             yield ParsedLine(line, obj, None, [self.finding("sif.unknown-object", line,
                                                            value=obj)])
             return
+        yield from self.read(obj, ref, line, flat(elem))
+
+    def read(self, obj: str, ref: str, line: int, values: dict[str, str]
+             ) -> list[ParsedLine]:
+        """An object the SDK reads, by its name, RefId, line and flattened values (read from
+        its element, or from its line by `lines`): its records, or what it completes (a list:
+        a generator per object costs more than the list)."""
         if ref in self.index.seen:
-            yield ParsedLine(line, f"{obj} {ref}", None, [self.finding(
-                "sif.duplicate-refid", line, value=obj, refid=ref)])
-            return
+            return [ParsedLine(line, f"{obj} {ref}", None, [self.finding(
+                "sif.duplicate-refid", line, value=obj, refid=ref)])]
         self.index.seen.add(ref)
-        values = flat(elem)
-        if self.pending is not None:  # no generator per object when nothing is pending
+        out = None
+        if self.pending is not None:
             if self.companion.get(self.pending[0]) == obj:
-                yield from self.flush(values)
-                return
-            yield from self.flush()
+                return self.flush(values)
+            out = self.flush()
         if obj in ("LEAInfo", "SchoolInfo", "SchoolCourseInfo", "SectionInfo",
                    "StudentPersonal"):
             self.index.keep(obj, ref, values)
         if obj in self.companion:
             self.pending = (obj, ref, line, values)
         elif obj in self.primary_of or obj == "StudentParticipation":
-            yield from self.records(obj, ref, line, values, None)
+            got = self.records(obj, ref, line, values, None)
+            if not out:
+                return got
+            out += got
+        return out or []
 
     def kind(self, elem: etree._Element) -> tuple[str, Callable | None]:
         """An object's name and the reading of its values (None: an object the SDK does
@@ -181,43 +194,41 @@ class _Reader(RecordBuilding):
         obj = etree.QName(elem).localname
         return obj, _flattener(obj, self.index) if obj in self.spec.objects else None
 
-    def flush(self, companion: dict[str, str] | None = None) -> Iterator[ParsedLine]:
+    def flush(self, companion: dict[str, str] | None = None) -> list[ParsedLine]:
         if self.pending is None:
-            return
+            return []
         obj, ref, line, values = self.pending
         self.pending = None
-        yield from self.records(obj, ref, line, values, companion)
+        return self.records(obj, ref, line, values, companion)
 
     def records(self, obj: str, ref: str, line: int, values: dict[str, str],
-                companion: dict[str, str] | None) -> Iterator[ParsedLine]:
+                companion: dict[str, str] | None) -> list[ParsedLine]:
         if obj == ACADEMIC_RECORD:
-            yield from academic_records(self, ref, line, values, companion)
-            return
+            return list(academic_records(self, ref, line, values, companion))
         if obj == "StudentParticipation":
             rt = self.program.get(values.get("ProgramType/Code", ""))
             if rt is None:
-                yield ParsedLine(line, f"{obj} {ref}", None, [self.finding(
+                return [ParsedLine(line, f"{obj} {ref}", None, [self.finding(
                     "sif.unknown-object", line, value=f"{obj} with ProgramType "
-                    f"{values.get('ProgramType/Code')!r}")])
-                return
+                    f"{values.get('ProgramType/Code')!r}")])]
         else:
             rt = self.primary_of[obj]
         if rt != "I1":
-            companion_name = self.companion.get(obj)
-            fast = self.chain_values(rt, obj, values, companion_name, companion, line)
+            fast = self.chain_values(rt, obj, values, self.companion.get(obj), companion,
+                                     line)
             if fast is not None:
-                yield self.built(rt, line, f"{obj} {ref}", fast)
-                return
+                return [self.built(rt, line, f"{obj} {ref}", fast)]
         joined, problems = self.join(obj, ref, line, values)
         if companion is not None:
             joined[self.companion[obj]] = companion
-        yield self.record(rt, line, f"{obj} {ref}", joined, None, problems)
+        out = [self.record(rt, line, f"{obj} {ref}", joined, None, problems)]
         if rt == "I1":
             rs = self.spec.records["I2"]
             for n in range(_instances(values, rs.group)):
                 people, more = self.group_people(rs, values, n, line, ref)
-                yield self.record("I2", line, f"{obj} {ref} #{n + 1}", {**joined, **people},
-                                  n, problems + more)
+                out.append(self.record("I2", line, f"{obj} {ref} #{n + 1}",
+                                       {**joined, **people}, n, problems + more))
+        return out
 
     def join(self, obj: str, ref: str, line: int, values: dict[str, str]
              ) -> tuple[dict[str, dict[str, str]], list[Finding]]:
@@ -264,8 +275,10 @@ def _instances(values: dict[str, str], group: tuple[Step, ...]) -> int:
     return len(numbers)
 
 
-def _collection(root: etree._Element, reader: _Reader) -> Iterator[ParsedLine]:
-    """The DI facts the container carries (School Year, Which Month, SIS As-Of)."""
+def _collection(root: etree._Element, reader: _Reader, line: int | None = None
+                ) -> Iterator[ParsedLine]:
+    """The DI facts the container carries (School Year, Which Month, SIS As-Of); ``line``:
+    the container's start-tag line, when ``root`` was parsed apart from its document."""
     from ..catalogue import catalogue
 
     di = catalogue().records["DI"]
@@ -276,7 +289,7 @@ def _collection(root: etree._Element, reader: _Reader) -> Iterator[ParsedLine]:
         try:
             reader.collection[name] = from_text(di.field(name), text)
         except ValueError as err:
-            line = root.sourceline or 0
+            line = line or root.sourceline or 0
             yield ParsedLine(line, attr, None, [reader.finding(
                 "sif.bad-collection", line, attribute=attr, value=text, problem=str(err))])
 
@@ -297,6 +310,35 @@ def parse_sif(handle: BinaryIO, source: str | None = None, *,
     reader = _Reader(source, sif_spec())
     tags = [CONTAINER, *(qname(name) for name in reader.spec.objects)]
     skip = reader.skippable(only) if only is not None else frozenset()
+    start = _start(handle) if LINES else None
+    if start is not None:  # one object per line, as the writer puts them: no tree each
+        given = yield from object_lines(handle, reader, frozenset(tags[1:]), skip,
+                                        lambda root, line: _collection(root, reader, line))
+        if given is None:
+            return
+        handle.seek(start)  # lxml reads it all again, with a new reader; the items already
+        reader = _Reader(source, reader.spec)  # given are its first ones (see `lines`)
+        yield from islice(_objects(reader, handle, source, tags, skip), given, None)
+        return
+    yield from _objects(reader, handle, source, tags, skip)
+
+
+LINES = True
+"""Whether a document is read line by line while it keeps to the writer's layout (`lines`);
+False: always with lxml alone, what `lines` must give the same items as (tests switch it)."""
+
+
+def _start(handle: BinaryIO) -> int | None:
+    """Where the document starts in ``handle``, when the line reading may return there."""
+    try:
+        return handle.tell() if handle.seekable() else None
+    except (AttributeError, OSError, ValueError):
+        return None
+
+
+def _objects(reader: _Reader, handle: BinaryIO, source: str | None, tags: list[str],
+             skip: frozenset[str]) -> Iterator[ParsedLine]:
+    """The document read with lxml's ``iterparse`` (see `parse_sif`)."""
     events = etree.iterparse(handle, events=("end",), tag=tags, resolve_entities=False,
                              no_network=True, load_dtd=False, huge_tree=False,
                              remove_comments=True, remove_pis=True)
@@ -325,7 +367,7 @@ def parse_sif(handle: BinaryIO, source: str | None = None, *,
             if before is not None and before is not last:  # lxml: one proxy per element
                 yield from _unread(reader, parent, last, elem)
             if skip and elem.tag in skip:  # no tag read when nothing is skipped
-                yield from reader.pass_over(elem)
+                yield from reader.pass_over(elem.get("RefId") or "")
             else:
                 yield from reader.object(elem)
             elem.clear()

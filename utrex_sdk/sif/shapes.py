@@ -152,6 +152,14 @@ class ShapeReader:
         key read comes from."""
         where: dict[str, etree._Element] = {}
         out = self.flattener(elem, where)
+        return _extractor(*self.layout(elems, counts, out, where))
+
+    def layout(self, elems: list[etree._Element], counts: tuple[int, ...], out: dict[str, str],
+               where: dict[str, etree._Element]) -> tuple[list, list, list]:
+        """Where each key read comes from in an object of elements ``elems`` (with ``counts``
+        children each) that flattened to ``out`` (``where``: each key's element): the texts
+        (key, position), the attributes (key, position, name) and the keys of elements with
+        children (""), as `_extractor` reads them."""
         position = {id(e): i for i, e in enumerate(elems)}
         texts, attrs, empty = [], [], []
         for key, elem_key, attr in self.read:
@@ -166,6 +174,17 @@ class ShapeReader:
                     empty.append(key)
                 else:
                     texts.append((key, at))
-        return _extractor(texts, attrs, empty)
+        return texts, attrs, empty
 
 
+def read_by(layout: tuple[list, list, list], elems: list[etree._Element]) -> dict[str, str]:
+    """What `_extractor`'s function for ``layout`` reads from ``elems``, without compiling it
+    (for an object read once)."""
+    texts, attrs, empty = layout
+    out = {key: elems[i].text or "" for key, i in texts}
+    out.update(dict.fromkeys(empty, ""))
+    for key, i, attr in attrs:
+        value = elems[i].get(attr)
+        if value is not None:
+            out[key] = value
+    return out

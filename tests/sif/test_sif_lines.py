@@ -1,0 +1,234 @@
+"""A SIF document read line by line (`sif.lines`) gives the items the lxml loop gives, on the
+writer's documents and on documents spoiled in every way the line reading must notice (an
+entity, a character reference, a CR, a tab in an attribute, a control character, a comment,
+an object over several lines, a truncated file, a byte that is not UTF-8, a repeated RefId,
+an unknown object, objects out of order, a line past the length limit, ...)."""
+
+import io
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sif_records import submission
+
+from utrex_sdk.sif import lines, parse_sif, reader, sif_bytes
+from utrex_sdk.synth import district_records
+from utrex_sdk.validation.index import INDEXED
+
+
+def _items(data: bytes, only=None):
+    return [(i.line, i.text, i.record, i.record and i.record.model_fields_set, i.findings)
+            for i in parse_sif(io.BytesIO(data), "doc.xml", only=only)]
+
+
+def _both(monkeypatch, data: bytes, only=None):
+    """The items read line by line, and read with lxml alone."""
+    by_lines = _items(data, only)
+    with monkeypatch.context() as lxml_only:
+        lxml_only.setattr(reader, "LINES", False)
+        by_lxml = _items(data, only)
+    return by_lines, by_lxml
+
+
+def _spoil(data: bytes, how: str, k: int) -> bytes:
+    """One change a hand-made or damaged document may hold, on the ``k``-th object line."""
+    rows = data.split(b"\n")
+    objects = list(range(2, len(rows) - 1))
+    if not objects:  # cut before its objects by an earlier spoil
+        return data
+    at = objects[k % len(objects)]
+    row = rows[at]
+    close = row.rfind(b"</")
+    inner = row.find(b">", row.find(b"><") + 1) + 1 if b"><" in row else close
+    if how == "entity":
+        rows[at] = row[:inner] + b"&amp;" + row[inner:] if inner < close else row + b"&amp;"
+    elif how == "charref":
+        rows[at] = row.replace(b"</LocalId>", b"&#x41;</LocalId>", 1).replace(
+            b"</EntryDate>", b"&#50;</EntryDate>", 1)
+    elif how == "cr":
+        rows[at] = row + b"\r"
+    elif how == "tab-attribute":
+        rows[at] = row.replace(b'RefId="', b'RefId="\t', 1)
+    elif how == "control":
+        rows[at] = row[:inner] + b"\x01" + row[inner:]
+    elif how == "fffe":
+        rows[at] = row[:inner] + "\ufffe".encode() + row[inner:]
+    elif how == "cdata-end":
+        rows[at] = row[:inner] + b"]]>" + row[inner:]
+    elif how == "comment":
+        rows.insert(at, b"<!-- a comment -->")
+    elif how == "comment-inside":
+        rows[at] = row[:inner] + b"<!--c-->" + row[inner:]
+    elif how == "multi-line":
+        rows[at] = row.replace(b"><", b">\n<", 1 + k % 3)
+    elif how == "truncate":
+        return data[:len(b"\n".join(rows[:at])) + 1 + k % max(1, len(row))]
+    elif how == "not-utf8":
+        rows[at] = row[:inner] + b"\xff" + row[inner:]
+    elif how == "repeat":
+        rows.insert(at, row)
+    elif how == "unknown":
+        rows.insert(at, b'<StaffPersonal xmlns="http://www.sifinfo.org/infrastructure/2.x" '
+                        b'RefId="' + b"B" * 32 + b'"><LocalId>1</LocalId></StaffPersonal>')
+    elif how == "swap":
+        other = objects[(k * 7 + 1) % len(objects)]
+        rows[at], rows[other] = rows[other], rows[at]
+    elif how == "selector":
+        rows[at] = row.replace(b'Type="04"', b'Type="05"').replace(
+            b'Codeset="StateProvince"', b'Codeset="Other"').replace(b"<Code>", b"<Code>1", 1)
+    elif how == "empty-element":
+        rows[at] = row.replace(b"></LEAName>", b"/>").replace(b"<MiddleName></MiddleName>",
+                                                            b"<MiddleName/>")
+    elif how == "no-namespace":
+        rows[at] = row.replace(b' xmlns="http://www.sifinfo.org/infrastructure/2.x"', b"", 1)
+    elif how == "prefixed":
+        rows[at] = row.replace(b"<LocalId>", b"<utrex:LocalId>", 1).replace(
+            b"</LocalId>", b"</utrex:LocalId>", 1)
+    elif how == "single-quotes":
+        rows[at] = row.replace(b'RefId="', b"RefId='", 1).replace(b'">', b"'>", 1)
+    elif how == "two-objects":
+        rows[at] = row + rows[objects[(k + 1) % len(objects)]]
+    elif how == "blank":
+        rows.insert(at, b"")
+    elif how == "gt-in-text":
+        rows[at] = row[:inner] + b"a>b" + row[inner:]
+    elif how == "quote-in-text":
+        rows[at] = row[:inner] + b'"q"' + row[inner:]
+    elif how == "attribute":
+        rows[at] = row.replace(b' RefId="', b' Extra="x" RefId="', 1)
+    elif how == "end":
+        rows[-1] = rows[-1] + b"\n<!-- after -->" if k % 2 else rows[-1] + b"junk"
+    elif how == "prolog":
+        rows[0] = b'<?xml version="1.0" encoding="UTF-8"?>'
+    return b"\n".join(rows)
+
+
+SPOILS = ("entity", "charref", "cr", "tab-attribute", "control", "fffe", "cdata-end", "comment",
+          "comment-inside", "multi-line", "truncate", "not-utf8", "repeat", "unknown", "swap",
+          "selector", "empty-element", "no-namespace", "prefixed", "single-quotes",
+          "two-objects", "blank", "gt-in-text", "quote-in-text", "attribute", "end", "prolog")
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(submission(), st.lists(st.tuples(st.sampled_from(SPOILS), st.integers(0, 10**6)),
+                              max_size=3), st.booleans())
+def test_lines_read_give_the_items_lxml_gives_on_spoiled_documents(monkeypatch, records,
+                                                                  spoils, indexing):
+    data, _ = sif_bytes(records)
+    for how, k in spoils:
+        data = _spoil(data, how, k)
+    by_lines, by_lxml = _both(monkeypatch, data, INDEXED if indexing else None)
+    assert by_lines == by_lxml
+
+
+@pytest.mark.parametrize("how", SPOILS)
+def test_each_spoil_on_a_district_gives_what_lxml_gives(monkeypatch, how):
+    data, _ = sif_bytes(list(district_records(60, seed=3)))
+    for k in (0, 5, 40, 10**5 + 3):
+        spoiled = _spoil(data, how, k)
+        by_lines, by_lxml = _both(monkeypatch, spoiled)
+        assert by_lines == by_lxml, (how, k)
+
+
+def test_the_writer_s_documents_are_read_without_lxml_iterparse(monkeypatch):
+    """The line reading is what reads the writer's documents (no handover)."""
+    data, _ = sif_bytes(list(district_records(60, seed=4)))
+    expected = _items(data)
+
+    def refused(*_args, **_kwargs):
+        raise AssertionError("iterparse used")
+
+    monkeypatch.setattr(reader.etree, "iterparse", refused)
+    assert _items(data) == expected and expected
+
+
+def test_a_line_past_the_limit_hands_over_to_lxml(monkeypatch):
+    """A line longer than `LINE_LIMIT` is never read whole by the line reading: lxml reads the
+    document (and reports what it holds), memory stays bounded."""
+    data, _ = sif_bytes(list(district_records(30, seed=5)))
+    monkeypatch.setattr(lines, "LINE_LIMIT", 300)
+    by_lines, by_lxml = _both(monkeypatch, data)
+    assert by_lines == by_lxml
+    huge = data.replace(b"<LocalId>", b"<LocalId>" + b"9" * 20_000_000, 1)
+    monkeypatch.setattr(lines, "LINE_LIMIT", 1 << 20)
+    by_lines, by_lxml = _both(monkeypatch, huge)
+    assert by_lines == by_lxml
+
+
+def test_shapes_made_are_bounded_whatever_the_document(monkeypatch):
+    """At most `SHAPES` line shapes are made over a document of ever-new layouts; the lines
+    past the bound are parsed by lxml, with the same items."""
+    from utrex_sdk.sif import shapes
+
+    made = []
+    original = lines.LineShapes.learn
+
+    def learn(self, *args):
+        values = original(self, *args)
+        made.append(self.made)
+        return values
+
+    monkeypatch.setattr(shapes, "SHAPES", 3)
+    monkeypatch.setattr(lines, "SHAPES", 3)
+    monkeypatch.setattr(lines.LineShapes, "learn", learn)
+    head = ("<?xml version='1.0' encoding='utf-8'?>\n<utrex:SIFObjects "
+            'xmlns:utrex="urn:utrex-sdk:sif-objects:1" SchoolYear="2013">\n')
+    body = "".join(
+        f'<StudentSectionEnrollment xmlns="http://www.sifinfo.org/infrastructure/2.x" '
+        f'RefId="{n:032X}" SectionInfoRefId="S">{"<Unknown/>" * n}'
+        f"<EntryDate>2012-08-2{n % 10}</EntryDate></StudentSectionEnrollment>\n"
+        for n in range(8))
+    data = (head + body + "</utrex:SIFObjects>").encode()
+    by_lines, by_lxml = _both(monkeypatch, data)
+    assert by_lines == by_lxml
+    assert made and max(made) == 3
+
+
+def test_a_shape_reads_each_line_s_own_values_and_checks_its_selectors(monkeypatch):
+    """Lines of one markup: each gives its own values; a line whose predicate value differs
+    from its shape's (``Type="05"``) is not read by that shape."""
+    records = list(district_records(40, seed=6))
+    data, _ = sif_bytes(records)
+    monkeypatch.setattr(lines, "COMPILE_AFTER", 1)  # regexes from the second line on
+    by_lines, by_lxml = _both(monkeypatch, data.replace(b'Type="04"', b'Type="05"', 3))
+    assert by_lines == by_lxml
+
+
+@pytest.fixture(scope="module")
+def large_district():
+    data, _ = sif_bytes(list(district_records(600, seed=8)))
+    assert len(data) > 4 * lines.HELD  # damage far in: items already given before it
+    return data
+
+
+@pytest.mark.parametrize("how", ["control", "unknown", "comment", "multi-line", "truncate",
+                                 "not-utf8", "entity", "cr", "end"])
+def test_damage_far_into_a_large_document_gives_what_lxml_gives(monkeypatch, large_district,
+                                                                 how):
+    """Items are given before the damage is met (lxml gives none of the chunk it read last,
+    which the line reading must hold back), and the lxml loop gives the rest."""
+    rows = large_district.count(b"\n") - 2
+    for k in (rows // 3, rows - 5):
+        spoiled = _spoil(large_district, how, k)
+        by_lines, by_lxml = _both(monkeypatch, spoiled)
+        assert by_lines == by_lxml, (how, k)
+
+
+def test_shapes_keep_a_bounded_size_of_lines(monkeypatch):
+    """Shapes are made from at most `SHAPE_BYTES` of lines: past it, lines no shape reads are
+    parsed by lxml, with the same items."""
+    data, _ = sif_bytes(list(district_records(40, seed=9)))
+    kept = []
+    original = lines.LineShapes.learn
+
+    def learn(self, *args):
+        values = original(self, *args)
+        kept.append(self.kept)
+        return values
+
+    monkeypatch.setattr(lines, "SHAPE_BYTES", 2000)
+    monkeypatch.setattr(lines.LineShapes, "learn", learn)
+    by_lines, by_lxml = _both(monkeypatch, data)
+    assert by_lines == by_lxml
+    assert kept and 0 < max(kept) <= 2000
