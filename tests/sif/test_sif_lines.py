@@ -103,6 +103,21 @@ def _spoil(data: bytes, how: str, k: int) -> bytes:
     return b"\n".join(rows)
 
 
+def _recording(monkeypatch, attr: str) -> list[int]:
+    """``LineShapes.<attr>`` after each `LineShapes.learn`, in a list that fills as the
+    document is read."""
+    seen: list[int] = []
+    original = lines.LineShapes.learn
+
+    def learn(self, *args):
+        values = original(self, *args)
+        seen.append(getattr(self, attr))
+        return values
+
+    monkeypatch.setattr(lines.LineShapes, "learn", learn)
+    return seen
+
+
 SPOILS = ("entity", "charref", "cr", "tab-attribute", "control", "fffe", "cdata-end", "comment",
           "comment-inside", "multi-line", "truncate", "not-utf8", "repeat", "unknown", "swap",
           "selector", "empty-element", "no-namespace", "prefixed", "single-quotes",
@@ -161,17 +176,9 @@ def test_shapes_made_are_bounded_whatever_the_document(monkeypatch):
     past the bound are parsed by lxml, with the same items."""
     from utrex_sdk.sif import shapes
 
-    made = []
-    original = lines.LineShapes.learn
-
-    def learn(self, *args):
-        values = original(self, *args)
-        made.append(self.made)
-        return values
-
+    made = _recording(monkeypatch, "made")
     monkeypatch.setattr(shapes, "SHAPES", 3)
     monkeypatch.setattr(lines, "SHAPES", 3)
-    monkeypatch.setattr(lines.LineShapes, "learn", learn)
     head = ("<?xml version='1.0' encoding='utf-8'?>\n<utrex:SIFObjects "
             'xmlns:utrex="urn:utrex-sdk:sif-objects:1" SchoolYear="2013">\n')
     body = "".join(
@@ -219,16 +226,8 @@ def test_shapes_keep_a_bounded_size_of_lines(monkeypatch):
     """Shapes are made from at most `SHAPE_BYTES` of lines: past it, lines no shape reads are
     parsed by lxml, with the same items."""
     data, _ = sif_bytes(list(district_records(40, seed=9)))
-    kept = []
-    original = lines.LineShapes.learn
-
-    def learn(self, *args):
-        values = original(self, *args)
-        kept.append(self.kept)
-        return values
-
+    kept = _recording(monkeypatch, "kept")
     monkeypatch.setattr(lines, "SHAPE_BYTES", 2000)
-    monkeypatch.setattr(lines.LineShapes, "learn", learn)
     by_lines, by_lxml = _both(monkeypatch, data)
     assert by_lines == by_lxml
     assert kept and 0 < max(kept) <= 2000

@@ -131,16 +131,22 @@ def test_a_document_that_is_one_unknown_object_is_reported():
         ("sif.unknown-object", 1)]
 
 
-def test_a_text_with_markup_or_control_characters_is_written_as_lxml_writes_it(monkeypatch):
+def _fast_equals_general(monkeypatch, records) -> bytes:
+    """The document the generated builds write, checked equal to the general path's."""
     from utrex_sdk.sif import objects
 
-    records = list(district_records(5, seed=2))
-    at = next(i for i, r in enumerate(records) if r.record_type == "S1")
-    records[at] = records[at].model_copy(update={"last_name": 'A&B <C> "D"\tE'})
     fast, _ = sif_bytes(records)
     monkeypatch.setattr(objects, "COMPILED", False)
     general, _ = sif_bytes(records)
     assert fast == general
+    return fast
+
+
+def test_a_text_with_markup_or_control_characters_is_written_as_lxml_writes_it(monkeypatch):
+    records = list(district_records(5, seed=2))
+    at = next(i for i, r in enumerate(records) if r.record_type == "S1")
+    records[at] = records[at].model_copy(update={"last_name": 'A&B <C> "D"\tE'})
+    fast = _fast_equals_general(monkeypatch, records)
     assert b"<LastName>A&amp;B &lt;C&gt; \"D\"\tE</LastName>" in fast
 
 
@@ -148,17 +154,12 @@ def test_a_text_with_markup_where_a_date_stands_is_written_as_lxml_writes_it(mon
     """A fused build checks only the texts that can be a string as it is, and every text once
     one came from `_Run._text`: here a date field holding a string, in an object of one record
     (AM) and of several (two S1 records of one student)."""
-    from utrex_sdk.sif import objects
-
     records = list(district_records(5, seed=2))
     am = next(i for i, r in enumerate(records) if r.record_type == "AM")
     records[am] = records[am].model_copy(update={"course_exit_date": "<1&2>"})
     s1 = next(i for i, r in enumerate(records) if r.record_type == "S1")
     records[s1] = records[s1].model_copy(update={"exit_date": "3>4"})
-    fast, _ = sif_bytes(records)
-    monkeypatch.setattr(objects, "COMPILED", False)
-    general, _ = sif_bytes(records)
-    assert fast == general
+    fast = _fast_equals_general(monkeypatch, records)
     assert b"<ExitDate>&lt;1&amp;2&gt;</ExitDate>" in fast
     assert b">3&gt;4</" in fast
 

@@ -91,19 +91,8 @@ class Held:
         lines += ["    try:", "        return BYTES(VIEW(DUMPS(h, 4)))",
                   "    except ValueError:  # a class marshal does not write",
                   "        return BYTES(VIEW(DUMPS((PICKLE(h, PROTOCOL),), 4)))"]
-        body = ["    h = LOADS(data)", "    if h.__class__ is tuple: h = UNPICKLE(h[0])",
-                f"    {', '.join(local)}, = h"]
-        for i in self._dates:
-            body += [f"    if h{i} is not None:",
-                     f"        if h{i}.__class__ is int: h{i} = DAYS.get(h{i}) or DAY(h{i})",
-                     f"        elif h{i}.__class__ is list: h{i} = h{i}[0]"]
-        for i in self._decimals:
-            body += [f"    if h{i} is not None:",
-                     f"        if h{i}.__class__ is tuple: h{i} = DECIMAL(h{i}[0])",
-                     f"        elif h{i}.__class__ is list: h{i} = h{i}[0]"]
         display = "    return {" + ", ".join(f"{name!r}: h{i}"
                                               for i, name in enumerate(self.names)) + "}"
-        lines += ["", "def take(data):", *body, display]
         lines += ["", "def row(data):", "    h = LOADS(data)",
                   "    if h.__class__ is tuple: h = UNPICKLE(h[0])"]
         for i in self._dates:
@@ -116,5 +105,6 @@ class Held:
                       f"        elif x.__class__ is list: h[{i}] = x[0]"]
         lines.append("    return h")
         lines += ["", "def values(row):", f"    {', '.join(local)}, = row", display]
+        lines += ["", "def take(data):", "    return values(row(data))"]  # (not hot: `row` is)
         exec(compile("\n".join(lines), "<sif held>", "exec"), names)
         return names["put"], names["take"], names["row"], names["values"]
