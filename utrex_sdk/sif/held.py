@@ -51,6 +51,32 @@ def _day(ordinal: int) -> dt.date:
     return day
 
 
+_ENCODE = {
+    _DATE: (("x.__class__ is DATE", "x.toordinal()"),
+            ("x.__class__ is int or x.__class__ is list", "[x]")),
+    _DECIMAL: (("x.__class__ is DECIMAL", "(str(x),)"),
+               ("x.__class__ is tuple or x.__class__ is list", "[x]")),
+}
+"""Per held kind, how `put` holds a value ``x`` (test, what is held): a date as its ordinal, a
+decimal as its text in a tuple, anything those could be taken for wrapped in a list."""
+_DECODE = {
+    _DATE: (("x.__class__ is int", "DAYS.get(x) or DAY(x)"), ("x.__class__ is list", "x[0]")),
+    _DECIMAL: (("x.__class__ is tuple", "DECIMAL(x[0])"), ("x.__class__ is list", "x[0]")),
+}
+"""The inverse of `_ENCODE`, for `row`."""
+
+
+def _in_place(positions: list[int], cases: tuple[tuple[str, str], ...]) -> list[str]:
+    """Generated lines replacing each non-None ``h[i]`` (``i`` in ``positions``) by the value
+    of the first of ``cases`` whose test holds for it."""
+    out = []
+    for i in positions:
+        out += [f"    x = h[{i}]", "    if x is not None:"]
+        out += [f"        {'el' if n else ''}if {test}: h[{i}] = {value}"
+                for n, (test, value) in enumerate(cases)]
+    return out
+
+
 class Held:
     """One record type's codec: ``put(values, n)`` -> bytes, ``take(bytes)`` -> the values
     as a dict (the model's fields, then ``place`` holding ``n``), ``row(bytes)`` -> the same
@@ -78,31 +104,19 @@ class Held:
                                  "BYTES": bytes, "VIEW": memoryview,
                                  "GET": self._get, "DATE": dt.date, "DAYS": _DAYS, "DAY": _day,
                                  "DECIMAL": Decimal}
-        lines = ["def put(values, n):", "    h = [*GET(values), n]"]
-        for i in self._dates:
-            lines += [f"    x = h[{i}]", "    if x is not None:",
-                      f"        if x.__class__ is DATE: h[{i}] = x.toordinal()",
-                      f"        elif x.__class__ is int or x.__class__ is list: h[{i}] = [x]"]
-        for i in self._decimals:
-            lines += [f"    x = h[{i}]", "    if x is not None:",
-                      f"        if x.__class__ is DECIMAL: h[{i}] = (str(x),)",
-                      f"        elif x.__class__ is tuple or x.__class__ is list: h[{i}] = [x]"]
+        lines = ["def put(values, n):", "    h = [*GET(values), n]",
+                 *_in_place(self._dates, _ENCODE[_DATE]),
+                 *_in_place(self._decimals, _ENCODE[_DECIMAL]),
+                 "    try:", "        return BYTES(VIEW(DUMPS(h, 4)))",
+                 "    except ValueError:  # a class marshal does not write",
+                 "        return BYTES(VIEW(DUMPS((PICKLE(h, PROTOCOL),), 4)))"]
         local = [f"h{i}" for i in range(len(self.names))]
-        lines += ["    try:", "        return BYTES(VIEW(DUMPS(h, 4)))",
-                  "    except ValueError:  # a class marshal does not write",
-                  "        return BYTES(VIEW(DUMPS((PICKLE(h, PROTOCOL),), 4)))"]
         display = "    return {" + ", ".join(f"{name!r}: h{i}"
                                               for i, name in enumerate(self.names)) + "}"
         lines += ["", "def row(data):", "    h = LOADS(data)",
-                  "    if h.__class__ is tuple: h = UNPICKLE(h[0])"]
-        for i in self._dates:
-            lines += [f"    x = h[{i}]", "    if x is not None:",
-                      f"        if x.__class__ is int: h[{i}] = DAYS.get(x) or DAY(x)",
-                      f"        elif x.__class__ is list: h[{i}] = x[0]"]
-        for i in self._decimals:
-            lines += [f"    x = h[{i}]", "    if x is not None:",
-                      f"        if x.__class__ is tuple: h[{i}] = DECIMAL(x[0])",
-                      f"        elif x.__class__ is list: h[{i}] = x[0]"]
+                  "    if h.__class__ is tuple: h = UNPICKLE(h[0])",
+                  *_in_place(self._dates, _DECODE[_DATE]),
+                  *_in_place(self._decimals, _DECODE[_DECIMAL])]
         lines.append("    return h")
         lines += ["", "def values(row):", f"    {', '.join(local)}, = row", display]
         lines += ["", "def take(data):", "    return values(row(data))"]  # (not hot: `row` is)
