@@ -35,6 +35,7 @@ BY_NAME: Callable[[str], str] = "g({!r})".format
 FIELD_SPECS = {f.name: f for rec in catalogue().records.values() for f in rec.fields}
 """Field name -> its spec, for a default taken from a field (names mean the same everywhere)."""
 
+
 class TextChecks:
     """Which slots' texts a fused build checks with `_PLAIN` before writing them as they are.
     A slot is ``raw`` when it can take a value's own text (a string as it is, the School
