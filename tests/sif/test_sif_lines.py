@@ -53,6 +53,10 @@ def _spoil(data: bytes, how: str, k: int) -> bytes:
         rows[at] = row[:inner] + b"\x01" + row[inner:]
     elif how == "fffe":
         rows[at] = row[:inner] + "\ufffe".encode() + row[inner:]
+    elif how == "ffff":
+        rows[at] = row[:inner] + "\uffff".encode() + row[inner:]
+    elif how == "non-ascii":  # U+FFFD shares U+FFFE's first two bytes: read by shape still
+        rows[at] = row[:inner] + "\u00e9\u20ac\ufffd".encode() + row[inner:]
     elif how == "cdata-end":
         rows[at] = row[:inner] + b"]]>" + row[inner:]
     elif how == "comment":
@@ -118,7 +122,8 @@ def _recording(monkeypatch, attr: str) -> list[int]:
     return seen
 
 
-SPOILS = ("entity", "charref", "cr", "tab-attribute", "control", "fffe", "cdata-end", "comment",
+SPOILS = ("entity", "charref", "cr", "tab-attribute", "control", "fffe", "ffff", "non-ascii",
+          "cdata-end", "comment",
           "comment-inside", "multi-line", "truncate", "not-utf8", "repeat", "unknown", "swap",
           "selector", "empty-element", "no-namespace", "prefixed", "single-quotes",
           "two-objects", "blank", "gt-in-text", "quote-in-text", "attribute", "end", "prolog")
@@ -231,3 +236,23 @@ def test_shapes_keep_a_bounded_size_of_lines(monkeypatch):
     by_lines, by_lxml = _both(monkeypatch, data)
     assert by_lines == by_lxml
     assert kept and 0 < max(kept) <= 2000
+
+
+@pytest.mark.parametrize("slots", [0, 1, 2])
+def test_a_reading_from_a_split_gives_what_its_generated_reading_gives(slots):
+    """`Reading.function`: the closure reading a line's split and the generated function
+    reading a regex's groups give the same dict, keys in the same order (constants in their
+    place), and None when a checked slot holds another value."""
+    read = [("@RefId", (0, 1), None), ("Code", (1, 2), None)][:slots]
+    items = [*read[:1], ("Kept", None, "k"), *read[1:]]
+    checks = [((2, 1), "StateProvince")]
+    reading = lines.Reading(items, checks)
+    split = ["<A RefId=", "R1", None, ">", None, "C1", "<B Codeset=", "StateProvince", None, ">"]
+    groups = ("R1", "C1", "StateProvince")
+    by_split, by_groups = reading.function(split=True), reading.function(split=False)
+    expected = {key: {"@RefId": "R1", "Code": "C1"}.get(key, constant)
+                for key, _slot, constant in items}
+    assert list(by_split(split).items()) == list(by_groups(groups).items())
+    assert list(by_split(split).items()) == list(expected.items())
+    split[7] = "Other"
+    assert by_split(split) is None and by_groups(("R1", "C1", "Other")) is None
