@@ -60,12 +60,15 @@ class TextChecks:
 
 def text_lines(fields: list[tuple[FieldMap, int]], names: dict[str, Any],
                slot: Callable[[int], str], get: Callable[[str], str] = BY_NAME,
-               values: str = "values", checks: TextChecks | None = None) -> list[str]:
+               values: str = "values", checks: TextChecks | None = None,
+               coded: Callable[[str], str | None] | None = None) -> list[str]:
     """Generated code giving each field slot its text (``slot(n)``: the slot's variable):
     ``text_of`` (`_Run._text`) for each value, but a text or code held as a string, a date, an
     integer or a decimal is written here as `values.to_text` would, and a code a crosswalk
     turns into SIF and back unchanged as the crosswalk would (no finding possible). With
-    ``checks``, what each slot can take is noted there (`TextChecks`)."""
+    ``checks``, what each slot can take is noted there (`TextChecks`). ``coded(field)``: for a
+    field ``get`` reads from a `held.Held.raw` row coded, the name of its decoder
+    (`held.DECODERS`), else None: a str held there is the value's own text, taken as it is."""
     names.update(_NAMES)
     lines = []
     for n, (fm, index) in enumerate(fields):
@@ -74,6 +77,11 @@ def text_lines(fields: list[tuple[FieldMap, int]], names: dict[str, Any],
         if checks is not None:
             call = checks.fallback(call)
         lines.append(f"    v = {get(fm.field)}")
+        own = _OWN_TEXT.get(fm.spec.type) if fm.requires is None else None
+        decoder = coded(fm.field) if coded is not None else None
+        if decoder is not None and (fm.crosswalk is not None or own is None):
+            lines.append(f"    v = {decoder}(v)")  # (its text is `_Run._text`'s)
+            decoder = None
         if fm.crosswalk is not None:
             names[f"X{n}"] = sure = _sure_codes(fm.crosswalk)
             if checks is not None:
@@ -83,7 +91,6 @@ def text_lines(fields: list[tuple[FieldMap, int]], names: dict[str, Any],
                       f"    if {target} is None{blank}: {target} = {call}"]
             continue
         lines.append("    if v is not None:")
-        own = _OWN_TEXT.get(fm.spec.type) if fm.requires is None else None
         if own is not None and fm.spec.type in ("integer", "decimal") and fm.extension:
             call = f"v if v.__class__ is str else {call}"  # Utah's element holds the special
             if checks is not None:
@@ -92,6 +99,10 @@ def text_lines(fields: list[tuple[FieldMap, int]], names: dict[str, Any],
             call = f"{own[1].format('v')} if v.__class__ is {own[0]} else {call}"
             if checks is not None and own[0] == "str":
                 checks.raw.add(index)
+        if decoder is not None:  # a date's or a decimal's text, as `own` gives it
+            lines += [f"        if v.__class__ is str: {target} = v", "        else:",
+                      f"            v = {decoder}(v)", f"            {target} = {call}"]
+            continue
         lines.append(f"        {target} = {call}")
     return lines
 
