@@ -150,8 +150,8 @@ def _body(plan: Plan, spec: SifSpec, names: dict[str, Any], get: Callable[[str],
     for target, slot in plan.refs:
         lines.append(f"    if {refs[target]} is not None: t{slot} = {refs[target]}")
     lines.append(f"    t{plan.id_slot} = {own}")
-    lines += content_lines(plan, names, "t{}".format, "c{}".format, value, values,
-                           "U[{}] += 1".format, checks)
+    lines += content_lines(plan, names, "t{}".format, "c{}".format, get, values,
+                           "U[{}] += 1".format, checks, coded)
     # the text when no text needs escaping (Plan.build), else lxml's element
     fed = {slot for _, slot in plan.fields} | {d.slot for d in plan.defaults}
     checked = [s for s in range(slots) if s != plan.id_slot

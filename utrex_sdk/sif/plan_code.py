@@ -140,8 +140,8 @@ _NAMES = {"DATE": dt.date, "DECIMAL": Decimal, "DAY_TEXTS": DAY_TEXTS, "DAY_TEXT
 
 def content_lines(plan: Any, names: dict[str, Any], t: Name, c: Name,
                   get: Callable[[str], str] = BY_NAME, values: str = "values",
-                  count: Name = "used[K{}] += 1".format, checks: TextChecks | None = None
-                  ) -> list[str]:
+                  count: Name = "used[K{}] += 1".format, checks: TextChecks | None = None,
+                  coded: Callable[[str], str | None] | None = None) -> list[str]:
     """Which elements the object has, once its field and reference slots hold their texts:
     a value makes its element and their ancestors exist (``c``); a default fills a slot left
     empty where its parent exists (``within``), counted in ``used`` (``count(n)``: the
@@ -149,7 +149,8 @@ def content_lines(plan: Any, names: dict[str, Any], t: Name, c: Name,
     fills is passed to ``unfilled(OBJ, default, values)``, in the order the defaults come
     (`missing` keeps it). A default from the School Year takes ``year``'s text, one from a
     field the field's text, inline when nothing can go wrong (else ``default_text``). With
-    ``checks``, what each slot can take is noted there (`TextChecks`)."""
+    ``checks``, what each slot can take is noted there (`TextChecks`); ``coded`` as for
+    `text_lines`."""
     def fallback(call: str) -> str:
         return call if checks is None else checks.fallback(call)
 
@@ -196,10 +197,15 @@ def content_lines(plan: Any, names: dict[str, Any], t: Name, c: Name,
             if checks is not None:
                 checks.raw.add(slot)  # (the year as the DI record holds it)
         elif not d.default.refid and (own := own_text(d.default.source or "", "x")):
-            lines += [f"        x = {get(d.default.source)}",  # _Run._default_text, inline
-                      f"        x = {d.default.value!r} if x is None else {own[1]} "
-                      f"if x.__class__ is {own[0]} else "
-                      f"{fallback(f'default_text(D{n}, {values})')}"]
+            text = (f"{d.default.value!r} if x is None else {own[1]} if x.__class__ is "
+                    f"{own[0]} else {fallback(f'default_text(D{n}, {values})')}")
+            lines.append(f"        x = {get(d.default.source)}")  # _Run._default_text, inline
+            decoder = coded(d.default.source) if coded is not None else None
+            if decoder is None:
+                lines.append(f"        x = {text}")
+            else:  # a str held coded is the value's text
+                lines += ["        if x.__class__ is not str:", f"            x = {decoder}(x)",
+                          f"            x = {text}"]
             if checks is not None and own[0] == "str":
                 checks.raw.add(slot)
         else:
