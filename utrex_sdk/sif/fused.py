@@ -24,9 +24,11 @@ from .paths import SIF_NS
 from .plan_code import (
     _PLAIN,
     BY_NAME,
+    PLAIN_TEXTS,
     TextChecks,
     content_lines,
     own_text,
+    plain_text,
     render_lines,
     text_lines,
 )
@@ -51,7 +53,8 @@ def one_record(plan: Plan, spec: SifSpec, held: Held | None = None) -> Callable[
     dict is made (`Held.raw_values`) only for a call that needs one; ``bind`` gives None when
     the plan reads a field the row does not hold. Each form is generated when a run first
     needs it (compiling both cost as much as building thousands of objects)."""
-    names: dict[str, Any] = {"MD5": MD5, "PLAIN": _PLAIN,
+    names: dict[str, Any] = {"MD5": MD5, "PLAIN": _PLAIN, "PLAIN_TEXTS": PLAIN_TEXTS,
+                             "PLAIN_TEXT": plain_text,
                              "ELEMENT": plan.element, "OBJ": plan.obj.name,
                              "LIMIT": _CACHE_LIMIT,
                              "DEFAULTS": tuple(d.key for d in plan.defaults)}
@@ -164,6 +167,10 @@ def _body(plan: Plan, spec: SifSpec, names: dict[str, Any], get: Callable[[str],
         test = f"{checks.flag} is not None and PLAIN(''.join(filter(None, ({listed},)))) is None"
         if raw:
             test = f"PLAIN(''.join(filter(None, ({raw},)))) is None or {test}"
+        for s in reversed(checked):  # a code's text: looked up among those found plain
+            if s in checks.coded and s not in checks.raw:
+                test = (f"t{s} is not None and t{s} not in PLAIN_TEXTS "
+                        f"and not PLAIN_TEXT(t{s}) or {test}")
         lines += [f"    if {test}:", f"        return ELEMENT({texts}, {flags})"]
     lines += ["    p = []", "    a = p.append"]
     render_lines(plan.root, 1, lines, "t{}".format, "c{}".format, f' xmlns="{SIF_NS}"')

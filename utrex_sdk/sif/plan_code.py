@@ -38,14 +38,18 @@ FIELD_SPECS = {f.name: f for rec in catalogue().records.values() for f in rec.fi
 
 class TextChecks:
     """Which slots' texts a fused build checks with `_PLAIN` before writing them as they are.
-    A slot is ``raw`` when it can take a value's own text (a string as it is, the School
-    Year's) or a constant that needs escaping; its other texts are a date's, a number's or a
-    plain constant's, which never need escaping — but for a text from ``text_of`` or
-    ``default_text`` (`_Run._text`, `_Run._default_value`), whose call (`fallback`) sets the
-    variable ``flag``: then every slot is checked."""
+    A slot is ``raw`` when it can take a value's own text (a string as it is) or a constant
+    that needs escaping; ``coded`` when the texts it takes as they are come from a small set (a
+    code's, the School Year's): those are looked up in `PLAIN_TEXTS`, the texts found plain so
+    far, and only a new one is checked (`plain_text`). A slot's other texts are a date's, a
+    number's or a plain constant's, which never need escaping — but for a text from
+    ``text_of`` or ``default_text`` (`_Run._text`, `_Run._default_value`) or a special value
+    kept as it is in a number's element, which sets the variable ``flag`` (`fallback`): then
+    every slot is checked."""
 
     def __init__(self, flag: str = "u") -> None:
         self.raw: set[int] = set()
+        self.coded: set[int] = set()
         self.flag = flag
 
     def fallback(self, call: str) -> str:
@@ -56,6 +60,25 @@ class TextChecks:
         """The slot can take these constant texts."""
         if any(text is not None and _PLAIN(text) is None for text in texts):
             self.raw.add(slot)
+
+    def own(self, slot: int, field_type: str) -> None:
+        """The slot can take a str value of a field of this type as it is."""
+        (self.coded if field_type == "code" else self.raw).add(slot)
+
+
+PLAIN_TEXTS: set[str] = set()
+_PLAIN_TEXTS_LIMIT = 10_000
+"""Texts `_PLAIN` passed, for the slots `TextChecks` calls coded (cleared past the limit)."""
+
+
+def plain_text(text: str) -> bool:
+    """Whether ``text`` needs no escaping (`_PLAIN`), kept in `PLAIN_TEXTS` when it does not."""
+    if _PLAIN(text) is None:
+        return False
+    if len(PLAIN_TEXTS) > _PLAIN_TEXTS_LIMIT:
+        PLAIN_TEXTS.clear()
+    PLAIN_TEXTS.add(text)
+    return True
 
 
 def text_lines(fields: list[tuple[FieldMap, int]], names: dict[str, Any],
@@ -92,13 +115,13 @@ def text_lines(fields: list[tuple[FieldMap, int]], names: dict[str, Any],
             continue
         lines.append("    if v is not None:")
         if own is not None and fm.spec.type in ("integer", "decimal") and fm.extension:
-            call = f"v if v.__class__ is str else {call}"  # Utah's element holds the special
-            if checks is not None:
-                checks.raw.add(index)
+            # Utah's element holds the special (rare: checked as a fallback's text is)
+            special = "v" if checks is None else checks.fallback("v")
+            call = f"{special} if v.__class__ is str else {call}"
         if own is not None:
             call = f"{own[1].format('v')} if v.__class__ is {own[0]} else {call}"
             if checks is not None and own[0] == "str":
-                checks.raw.add(index)
+                checks.own(index, fm.spec.type)
         if decoder is not None:  # a date's or a decimal's text, as `own` gives it
             lines += [f"        if v.__class__ is str: {target} = v", "        else:",
                       f"            v = {decoder}(v)", f"            {target} = {call}"]
@@ -195,7 +218,7 @@ def content_lines(plan: Any, names: dict[str, Any], t: Name, c: Name,
             lines.append(f"        x = default_text(D{n}, {values}) if year is None "
                          "else str(year)")
             if checks is not None:
-                checks.raw.add(slot)  # (the year as the DI record holds it)
+                checks.own(slot, "code")  # (the year as the DI record holds it)
         elif not d.default.refid and (own := own_text(d.default.source or "", "x")):
             text = (f"{d.default.value!r} if x is None else {own[1]} if x.__class__ is "
                     f"{own[0]} else {fallback(f'default_text(D{n}, {values})')}")
@@ -207,7 +230,7 @@ def content_lines(plan: Any, names: dict[str, Any], t: Name, c: Name,
                 lines += ["        if x.__class__ is not str:", f"            x = {decoder}(x)",
                           f"            x = {text}"]
             if checks is not None and own[0] == "str":
-                checks.raw.add(slot)
+                checks.own(slot, FIELD_SPECS[d.default.source].type)
         else:
             lines.append(f"        x = {fallback(f'default_text(D{n}, {values})')}")
         lines += ["        if x is None:", "            if missing is None: missing = {}",
