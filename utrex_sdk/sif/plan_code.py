@@ -9,6 +9,7 @@ a finding, a default that needs `_Run._default_value`).
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import re
 from collections.abc import Callable
@@ -260,17 +261,17 @@ def render_lines(node: Any, depth: int, lines: list[str], t: Name, c: Name,
     close = f"</{name}>"
     if not node.attrs and not node.children:
         if node.text is None:
-            lines.append(f"{pad}a({head + '/>'!r})")
+            _constant(lines, pad, head + "/>")
         else:
             text = t(node.text)
             lines.append(f"{pad}a({head + '/>'!r} if {text} is None else "
                          f"{head + '>'!r} + {text} + {close!r})")
         return
-    lines.append(f"{pad}a({head!r})")
+    _constant(lines, pad, head)
     for attr, slot in node.attrs.items():
         lines.append(f"{pad}if {t(slot)} is not None: p += (' {attr}=\"', {t(slot)}, '\"')")
     if node.text is None and not node.children:
-        lines.append(f"{pad}a('/>')")
+        _constant(lines, pad, "/>")
         return
     if not node.children:
         text = t(node.text)
@@ -285,19 +286,34 @@ def render_lines(node: Any, depth: int, lines: list[str], t: Name, c: Name,
     if content:
         lines.append(f"{pad}if {' or '.join(content)}:")
         inner = pad + "    "
-    lines.append(f"{inner}a('>')")
+    _constant(lines, inner, ">")
     if node.text is not None:
         lines.append(f"{inner}if {t(node.text)} is not None: a({t(node.text)})")
     for child in node.children:
         if child.const_text is not None:
             tag = child.tag.rpartition("}")[2]
-            lines.append(f"{inner}a({f'<{tag}>{child.const_text}</{tag}>'!r})")
+            _constant(lines, inner, f"<{tag}>{child.const_text}</{tag}>")
             continue
         if content == [c(child.index)]:  # the only child, already tested
             render_lines(child, len(inner) // 4, lines, t, c)
             continue
         lines.append(f"{inner}if {c(child.index)}:")
         render_lines(child, len(inner) // 4 + 1, lines, t, c)
-    lines.append(f"{inner}a({close!r})")
+    _constant(lines, inner, close)
     if content:
         lines.append(f"{pad}else: a('/>')")
+
+
+def _constant(lines: list[str], pad: str, text: str) -> None:
+    """Append ``a(text)`` at the depth ``pad``, into the line before when that one appends a
+    constant at the same depth (one call, not one per tag: ``<Race><Code>0998</Code>``)."""
+    last = lines[-1] if lines else ""
+    if last.startswith(pad + "a(") and last.endswith(")"):
+        try:
+            before = ast.literal_eval(last[len(pad) + 2:-1])
+        except (ValueError, SyntaxError):
+            before = None
+        if before.__class__ is str:
+            lines[-1] = f"{pad}a({before + text!r})"
+            return
+    lines.append(f"{pad}a({text!r})")
