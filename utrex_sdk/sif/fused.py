@@ -19,14 +19,16 @@ from collections.abc import Callable
 from typing import Any
 
 from .compiled import Plan
-from .held import Held
+from .held import DECODERS, Held
 from .paths import SIF_NS
 from .plan_code import (
     _PLAIN,
     BY_NAME,
+    PLAIN_TEXTS,
     TextChecks,
     content_lines,
     own_text,
+    plain_text,
     render_lines,
     text_lines,
 )
@@ -39,18 +41,20 @@ keeps as many in all)."""
 
 
 def one_record(plan: Plan, spec: SifSpec, held: Held | None = None) -> Callable[..., Any]:
-    """``bind(run, text_of, refids, leas, default_text, unfilled, objects)`` ->
-    ``(build, build_row)``: ``build(values)`` is the object of one record, as `_Run.build`
-    makes it through the plan's steps, for the run whose parts are given (``text_of``:
-    `_Run._text`; ``refids``: its RefIds per object type; ``leas``: the LEAs its DI records name;
-    ``default_text``: `_Run._default_value`; ``unfilled`` is
-    called with the object's name, the default and the values; ``objects``: its count of
-    objects per type). A default from the School Year takes ``run.school_year``'s text without
-    calling ``default_text`` when it is known. ``build_row(row)`` is the same object from the
-    record's `Held.row` (``held``: its record type's codec), its values read by position: a
-    dict is made (`Held.values`) only for a call that needs one; None when no ``held`` is
-    given or the plan reads a field the row does not hold."""
-    names: dict[str, Any] = {"MD5": MD5, "PLAIN": _PLAIN,
+    """``bind(run, text_of, refids, leas, default_text, unfilled, objects)`` -> ``build``:
+    ``build(values)`` is the object of one record, as `_Run.build` makes it through the plan's
+    steps, for the run whose parts are given (``text_of``: `_Run._text`; ``refids``: its
+    RefIds per object type; ``leas``: the LEAs its DI records name; ``default_text``:
+    `_Run._default_value`; ``unfilled`` is called with the object's name, the default and the
+    values; ``objects``: its count of objects per type). A default from the School Year takes
+    ``run.school_year``'s text without calling ``default_text`` when it is known. With
+    ``held`` (the record type's codec), ``build(row)`` makes the same object from the record's
+    `Held.raw`, its values read by position (a date's or a decimal's text as it is held): a
+    dict is made (`Held.raw_values`) only for a call that needs one; ``bind`` gives None when
+    the plan reads a field the row does not hold. Each form is generated when a run first
+    needs it (compiling both cost as much as building thousands of objects)."""
+    names: dict[str, Any] = {"MD5": MD5, "PLAIN": _PLAIN, "PLAIN_TEXTS": PLAIN_TEXTS,
+                             "PLAIN_TEXT": plain_text,
                              "ELEMENT": plan.element, "OBJ": plan.obj.name,
                              "LIMIT": _CACHE_LIMIT,
                              "DEFAULTS": tuple(d.key for d in plan.defaults)}
@@ -63,30 +67,37 @@ def one_record(plan: Plan, spec: SifSpec, held: Held | None = None) -> Callable[
                 for target, var in caches.items()),
               # the defaults used, counted by position, handed to the run (no Counter's
               # look-up of a tuple key per default per object)
-              f"    U = [0] * {len(plan.defaults)}", "    run.count_defaults(DEFAULTS, U)",
-              "    def build(values):", "        g = values.get",
-              *_body(plan, spec, names, BY_NAME, "values", caches)]
-    row = "None"
-    if held is not None:
+              f"    U = [0] * {len(plan.defaults)}", "    run.count_defaults(DEFAULTS, U)"]
+    if held is None:
+        source += ["    def build(values):", "        g = values.get",
+                   *_body(plan, spec, names, BY_NAME, "values", caches)]
+    else:
         index = {name: i for i, name in enumerate(held.names)}
+        decoders = {kind: f"HELD_{kind.upper()}" for kind in DECODERS}
+        names.update((decoders[kind], decode) for kind, decode in DECODERS.items())
         try:
             body = _body(plan, spec, names, lambda field: f"h[{index[field]}]", "VALUES(h)",
-                         caches)
+                         caches, lambda field: decoders.get(held.coded.get(field, "")))
         except KeyError:  # a field added to the record's values (a program's type)
-            pass
-        else:
-            names["VALUES"], row = held.values, "build_row"
-            source += ["    def build_row(h):", *body]
-    source.append(f"    return build, {row}")
+            return lambda *_: None
+        names["VALUES"] = held.raw_values
+        source += ["    def build(h):", *body]
+    source.append("    return build")
     exec(compile("\n".join(source), f"<sif one {plan.obj.name}>", "exec"), names)
     return names["bind"]
 
 
 def _body(plan: Plan, spec: SifSpec, names: dict[str, Any], get: Callable[[str], str],
-          values: str, caches: dict[str, str]) -> list[str]:
+          values: str, caches: dict[str, str],
+          coded: Callable[[str], str | None] = lambda field: None) -> list[str]:
     """The build function's body (after its first line), indented for `one_record`'s
     ``bind``: ``get`` names a field's value, ``values`` the record's values as a dict,
-    ``caches`` the variable holding the RefIds of each object type referenced."""
+    ``caches`` the variable holding the RefIds of each object type referenced; ``coded``
+    names the decoder of a field ``get`` reads coded (`plan_code.text_lines`)."""
+    def value(field: str) -> str:  # a field's value, decoded
+        decoder = coded(field)
+        return get(field) if decoder is None else f"{decoder}({get(field)})"
+
     lines = ["    year = run.school_year", "    objects[OBJ] += 1"]
     slots, nodes = len(plan.slot_owner), len(plan.nodes)
     lines.append("    " + " = ".join(f"t{s}" for s in range(slots)) + " = None")
@@ -95,11 +106,12 @@ def _body(plan: Plan, spec: SifSpec, names: dict[str, Any], get: Callable[[str],
         lines.append("    " + " = ".join(f"c{i}" for i in range(1, nodes)) + " = False")
     checks = TextChecks()  # which texts may need escaping
     lines.append(f"    {checks.flag} = None")
-    lines += text_lines(plan.fields, names, "t{}".format, get, values, checks)  # the texts
+    lines += text_lines(plan.fields, names, "t{}".format, get, values, checks,  # the texts
+                        coded)
     # the elements a presence field makes exist (_Run.build's `present`)
     for n, (fm, index) in enumerate(plan.presence):
         names[f"P{n}"] = fm
-        lines += [f"    v = {get(fm.field)}",
+        lines += [f"    v = {value(fm.field)}",
                   f"    if v is not None and (v == {fm.presence!r} "  # _Run._text's ""
                   f"or text_of(P{n}, v, {values}) is not None):",
                   "        " + " = ".join(f"c{i}" for i in plan.node_marks[index]) + " = True"]
@@ -115,7 +127,12 @@ def _body(plan: Plan, spec: SifSpec, names: dict[str, Any], get: Callable[[str],
                 own = own_text(f, var)
                 if own is not None and own[0] == "DATE":  # str(day): its kept ISO text
                     text = f"{own[1]} if {var}.__class__ is DATE else {text}"
-                lines.append(f"    {var} = {text}")
+                decoder = coded(f)
+                if decoder is None:
+                    lines.append(f"    {var} = {text}")
+                else:  # a str held coded is the value's text (str(day), str(decimal))
+                    lines.extend((f"    if {var}.__class__ is not str:",
+                                  f"        {var} = {decoder}({var})", f"        {var} = {text}"))
         return [keys[f] for f in fields]
 
     own = refid_source(plan.obj.name, key(plan.obj.key))
@@ -132,12 +149,12 @@ def _body(plan: Plan, spec: SifSpec, names: dict[str, Any], get: Callable[[str],
                   f"    if {var} is None:", f"        if len({cache}) > LIMIT: {cache}.clear()",
                   f"        {var} = {cache}[x] = {refid_source(target, parts)}"]
     if "LEAInfo" in refs:  # (the LEAs as the DI records hold them, not as texts)
-        lines.append(f"    if {get('lea_number')} not in leas: {refs['LEAInfo']} = None")
+        lines.append(f"    if {value('lea_number')} not in leas: {refs['LEAInfo']} = None")
     for target, slot in plan.refs:
         lines.append(f"    if {refs[target]} is not None: t{slot} = {refs[target]}")
     lines.append(f"    t{plan.id_slot} = {own}")
     lines += content_lines(plan, names, "t{}".format, "c{}".format, get, values,
-                           "U[{}] += 1".format, checks)
+                           "U[{}] += 1".format, checks, coded)
     # the text when no text needs escaping (Plan.build), else lxml's element
     fed = {slot for _, slot in plan.fields} | {d.slot for d in plan.defaults}
     checked = [s for s in range(slots) if s != plan.id_slot
@@ -150,6 +167,10 @@ def _body(plan: Plan, spec: SifSpec, names: dict[str, Any], get: Callable[[str],
         test = f"{checks.flag} is not None and PLAIN(''.join(filter(None, ({listed},)))) is None"
         if raw:
             test = f"PLAIN(''.join(filter(None, ({raw},)))) is None or {test}"
+        for s in reversed(checked):  # a code's text: looked up among those found plain
+            if s in checks.coded and s not in checks.raw:
+                test = (f"t{s} is not None and t{s} not in PLAIN_TEXTS "
+                        f"and not PLAIN_TEXT(t{s}) or {test}")
         lines += [f"    if {test}:", f"        return ELEMENT({texts}, {flags})"]
     lines += ["    p = []", "    a = p.append"]
     render_lines(plan.root, 1, lines, "t{}".format, "c{}".format, f' xmlns="{SIF_NS}"')

@@ -3,11 +3,13 @@
 A million-record district is held between reading and writing, so a record is kept as one
 list of its values in bytes (about a quarter of the tuple and its objects). Neither pickle's
 generic reduce protocol (which costs more than the rest of the record together) nor marshal
-(which has none) writes a `datetime.date` or a `Decimal` well; `Held` writes a date as its
-ordinal and a decimal as its text instead, in the fields whose type is a date or a decimal, and
-turns them back when the record is taken out. A value of another class in such a field (a
-special value such as ``NGPA``) is held as it is, or, when it could be taken for one of those
-(an int, a tuple), in a list.
+(which has none) writes a `datetime.date` or a `Decimal` well; `Held` writes each as its text
+instead, in the fields whose type is a date or a decimal ("coded" fields): a date's ISO text, a
+decimal's ``str`` (in a tuple when it has an exponent), and turns them back when the record is
+taken out. That text is the element text the SIF writer gives the value (`values.to_text`),
+so the writer's builds read it from the held row as it is (`raw`), with no date or decimal
+made and formatted again per record. A value of another class in such a field (a special value
+such as ``NGPA``) is held in a list: in a coded field, a str is always the value's text.
 
 The list is written with `marshal` (format 4), which for these lists of short texts and small
 integers is smaller than pickle's and read back in about 60% of pickle's time; marshal writes
@@ -33,37 +35,58 @@ from typing import Any
 
 from ..catalogue import catalogue
 from ..models import model_for
+from .values import DAY_TEXTS, day_text
 
 _DATE, _DECIMAL = "date", "decimal"
 
-_DAYS: dict[int, dt.date] = {}
+_DAYS: dict[str, dt.date] = {}
 _DAYS_LIMIT = 10_000
-"""The date of an ordinal, kept: a district's records share few dates, and one date object
-per day keeps its hash (the writer looks its text up, `values.day_text`); cleared past the
-limit."""
+"""The date of an ISO text, kept: a district's records share few dates (cleared past the
+limit)."""
 
 
-def _day(ordinal: int) -> dt.date:
-    """``date.fromordinal(ordinal)``, kept in `_DAYS`."""
+def _day(text: str) -> dt.date:
+    """``date.fromisoformat(text)``, kept in `_DAYS`."""
     if len(_DAYS) > _DAYS_LIMIT:
         _DAYS.clear()
-    day = _DAYS[ordinal] = dt.date.fromordinal(ordinal)
+    day = _DAYS[text] = dt.date.fromisoformat(text)
     return day
 
 
 _ENCODE = {
-    _DATE: (("x.__class__ is DATE", "x.toordinal()"),
-            ("x.__class__ is int or x.__class__ is list", "[x]")),
-    _DECIMAL: (("x.__class__ is DECIMAL", "(str(x),)"),
-               ("x.__class__ is tuple or x.__class__ is list", "[x]")),
+    _DATE: (("x.__class__ is DATE", "DAY_TEXTS.get(x) or DAY_TEXT(x)"),
+            ("x.__class__ is str or x.__class__ is list", "[x]")),
+    _DECIMAL: (("x.__class__ is DECIMAL",
+                "t if 'E' not in (t := str(x)) and 'e' not in t else (t,)"),
+               ("x.__class__ is str or x.__class__ is tuple or x.__class__ is list", "[x]")),
 }
-"""Per held kind, how `put` holds a value ``x`` (test, what is held): a date as its ordinal, a
-decimal as its text in a tuple, anything those could be taken for wrapped in a list."""
+"""Per coded kind, how `put` holds a value ``x`` (test, what is held): a date as its ISO text,
+a decimal as its text (``str``, which is its ``format(x, 'f')`` when it has no exponent, or
+in a tuple when it has one), anything those could be taken for wrapped in a list."""
 _DECODE = {
-    _DATE: (("x.__class__ is int", "DAYS.get(x) or DAY(x)"), ("x.__class__ is list", "x[0]")),
-    _DECIMAL: (("x.__class__ is tuple", "DECIMAL(x[0])"), ("x.__class__ is list", "x[0]")),
+    _DATE: (("x.__class__ is str", "DAYS.get(x) or DAY(x)"), ("x.__class__ is list", "x[0]")),
+    _DECIMAL: (("x.__class__ is str", "DECIMAL(x)"), ("x.__class__ is tuple", "DECIMAL(x[0])"),
+               ("x.__class__ is list", "x[0]")),
 }
 """The inverse of `_ENCODE`, for `row`."""
+_NAMES = {"DATE": dt.date, "DAYS": _DAYS, "DAY": _day, "DECIMAL": Decimal,
+          "DAY_TEXTS": DAY_TEXTS, "DAY_TEXT": day_text}
+"""The names `_ENCODE`'s and `_DECODE`'s expressions use."""
+
+
+def _decoder(kind: str) -> Callable[[Any], Any]:
+    """The value of one held value of a coded field of ``kind`` (None: None)."""
+    lines = ["def decode(x):", "    if x is None: return None"]
+    lines += [f"    if {test}: return {value}" for test, value in _DECODE[kind]]
+    lines.append("    return x")
+    names = dict(_NAMES)
+    exec(compile("\n".join(lines), f"<sif held {kind}>", "exec"), names)
+    return names["decode"]
+
+
+DECODERS = {kind: _decoder(kind) for kind in _DECODE}
+"""Per coded kind, `_DECODE` as a function of one held value (for generated code reading a
+`Held.raw` row: a str there is the field's text, any other value this gives back)."""
 
 
 def _in_place(positions: list[int], cases: tuple[tuple[str, str], ...]) -> list[str]:
@@ -80,30 +103,30 @@ def _in_place(positions: list[int], cases: tuple[tuple[str, str], ...]) -> list[
 class Held:
     """One record type's codec: ``put(values, n)`` -> bytes, ``take(bytes)`` -> the values
     as a dict (the model's fields, then ``place`` holding ``n``), ``row(bytes)`` -> the same
-    values as a list in the order of ``names`` (the writer's fused builds read them by
-    position: no dict per record; the list marshal gives, changed in place: no tuple), and
-    ``values(row)`` -> that row as `take` gives it."""
+    values as a list in the order of ``names`` (no dict per record; the list marshal gives,
+    changed in place: no tuple), and ``values(row)`` -> that row as `take` gives it.
+    ``raw(bytes)`` is the list as held, its coded fields (``coded``: field -> kind, see
+    `DECODERS`) not turned back: what the writer's builds read by position; ``raw_values``
+    gives its values as `take` does."""
 
     def __init__(self, record_type: str, place: str) -> None:
         fields = tuple(model_for(record_type).model_fields)
         self.names = (*fields, place)
         types = {f.name: f.type for f in catalogue().records[record_type].fields}
+        self.coded = {f: types[f] for f in fields if types.get(f) in _DECODE}
         self._dates = [i for i, f in enumerate(fields) if types.get(f) == _DATE]
         self._decimals = [i for i, f in enumerate(fields) if types.get(f) == _DECIMAL]
         self._get = itemgetter(*fields) if len(fields) > 1 else (
             lambda values, name=fields[0]: (values[name],))
-        self.put, self.take, self.row, self.values = self._generate()
+        self.put, self.take, self.row, self.values, self.raw, self.raw_values = (
+            self._generate())
 
-    def _generate(self) -> tuple[Callable[[dict[str, Any], int | None], bytes],
-                                 Callable[[bytes], dict[str, Any]],
-                                 Callable[[bytes], list[Any]],
-                                 Callable[[list[Any]], dict[str, Any]]]:
-        """``put``, ``take``, ``row`` and ``values``, generated as straight-line code."""
+    def _generate(self) -> tuple[Callable[..., Any], ...]:
+        """``put``, ``take``, ``row``, ``values``, ``raw`` and ``raw_values``, generated as
+        straight-line code."""
         names: dict[str, Any] = {"LOADS": marshal_loads, "DUMPS": marshal_dumps,
                                  "PICKLE": dumps, "UNPICKLE": loads, "PROTOCOL": HIGHEST_PROTOCOL,
-                                 "BYTES": bytes, "VIEW": memoryview,
-                                 "GET": self._get, "DATE": dt.date, "DAYS": _DAYS, "DAY": _day,
-                                 "DECIMAL": Decimal}
+                                 "BYTES": bytes, "VIEW": memoryview, "GET": self._get, **_NAMES}
         lines = ["def put(values, n):", "    h = [*GET(values), n]",
                  *_in_place(self._dates, _ENCODE[_DATE]),
                  *_in_place(self._decimals, _ENCODE[_DECIMAL]),
@@ -113,12 +136,14 @@ class Held:
         local = [f"h{i}" for i in range(len(self.names))]
         display = "    return {" + ", ".join(f"{name!r}: h{i}"
                                               for i, name in enumerate(self.names)) + "}"
-        lines += ["", "def row(data):", "    h = LOADS(data)",
-                  "    if h.__class__ is tuple: h = UNPICKLE(h[0])",
-                  *_in_place(self._dates, _DECODE[_DATE]),
+        decode = [*_in_place(self._dates, _DECODE[_DATE]),
                   *_in_place(self._decimals, _DECODE[_DECIMAL])]
-        lines.append("    return h")
+        lines += ["", "def raw(data):", "    h = LOADS(data)",
+                  "    if h.__class__ is tuple: h = UNPICKLE(h[0])", "    return h"]
+        lines += ["", "def row(data):", "    h = raw(data)", *decode, "    return h"]
         lines += ["", "def values(row):", f"    {', '.join(local)}, = row", display]
+        lines += ["", "def raw_values(h):", "    h = h[:]", *decode, "    return values(h)"]
         lines += ["", "def take(data):", "    return values(row(data))"]  # (not hot: `row` is)
         exec(compile("\n".join(lines), "<sif held>", "exec"), names)
-        return names["put"], names["take"], names["row"], names["values"]
+        return tuple(names[name] for name in ("put", "take", "row", "values", "raw",
+                                              "raw_values"))

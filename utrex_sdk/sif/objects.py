@@ -65,7 +65,7 @@ class _Run:
         self.sections: set[tuple[Any, ...]] = set()
         self.leas: set[Any] = set()
         self.plans: dict[tuple[str, str], Plan] = {}
-        self.ones: dict[tuple[str, str], Callable[..., Any]] = {}
+        self.ones: dict[tuple[str, str], Callable[..., Any]] = {}  # (`fused`)
         self.rows: dict[tuple[str, str], Callable[..., Any] | None] = {}
         self.held: dict[str, Held] = {}  # record type -> its codec (the writer's, held.py)
         self._fields_of: dict[tuple[str, str], tuple[str, ...]] = {}
@@ -238,18 +238,36 @@ class _Run:
 
     def build_one(self, obj: str, rs: RecordSif, values: dict[str, Any]) -> etree._Element:
         """`build` from one record (most objects): its plan's `fused.one_record` directly."""
-        one = self.ones.get((obj, rs.record))
-        if one is None or self.contributions or not COMPILED:
+        if self.contributions or not COMPILED:
             return self.build(obj, rs, [values])
-        return one(values)
+        return self.fused(obj, rs)(values)
 
     def build_row(self, obj: str, rs: RecordSif, row: list[Any]) -> etree._Element:
-        """`build_one` from the record's `Held.row` (``self.held[rs.record]``): the plan's
+        """`build_one` from the record's `Held.raw` (``self.held[rs.record]``): the plan's
         fused build by position where it has one, else `build_one` of its values."""
-        one = self.rows.get((obj, rs.record))
-        if one is None or self.contributions or not COMPILED:
-            return self.build_one(obj, rs, self.held[rs.record].values(row))
+        one = None if self.contributions or not COMPILED else self.fused(obj, rs, row=True)
+        if one is None:
+            return self.build_one(obj, rs, self.held[rs.record].raw_values(row))
         return one(row)
+
+    def fused(self, obj: str, rs: RecordSif, row: bool = False) -> Callable[..., Any] | None:
+        """The plan's `fused.one_record` build of a record's values (``row``: of its
+        `Held.raw`, None when the plan cannot read one), made at its first use."""
+        table = self.rows if row else self.ones
+        one = table.get((obj, rs.record), False)
+        if one is False:
+            bind = one_record(self._plan(obj, rs), self.spec,
+                              self.held.get(rs.record) if row else None)
+            one = table[(obj, rs.record)] = bind(
+                self, self._text, self.refids, self.leas, self._default_value,
+                self._unfilled, self.report.objects)
+        return one
+
+    def _plan(self, obj: str, rs: RecordSif) -> Plan:
+        plan = self.plans.get((obj, rs.record))
+        if plan is None:
+            plan = self.plans[(obj, rs.record)] = Plan(self.spec, self.spec.objects[obj], rs)
+        return plan
 
     def build(self, obj: str, rs: RecordSif, rows: list[dict[str, Any]],
               extra: dict[str, Any] | None = None) -> etree._Element:
@@ -263,15 +281,9 @@ class _Run:
             for i, values in enumerate(rows):
                 self.fill(elem, rs, values if i else first, obj, shared=i > 0)
             return self.finish(elem, obj, first)
-        plan = self.plans.get((obj, rs.record))
-        if plan is None:
-            plan = self.plans[(obj, rs.record)] = Plan(self.spec, self.spec.objects[obj], rs)
-            bind = one_record(plan, self.spec, self.held.get(rs.record))
-            self.ones[(obj, rs.record)], self.rows[(obj, rs.record)] = bind(
-                self, self._text, self.refids, self.leas, self._default_value,
-                self._unfilled, self.report.objects)
         if len(rows) == 1:
-            return self.ones[(obj, rs.record)](first)
+            return self.fused(obj, rs)(first)
+        plan = self._plan(obj, rs)
         texts = plan.texts(self._text, first)
         present = []
         for i, values in enumerate(rows):

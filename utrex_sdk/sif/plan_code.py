@@ -9,6 +9,7 @@ a finding, a default that needs `_Run._default_value`).
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import re
 from collections.abc import Callable
@@ -38,14 +39,18 @@ FIELD_SPECS = {f.name: f for rec in catalogue().records.values() for f in rec.fi
 
 class TextChecks:
     """Which slots' texts a fused build checks with `_PLAIN` before writing them as they are.
-    A slot is ``raw`` when it can take a value's own text (a string as it is, the School
-    Year's) or a constant that needs escaping; its other texts are a date's, a number's or a
-    plain constant's, which never need escaping — but for a text from ``text_of`` or
-    ``default_text`` (`_Run._text`, `_Run._default_value`), whose call (`fallback`) sets the
-    variable ``flag``: then every slot is checked."""
+    A slot is ``raw`` when it can take a value's own text (a string as it is) or a constant
+    that needs escaping; ``coded`` when the texts it takes as they are come from a small set (a
+    code's, the School Year's): those are looked up in `PLAIN_TEXTS`, the texts found plain so
+    far, and only a new one is checked (`plain_text`). A slot's other texts are a date's, a
+    number's or a plain constant's, which never need escaping — but for a text from
+    ``text_of`` or ``default_text`` (`_Run._text`, `_Run._default_value`) or a special value
+    kept as it is in a number's element, which sets the variable ``flag`` (`fallback`): then
+    every slot is checked."""
 
     def __init__(self, flag: str = "u") -> None:
         self.raw: set[int] = set()
+        self.coded: set[int] = set()
         self.flag = flag
 
     def fallback(self, call: str) -> str:
@@ -57,15 +62,37 @@ class TextChecks:
         if any(text is not None and _PLAIN(text) is None for text in texts):
             self.raw.add(slot)
 
+    def own(self, slot: int, field_type: str) -> None:
+        """The slot can take a str value of a field of this type as it is."""
+        (self.coded if field_type == "code" else self.raw).add(slot)
+
+
+PLAIN_TEXTS: set[str] = set()
+_PLAIN_TEXTS_LIMIT = 10_000
+"""Texts `_PLAIN` passed, for the slots `TextChecks` calls coded (cleared past the limit)."""
+
+
+def plain_text(text: str) -> bool:
+    """Whether ``text`` needs no escaping (`_PLAIN`), kept in `PLAIN_TEXTS` when it does not."""
+    if _PLAIN(text) is None:
+        return False
+    if len(PLAIN_TEXTS) > _PLAIN_TEXTS_LIMIT:
+        PLAIN_TEXTS.clear()
+    PLAIN_TEXTS.add(text)
+    return True
+
 
 def text_lines(fields: list[tuple[FieldMap, int]], names: dict[str, Any],
                slot: Callable[[int], str], get: Callable[[str], str] = BY_NAME,
-               values: str = "values", checks: TextChecks | None = None) -> list[str]:
+               values: str = "values", checks: TextChecks | None = None,
+               coded: Callable[[str], str | None] | None = None) -> list[str]:
     """Generated code giving each field slot its text (``slot(n)``: the slot's variable):
     ``text_of`` (`_Run._text`) for each value, but a text or code held as a string, a date, an
     integer or a decimal is written here as `values.to_text` would, and a code a crosswalk
     turns into SIF and back unchanged as the crosswalk would (no finding possible). With
-    ``checks``, what each slot can take is noted there (`TextChecks`)."""
+    ``checks``, what each slot can take is noted there (`TextChecks`). ``coded(field)``: for a
+    field ``get`` reads from a `held.Held.raw` row coded, the name of its decoder
+    (`held.DECODERS`), else None: a str held there is the value's own text, taken as it is."""
     names.update(_NAMES)
     lines = []
     for n, (fm, index) in enumerate(fields):
@@ -74,6 +101,11 @@ def text_lines(fields: list[tuple[FieldMap, int]], names: dict[str, Any],
         if checks is not None:
             call = checks.fallback(call)
         lines.append(f"    v = {get(fm.field)}")
+        own = _OWN_TEXT.get(fm.spec.type) if fm.requires is None else None
+        decoder = coded(fm.field) if coded is not None else None
+        if decoder is not None and (fm.crosswalk is not None or own is None):
+            lines.append(f"    v = {decoder}(v)")  # (its text is `_Run._text`'s)
+            decoder = None
         if fm.crosswalk is not None:
             names[f"X{n}"] = sure = _sure_codes(fm.crosswalk)
             if checks is not None:
@@ -83,15 +115,18 @@ def text_lines(fields: list[tuple[FieldMap, int]], names: dict[str, Any],
                       f"    if {target} is None{blank}: {target} = {call}"]
             continue
         lines.append("    if v is not None:")
-        own = _OWN_TEXT.get(fm.spec.type) if fm.requires is None else None
         if own is not None and fm.spec.type in ("integer", "decimal") and fm.extension:
-            call = f"v if v.__class__ is str else {call}"  # Utah's element holds the special
-            if checks is not None:
-                checks.raw.add(index)
+            # Utah's element holds the special (rare: checked as a fallback's text is)
+            special = "v" if checks is None else checks.fallback("v")
+            call = f"{special} if v.__class__ is str else {call}"
         if own is not None:
             call = f"{own[1].format('v')} if v.__class__ is {own[0]} else {call}"
             if checks is not None and own[0] == "str":
-                checks.raw.add(index)
+                checks.own(index, fm.spec.type)
+        if decoder is not None:  # a date's or a decimal's text, as `own` gives it
+            lines += [f"        if v.__class__ is str: {target} = v", "        else:",
+                      f"            v = {decoder}(v)", f"            {target} = {call}"]
+            continue
         lines.append(f"        {target} = {call}")
     return lines
 
@@ -129,8 +164,8 @@ _NAMES = {"DATE": dt.date, "DECIMAL": Decimal, "DAY_TEXTS": DAY_TEXTS, "DAY_TEXT
 
 def content_lines(plan: Any, names: dict[str, Any], t: Name, c: Name,
                   get: Callable[[str], str] = BY_NAME, values: str = "values",
-                  count: Name = "used[K{}] += 1".format, checks: TextChecks | None = None
-                  ) -> list[str]:
+                  count: Name = "used[K{}] += 1".format, checks: TextChecks | None = None,
+                  coded: Callable[[str], str | None] | None = None) -> list[str]:
     """Which elements the object has, once its field and reference slots hold their texts:
     a value makes its element and their ancestors exist (``c``); a default fills a slot left
     empty where its parent exists (``within``), counted in ``used`` (``count(n)``: the
@@ -138,7 +173,8 @@ def content_lines(plan: Any, names: dict[str, Any], t: Name, c: Name,
     fills is passed to ``unfilled(OBJ, default, values)``, in the order the defaults come
     (`missing` keeps it). A default from the School Year takes ``year``'s text, one from a
     field the field's text, inline when nothing can go wrong (else ``default_text``). With
-    ``checks``, what each slot can take is noted there (`TextChecks`)."""
+    ``checks``, what each slot can take is noted there (`TextChecks`); ``coded`` as for
+    `text_lines`."""
     def fallback(call: str) -> str:
         return call if checks is None else checks.fallback(call)
 
@@ -183,14 +219,19 @@ def content_lines(plan: Any, names: dict[str, Any], t: Name, c: Name,
             lines.append(f"        x = default_text(D{n}, {values}) if year is None "
                          "else str(year)")
             if checks is not None:
-                checks.raw.add(slot)  # (the year as the DI record holds it)
+                checks.own(slot, "code")  # (the year as the DI record holds it)
         elif not d.default.refid and (own := own_text(d.default.source or "", "x")):
-            lines += [f"        x = {get(d.default.source)}",  # _Run._default_text, inline
-                      f"        x = {d.default.value!r} if x is None else {own[1]} "
-                      f"if x.__class__ is {own[0]} else "
-                      f"{fallback(f'default_text(D{n}, {values})')}"]
+            text = (f"{d.default.value!r} if x is None else {own[1]} if x.__class__ is "
+                    f"{own[0]} else {fallback(f'default_text(D{n}, {values})')}")
+            lines.append(f"        x = {get(d.default.source)}")  # _Run._default_text, inline
+            decoder = coded(d.default.source) if coded is not None else None
+            if decoder is None:
+                lines.append(f"        x = {text}")
+            else:  # a str held coded is the value's text
+                lines += ["        if x.__class__ is not str:", f"            x = {decoder}(x)",
+                          f"            x = {text}"]
             if checks is not None and own[0] == "str":
-                checks.raw.add(slot)
+                checks.own(slot, FIELD_SPECS[d.default.source].type)
         else:
             lines.append(f"        x = {fallback(f'default_text(D{n}, {values})')}")
         lines += ["        if x is None:", "            if missing is None: missing = {}",
@@ -220,17 +261,17 @@ def render_lines(node: Any, depth: int, lines: list[str], t: Name, c: Name,
     close = f"</{name}>"
     if not node.attrs and not node.children:
         if node.text is None:
-            lines.append(f"{pad}a({head + '/>'!r})")
+            _constant(lines, pad, head + "/>")
         else:
             text = t(node.text)
             lines.append(f"{pad}a({head + '/>'!r} if {text} is None else "
                          f"{head + '>'!r} + {text} + {close!r})")
         return
-    lines.append(f"{pad}a({head!r})")
+    _constant(lines, pad, head)
     for attr, slot in node.attrs.items():
         lines.append(f"{pad}if {t(slot)} is not None: p += (' {attr}=\"', {t(slot)}, '\"')")
     if node.text is None and not node.children:
-        lines.append(f"{pad}a('/>')")
+        _constant(lines, pad, "/>")
         return
     if not node.children:
         text = t(node.text)
@@ -245,19 +286,34 @@ def render_lines(node: Any, depth: int, lines: list[str], t: Name, c: Name,
     if content:
         lines.append(f"{pad}if {' or '.join(content)}:")
         inner = pad + "    "
-    lines.append(f"{inner}a('>')")
+    _constant(lines, inner, ">")
     if node.text is not None:
         lines.append(f"{inner}if {t(node.text)} is not None: a({t(node.text)})")
     for child in node.children:
         if child.const_text is not None:
             tag = child.tag.rpartition("}")[2]
-            lines.append(f"{inner}a({f'<{tag}>{child.const_text}</{tag}>'!r})")
+            _constant(lines, inner, f"<{tag}>{child.const_text}</{tag}>")
             continue
         if content == [c(child.index)]:  # the only child, already tested
             render_lines(child, len(inner) // 4, lines, t, c)
             continue
         lines.append(f"{inner}if {c(child.index)}:")
         render_lines(child, len(inner) // 4 + 1, lines, t, c)
-    lines.append(f"{inner}a({close!r})")
+    _constant(lines, inner, close)
     if content:
         lines.append(f"{pad}else: a('/>')")
+
+
+def _constant(lines: list[str], pad: str, text: str) -> None:
+    """Append ``a(text)`` at the depth ``pad``, into the line before when that one appends a
+    constant at the same depth (one call, not one per tag: ``<Race><Code>0998</Code>``)."""
+    last = lines[-1] if lines else ""
+    if last.startswith(pad + "a(") and last.endswith(")"):
+        try:
+            before = ast.literal_eval(last[len(pad) + 2:-1])
+        except (ValueError, SyntaxError):
+            before = None
+        if before.__class__ is str:
+            lines[-1] = f"{pad}a({before + text!r})"
+            return
+    lines.append(f"{pad}a({text!r})")

@@ -24,6 +24,7 @@ the document's order (graph.py).
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import replace
@@ -63,13 +64,14 @@ def _collect(records: Iterable[UtrexRecord], run: _Run, tagged: bool = False) ->
     entries = []
     append = entries.append
     spec = run.spec
-    held = run.held = {rt: Held(rt, RECORD) for rt in spec.records}
+    held = run.held = {}  # record type -> its codec, made when the type is first met
     kinds: dict[str, tuple[Any, ...]] = {}  # record type -> what the loop needs, looked up once
     for n, record in enumerate(records) if tagged else zip(repeat(None), records):
         rt = record.record_type
         kind = kinds.get(rt)
         if kind is None:
             rs = spec.records[rt]
+            held[rt] = Held(rt, RECORD)
             kind = kinds[rt] = (rs, bool(rs.objects) and handled(rt), *_lost_getter(rs),
                                 SORT_KEYS.get(rt), held[rt].put,
                                 rt in ("DI", "SC", "AC") or bool(rs.contributes))
@@ -131,7 +133,7 @@ def _objects(entries, held: dict[str, Held], run: _Run
     shapes: dict[str, _Shape] = {}
     out: list[etree._Element | str] = []
     for section, members in groups(entries):
-        if section == 2:  # most records: read by position (`Held.row`)
+        if section == 2:  # most records: read by position (`Held.raw`)
             _student(members, run, spec, shapes, out)
         else:
             recs = [(rt, held[rt].take(values)) for _, rt, values in members]
@@ -201,7 +203,7 @@ class _Shape:
 
     def __init__(self, run: _Run, rt: str) -> None:
         self.held = held = run.held[rt]
-        self.row = held.row
+        self.row = held.raw  # (coded: see `Held.raw`)
         self.rt = rt
         self.rs = rs = run.spec.records[rt]
         index = {name: i for i, name in enumerate(held.names)}
@@ -242,9 +244,9 @@ def _student(members, run: _Run, spec: SifSpec, shapes: dict[str, _Shape],
             shape = shapes[rt] = _Shape(run, rt)
         row = shape.row(data)
         if shape.school(row) not in schools:
-            _no_school(rt, shape.held.values(row), run)
+            _no_school(rt, shape.held.raw_values(row), run)
         elif shape.section is not None and shape.section(row) not in sections:  # (AM)
-            values = shape.held.values(row)
+            values = shape.held.raw_values(row)
             run.leave_out(rt, values[RECORD], "sif.no-section", field="course_section",
                        value=values.get("course_section"), school=values.get("school_number"),
                        period=values.get("period"), keys=_keys(values))
@@ -264,8 +266,8 @@ def _student(members, run: _Run, spec: SifSpec, shapes: dict[str, _Shape],
         add(fused(row) if fused else shape.build(run, "StudentPersonal", row))
     else:
         add(run.build("StudentPersonal", spec.records["S1"],
-                      [shape.held.values(row) for row, shape in people]
-                      or [placed[0][1].held.values(placed[0][0])]))
+                      [shape.held.raw_values(row) for row, shape in people]
+                      or [placed[0][1].held.raw_values(placed[0][0])]))
     written = run.report.written
     for row, shape in placed:
         if shape.academic:
@@ -277,7 +279,7 @@ def _student(members, run: _Run, spec: SifSpec, shapes: dict[str, _Shape],
             add(own(row))
         elif shape.rs.program_type:
             rs = shape.rs
-            values = shape.held.values(row)
+            values = shape.held.raw_values(row)
             add(run.build_one(rs.objects[0], rs, {
                 **values, "program_type": rs.program_type, "record_type": rt,
                 "entry_date": values.get(ENTRY_DATE[rt]),
@@ -290,8 +292,9 @@ def _student(members, run: _Run, spec: SifSpec, shapes: dict[str, _Shape],
             add(fused(row) if fused else shape.build(run, "StudentAttendanceSummary", row))
     if academic:
         out += academic_objects(
-            run, [(shape.rt, shape.held.values(row)) for row, shape in placed if shape.academic],
-            people[0][1].held.values(people[0][0]) if people else {})
+            run, [(shape.rt, shape.held.raw_values(row)) for row, shape in placed
+                  if shape.academic],
+            people[0][1].held.raw_values(people[0][0]) if people else {})
 
 
 def _incident(recs, run: _Run, spec: SifSpec):
@@ -329,13 +332,27 @@ def _incident(recs, run: _Run, spec: SifSpec):
 
 def _write(records: Iterable[UtrexRecord], out: BinaryIO, spec: SifSpec,
            tagged: bool = False) -> SifWriteReport:
+    """The document and its report. The cyclic garbage collector is paused while the records
+    are held and written: a held record is a few objects that live until the end and make no
+    cycle, yet the collector's passes went over all of them again and again as they grew
+    (about a tenth of the write at 100,000 records); whatever garbage the records' source
+    leaves is collected once the collector runs again."""
     run = _Run(spec)
-    entries, held = _collect(records, run, tagged)
-    attrs = dict(sorted(run.collection.items()))
-    if objects.COMPILED:
-        _write_text(_objects(entries, held, run), out, attrs)
-    else:
-        _write_elements(_objects(entries, held, run), out, attrs)
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        entries, held = _collect(records, run, tagged)
+        attrs = dict(sorted(run.collection.items()))
+        if objects.COMPILED:
+            _write_text(_objects(entries, held, run), out, attrs)
+        else:
+            _write_elements(_objects(entries, held, run), out, attrs)
+        del entries, held  # (before the collector runs again: it need not go over them,
+        for cache in run.refids.values():  # nor over the RefIds kept by their keys)
+            cache.clear()
+    finally:
+        if paused:
+            gc.enable()
     run.unplaced()
     if run.missing_year:
         run.find("sif.no-school-year")
