@@ -28,7 +28,7 @@ import gc
 import os
 import pickle
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
 
 from ..construct import constructor
@@ -46,18 +46,27 @@ class HeldItems:
     """Items kept in order as they stream past (`keep`), read back any number of times, in any
     process forked after the keeping (`__iter__`). `close` drops them."""
 
-    def __init__(self, source: str | None, compact: bool) -> None:
+    def __init__(self, source: str | None, compact: bool, streamed: bool = False) -> None:
+        """``streamed``: the items are also written compact as they are kept, for a process
+        forked before the keeping, which follows the batches (`keep`'s ``on_batch``, `batch`)."""
         self.source = source
         self.compact = compact
         self._items: list[Item] = []
         self._frozen = False
         self._spool: IO[bytes] | None = None
+        if compact or streamed:  # opened now: a process forked before the keeping reads it
+            self._spool = tempfile.TemporaryFile(prefix="utrex-items-")  # noqa: SIM115
         self._batches: list[tuple[int, int]] = []  # (offset, length) of each compact batch
 
-    def keep(self, items: Iterable[Item]) -> Iterator[Item]:
-        """The items, unchanged, each kept on its way through."""
+    def keep(self, items: Iterable[Item],
+             on_batch: Callable[[tuple[int, int]], None] | None = None) -> Iterator[Item]:
+        """The items, unchanged, each kept on its way through. ``on_batch((offset, length))``
+        is called as each compact batch is written (and flushed): every item is then written
+        compact, also when it is kept as it is."""
+        if self.compact or on_batch is not None:
+            items = self._keep_compact(items, on_batch)
         if self.compact:
-            yield from self._keep_compact(items)
+            yield from items
             return
         paused = gc.isenabled()
         gc.disable()
@@ -72,8 +81,8 @@ class HeldItems:
             if paused:
                 gc.enable()
 
-    def _keep_compact(self, items: Iterable[Item]) -> Iterator[Item]:
-        self._spool = tempfile.TemporaryFile(prefix="utrex-items-")  # noqa: SIM115
+    def _keep_compact(self, items: Iterable[Item],
+                      on_batch: Callable[[tuple[int, int]], None] | None) -> Iterator[Item]:
         pending: list[tuple[Any, ...]] = []
         type_of = _TYPE_OF
         for item in items:
@@ -87,31 +96,41 @@ class HeldItems:
             else:
                 pending.append((line, "", record, findings or None))
             if len(pending) == BATCH:
-                self._write(pending)
+                self._write(pending, on_batch)
                 pending = []
             yield item
         if pending:
-            self._write(pending)
+            self._write(pending, on_batch)
+        assert self._spool is not None
         self._spool.flush()
 
-    def _write(self, pending: list[tuple[Any, ...]]) -> None:
+    def _write(self, pending: list[tuple[Any, ...]],
+               on_batch: Callable[[tuple[int, int]], None] | None) -> None:
         assert self._spool is not None
         batch = pickle.dumps(pending, pickle.HIGHEST_PROTOCOL)
         offset = self._batches[-1][0] + self._batches[-1][1] if self._batches else 0
         self._spool.write(batch)
         self._batches.append((offset, len(batch)))
+        if on_batch is not None:
+            self._spool.flush()  # the follower reads the file, not this process's buffer
+            on_batch(self._batches[-1])
 
     def __iter__(self) -> Iterator[Item]:
         if not self.compact:
             yield from self._items
             return
-        if self._spool is None:
-            return
-        build, source, fd = _BUILD, self.source, self._spool.fileno()
         for offset, length in self._batches:
-            for line, rt, values, findings in pickle.loads(_read_at(fd, offset, length)):
-                record = build[rt](values) if rt else values
-                yield line, record, findings or [], source
+            yield from self.batch((offset, length))
+
+    def batch(self, position: tuple[int, int]) -> Iterator[Item]:
+        """The items of the compact batch written at ``position`` (offset, length)."""
+        assert self._spool is not None
+        build, source = _BUILD, self.source
+        offset, length = position
+        for line, rt, values, findings in pickle.loads(_read_at(self._spool.fileno(), offset,
+                                                                length)):
+            record = build[rt](values) if rt else values
+            yield line, record, findings or [], source
 
     def close(self) -> None:
         self._items = []
