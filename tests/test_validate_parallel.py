@@ -267,11 +267,15 @@ def _damaged_sif(path, seed=3, lea_last=False):
 @pytest.mark.parametrize("lea_last", [False, True])
 def test_a_sif_document_streamed_to_the_worker_gives_the_findings_of_one_process(
         tmp_path, monkeypatch, lea_last):
-    from utrex_sdk.validation import files, parallel_stream
+    import gc
+
+    from utrex_sdk.validation import files, held_items, parallel_stream
 
     path = tmp_path / "damaged.xml"
     _damaged_sif(path, lea_last=lea_last)
     monkeypatch.setattr(files, "SIF_HELD_BYTES", 0)  # kept compact: the worker is fed
+    monkeypatch.setattr(held_items, "SETTLE_BATCHES", 1)  # the collector settled often
+    monkeypatch.setattr(held_items, "BATCH", 16)
     parallel_stream.last_early = None
     one, two = _both(path)
     early, late = parallel_stream.last_early
@@ -282,3 +286,4 @@ def test_a_sif_document_streamed_to_the_worker_gives_the_findings_of_one_process
     assert two.to_dict() == one.to_dict()
     held = validate_file(path, ValidationOptions(jobs=2, max_findings=10**6))  # one process
     assert held.findings == one.findings
+    assert not gc.get_freeze_count()  # the collector as it was

@@ -32,6 +32,7 @@ from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
 
 from ..errors import UtrexError
+from . import held_items
 from .finding_store import FindingStore
 from .growing_index import GrowingIndex, NeedsIndex
 from .held_items import HeldItems
@@ -80,6 +81,7 @@ def run_streamed(validator: Validator, held: HeldItems, reading: Iterable[Item]
         marks: list[tuple[int, int]] = []
         validator.second_pass(lambda _indexing: held, marks)
         passed = validator.result.store
+        held.settle()  # the checks' state lasts: their end of file need not go over it again
         validator.result.store = FindingStore()  # the checks' end of file: after the merge
         validator.finish_checks()  # while the worker may still run its part
         ending = validator.result.store
@@ -155,6 +157,8 @@ def _run_worker(v: Validator, held: HeldItems, follow: Connection, spools: list[
     number = -1
     while (position := follow.recv()) is not None:
         batches.append(position)
+        if not len(batches) % held_items.SETTLE_BATCHES:
+            held_items.settle()  # as its parent does; the process ends unfrozen
         for line, record, findings, source in held.batch(position):
             number += 1
             file(line, record, findings)
