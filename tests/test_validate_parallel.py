@@ -287,3 +287,27 @@ def test_a_sif_document_streamed_to_the_worker_gives_the_findings_of_one_process
     held = validate_file(path, ValidationOptions(jobs=2, max_findings=10**6))  # one process
     assert held.findings == one.findings
     assert not gc.get_freeze_count()  # the collector as it was
+
+
+@pytest.mark.parametrize("how", ["raises", "killed"])
+def test_a_streamed_worker_that_fails_is_an_error_not_a_partial_result(tmp_path, monkeypatch,
+                                                                        how):
+    import os
+
+    from utrex_sdk.errors import UtrexError
+    from utrex_sdk.validation import files, parallel_stream
+
+    path = tmp_path / "damaged.xml"
+    _damaged_sif(path)
+    monkeypatch.setattr(files, "SIF_HELD_BYTES", 0)
+
+    def broken(*_args):  # runs in the worker (fork inherits the patch)
+        if how == "killed":
+            os.kill(os.getpid(), signal.SIGKILL)
+        raise MemoryError("out of memory")
+
+    monkeypatch.setattr(parallel_stream, "_run_worker", broken)
+    expected = (UtrexError, "second validation process .* stopped by signal 9") \
+        if how == "killed" else (RuntimeError, "validation worker process failed: MemoryError")
+    with pytest.raises(expected[0], match=expected[1]):
+        validate_file(path, ValidationOptions(jobs=2))

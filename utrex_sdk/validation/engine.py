@@ -75,14 +75,18 @@ class Validator:
         file = self.file
         for line, record, findings, _source in items(True):
             file(line, record, findings)
-        self._set_dates()
-        self._plan()
+        self.prepare()
         if jobs > 1 and self.options.max_findings is None:
             return run_split(self, items)
         self.second_pass(items)
         if not self.result.stopped:
             self._finish()
         return self.result
+
+    def prepare(self) -> None:
+        """After the first pass: the run's dates (from the first DI) and its plan."""
+        self._set_dates()
+        self._plan()
 
     def file(self, line: int | None, record: UtrexRecord | None,
              findings: list[Finding]) -> None:

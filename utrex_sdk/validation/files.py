@@ -1,6 +1,7 @@
 """The validator's entry points: a UTREx file (two streaming passes over it, the second split
 over two processes for a large file; a SIF document is read once and its items kept for the
-second pass: `held_items`) or canonical records held in memory. The
+second pass: `held_items`, and a large one is validated as it is read: `parallel_stream`) or
+canonical records held in memory. The
 engine itself — planning the rules that can run and running them on each record — is
 `engine.Validator`."""
 

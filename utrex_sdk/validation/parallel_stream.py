@@ -32,7 +32,7 @@ from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
 
 from ..errors import UtrexError
-from . import held_items
+from . import held_items, parallel
 from .finding_store import FindingStore
 from .growing_index import GrowingIndex, NeedsIndex
 from .held_items import HeldItems
@@ -54,11 +54,20 @@ def run_streamed(validator: Validator, held: HeldItems, reading: Iterable[Item]
                  ) -> ValidationResult:
     """The whole run, first pass included, in two processes (see the module doc). ``held``
     was made ``streamed`` (its file is open, to be shared); ``reading`` reads the document."""
+    spools = [tempfile.TemporaryFile(prefix="utrex-findings-")  # noqa: SIM115 - the worker's
+              for _ in range(2)]  # findings past `finding_store.SPILL_AT`: read by the parent
+    try:
+        return _run(validator, held, reading, spools)
+    finally:
+        for spool in spools:
+            spool.close()
+
+
+def _run(validator: Validator, held: HeldItems, reading: Iterable[Item], spools: list[Any]
+         ) -> ValidationResult:
     fork = multiprocessing.get_context("fork")
     receive, send = fork.Pipe(duplex=False)
     follow, feed = fork.Pipe(duplex=False)
-    spools = [tempfile.TemporaryFile(prefix="utrex-findings-")  # noqa: SIM115 - read back
-              for _ in range(2)]                                # by the parent, then closed
     _shed_memory()
     worker = fork.Process(target=_worker, daemon=True,
                           args=(validator, held, follow, feed, send, receive, spools))
@@ -75,8 +84,7 @@ def run_streamed(validator: Validator, held: HeldItems, reading: Iterable[Item]
             status, payload = _outcome(receive, worker)
             raise RuntimeError(f"the validation worker process failed: {payload}") from None
         feed.close()
-        validator._set_dates()
-        validator._plan()
+        validator.prepare()
         validator.keep_only("cross")
         marks: list[tuple[int, int]] = []
         validator.second_pass(lambda _indexing: held, marks)
@@ -93,22 +101,16 @@ def run_streamed(validator: Validator, held: HeldItems, reading: Iterable[Item]
         feed.close()
         receive.close()
         worker.join()
-    try:
-        if status != "ok":
-            raise RuntimeError(f"the validation worker process failed: {payload}")
-        early_state, early_marks, late_state, late_marks, invalid, counts, peak = payload
-        from . import parallel
-
-        global last_early
-        parallel.last_worker_peak, last_early = peak, counts
-        early = FindingStore.resume(spools[0], early_state)
-        late = FindingStore.resume(spools[1], late_state)
-        merged = FindingStore()
-        merged.extend(merged_order((early, early_marks), (late, late_marks), (passed, marks)))
-        merged.extend(ending)
-    finally:
-        for spool in spools:
-            spool.close()
+    if status != "ok":
+        raise RuntimeError(f"the validation worker process failed: {payload}")
+    early_state, early_marks, late_state, late_marks, invalid, counts, peak = payload
+    global last_early
+    parallel.last_worker_peak, last_early = peak, counts
+    early = FindingStore.resume(spools[0], early_state)
+    late = FindingStore.resume(spools[1], late_state)
+    merged = FindingStore()
+    merged.extend(merged_order((early, early_marks), (late, late_marks), (passed, marks)))
+    merged.extend(ending)
     validator.result.store = merged
     validator.emitter.parent_invalid |= invalid
     validator.finish_deps()
@@ -166,8 +168,7 @@ def _run_worker(v: Validator, held: HeldItems, follow: Connection, spools: list[
                 if not index.districts:  # the dates, hence the plan, come from the first DI
                     waiting.add(number)
                     continue
-                v._set_dates()
-                v._plan()
+                v.prepare()
                 v.keep_only("record")
                 planned = True
                 result.store, emitter.parent_invalid, ctx.index = FindingStore(), tried, growing
@@ -190,8 +191,7 @@ def _run_worker(v: Validator, held: HeldItems, follow: Connection, spools: list[
     follow.close()
     ctx.index, emitter.parent_invalid, result.store = index, invalid, late
     if not planned:
-        v._set_dates()
-        v._plan()
+        v.prepare()
     plans = {True: v.plan.per_type("checks"), False: v.plan.per_type("middle")}
     number = -1
     held_count = len(late)

@@ -38,7 +38,9 @@ on the 100k district) while the worker still runs. Timed on the 100k district, C
 (record part, across part + end of file) with all three AM functions in the across part: SIF
 1.31-1.71 and 1.73-2.26, fixed-width 2.16-2.48 and 2.62-3.10; with AM's `membership_fields`
 (about 0.3 s) in the record part: SIF 1.80-1.87 and 1.73-1.83, fixed-width 2.16-3.38 and
-2.20-3.12 (a loaded machine)."""
+2.20-3.12 (a loaded machine). A SIF document's streamed split (`parallel_stream`) runs them in
+its worker once the document is read (the "middle" part): there the worker's record part runs
+during the read, and the parent's cross-record part and end of file are the longer half."""
 
 Single = tuple[SingleRule, tuple[str, ...], tuple[str, ...]]
 """(rule function, the rule ids it is registered for, those of them that run)"""
