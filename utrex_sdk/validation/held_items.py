@@ -47,14 +47,13 @@ SETTLE_BATCHES = 64
 
 
 def settle() -> None:
-    """Freeze (``gc.freeze``) what has outlived the young generations. While a large document
-    is read, what lasts is the index and the reader's state, and the collector's full passes
-    went over all of it again each time it had grown by a quarter: 9 s of a 1M-record read,
-    and 0.8 s for each full pass after it (14 s of collections in the read, 2.5 s in the
-    cross-record checks' end of file). A cycle that outlived the young generations before a
-    freeze is collected only after `HeldItems.close` unfreezes (a small share: the reader's
-    cycles die young)."""
-    gc.collect(1)
+    """Collect, then freeze (``gc.freeze``) what is left. While a large document is read, what
+    lasts is the index and the reader's state, and the collector's full passes went over all
+    of it again each time it had grown by a quarter: 9 s of a 1M-record read, and 0.8 s for
+    each full pass after it (14 s of collections in the read, 2.5 s in the cross-record
+    checks' end of file). A full pass skips what is frozen, so this one goes over what came
+    since the last; garbage is collected first, so none is kept frozen."""
+    gc.collect()
     gc.freeze()
 
 
