@@ -30,7 +30,7 @@ from .reference import Reference
 from .registry import Hit, hits
 from .result import ValidationResult
 from .rulebook import RuleSpec, all_rules
-from .run_plan import REPORTS_READ, UNREADABLE, RunPlan, TypePlan
+from .run_plan import UNREADABLE, RunPlan, TypePlan
 
 
 class Validator:
@@ -46,9 +46,6 @@ class Validator:
         self.result = ValidationResult()
         self.emitter = Emitter(self.context, self.result, options.max_findings)
         self.part = "all"  # see `keep_only`
-        self.index = self.context.index
-        """The index the first pass builds (`context.index` is the rules' view of it, which a
-        SIF document's worker replaces while the index grows: `growing_index.py`)."""
 
     def _plan(self) -> None:
         self.plan = RunPlan(self.context, self.result.not_checked)
@@ -72,32 +69,22 @@ class Validator:
         """`items(indexing)` yields the input; with indexing=True it may skip record types
         outside `INDEXED` (the first pass only builds the index). With ``jobs`` > 1 the second
         pass runs in two processes (`parallel.py`), with the same result."""
-        file = self.file
+        index = self.context.index
         for line, record, findings, _source in items(True):
-            file(line, record, findings)
-        self.prepare()
+            if record is not None:
+                if record.record_type in INDEXED:
+                    index.add(record, line, _unreadable(findings) if findings else None)
+            elif lost := next((f.record for f in findings
+                               if f.is_error and f.record in INDEXED), None):
+                index.lost(lost, line)
+        self._set_dates()
+        self._plan()
         if jobs > 1 and self.options.max_findings is None:
             return run_split(self, items)
         self.second_pass(items)
         if not self.result.stopped:
             self._finish()
         return self.result
-
-    def prepare(self) -> None:
-        """After the first pass: the run's dates (from the first DI) and its plan."""
-        self._set_dates()
-        self._plan()
-
-    def file(self, line: int | None, record: UtrexRecord | None,
-             findings: list[Finding]) -> None:
-        """The first pass on one item: a record of a type in `INDEXED` goes into the index,
-        a line of one that could not be read is noted."""
-        if record is not None:
-            if record.record_type in INDEXED:
-                self.index.add(record, line, _unreadable(findings) if findings else None)
-        elif lost := next((f.record for f in findings
-                           if f.is_error and f.record in INDEXED), None):
-            self.index.lost(lost, line)
 
     def second_pass(self, items: Callable[[bool], Iterable[Item]],
                     marks: list[tuple[int, int]] | None = None) -> None:
@@ -126,7 +113,7 @@ class Validator:
     def _one(self, line: int | None, record: UtrexRecord | None, findings: list[Finding],
              source: str | None) -> None:
         bad: set[str] | None = None
-        across = self.part not in REPORTS_READ  # the reader's findings: another part's
+        across = self.part == "across"  # the reader's findings are the other part's to report
         for finding in findings:
             if finding.field is not None and finding.error_id in UNREADABLE:
                 bad = bad or set()  # unreadable, not blank: no presence rule judges it
@@ -161,7 +148,7 @@ class Validator:
         if bad:
             ctx.unreadable = frozenset(bad)  # a rule may ask; what it says of them is dropped
             if record.record_type in INDEXED and line is not None:  # for the rules' finish
-                self.index.unreadable.setdefault(line, ctx.unreadable)
+                self.context.index.unreadable.setdefault(line, ctx.unreadable)
         for func, rule_ids, running in single:
             try:
                 found = func(record, ctx)

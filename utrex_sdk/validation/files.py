@@ -1,7 +1,6 @@
 """The validator's entry points: a UTREx file (two streaming passes over it, the second split
 over two processes for a large file; a SIF document is read once and its items kept for the
-second pass: `held_items`, and a large one is validated as it is read: `parallel_stream`) or
-canonical records held in memory. The
+second pass: `held_items`) or canonical records held in memory. The
 engine itself — planning the rules that can run and running them on each record — is
 `engine.Validator`."""
 
@@ -26,7 +25,6 @@ from .index import INDEXED
 from .items import Item
 from .order import FileOrder
 from .parallel import jobs_for
-from .parallel_stream import run_streamed
 from .result import ValidationResult
 
 SIF_BYTES_PER_LINE = 8
@@ -39,14 +37,7 @@ Up to this size (about 125,000 records) they are kept as they are, in memory (ab
 record: at 100,000 records the parent's peak RSS is about 310 MB; the worker of a split second
 pass shares those pages and copies only the ones it writes to, about 70 MB of its 270 MB RSS);
 a larger document's are kept compact in a temporary file (about 100 bytes a record), so memory
-stays bounded.
-
-STREAMED: a document kept compact and validated in two processes forks its worker before the
-read, which runs the record part as the items are written (`parallel_stream`): the items are
-encoded for the worker in any case, the read is most of the run, and the worker would otherwise
-idle through it. A smaller document's items are not encoded at all (at 100,000 records encoding
-them costs the parent about 1.2 s, more than the overlap saves): its worker forks after the
-read (`parallel.run_split`)."""
+stays bounded."""
 
 
 def _layout_fields(edition: str) -> dict[str, frozenset[str]]:
@@ -79,20 +70,17 @@ def validate_file(path: str | Path, options: ValidationOptions | None = None, *,
 
     if is_sif(path):  # a SIF document (by content): no fixed-width lines, order or layout
         source, size = str(path), path.stat().st_size
-        compact = size > SIF_HELD_BYTES
-        streamed = (compact and jobs_for(size // SIF_BYTES_PER_LINE, options.jobs) > 1
-                    and options.max_findings is None)  # see `SIF_HELD_BYTES`
-        held = HeldItems(source, compact=compact, streamed=streamed)
-        reading = ((parsed.line, parsed.record, parsed.findings, source)
-                   for parsed in read_sif(path))
+        held = HeldItems(source, compact=size > SIF_HELD_BYTES)
 
         def sif_items(indexing: bool) -> Iterable[Item]:
-            return held.keep(reading) if indexing else held
+            if not indexing:
+                return held
+            return held.keep((parsed.line, parsed.record, parsed.findings, source)
+                             for parsed in read_sif(path))
 
         try:
-            validator = Validator(options, _sif_fields(), input_kind="sif")
-            result = run_streamed(validator, held, reading) if streamed else \
-                validator.run(sif_items, jobs=jobs_for(size // SIF_BYTES_PER_LINE, options.jobs))
+            result = Validator(options, _sif_fields(), input_kind="sif").run(
+                sif_items, jobs=jobs_for(size // SIF_BYTES_PER_LINE, options.jobs))
         finally:
             held.close()
         result.source = str(path)

@@ -15,7 +15,9 @@ reads it once and keeps every item, and the second pass (in one process or two,
   line, record type, the values of its fields set and its findings, pickled in batches to an
   unnamed temporary file, about 100 bytes a record on disk and nothing in memory. Each process
   reads the file at its own offsets and builds the models directly from the values
-  (`construct.constructor`): a tenth of what reading the document again costs.
+  (`construct.constructor`): a tenth of what reading the document again costs. Every
+  `SETTLE_BATCHES` batches, kept or read back, the collector is settled (`settle`): what
+  lasts is frozen until `close`, so its full passes do not go over it again and again.
 
 A record comes back equal to the one kept, with the same fields set: a model that
 `construct.constructible` accepts holds None in every field not set; a record of any other
@@ -28,7 +30,7 @@ import gc
 import os
 import pickle
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
 from ..construct import constructor
@@ -47,12 +49,14 @@ SETTLE_BATCHES = 64
 
 
 def settle() -> None:
-    """Collect, then freeze (``gc.freeze``) what is left. While a large document is read, what
-    lasts is the index and the reader's state, and the collector's full passes went over all
-    of it again each time it had grown by a quarter: 9 s of a 1M-record read, and 0.8 s for
-    each full pass after it (14 s of collections in the read, 2.5 s in the cross-record
-    checks' end of file). A full pass skips what is frozen, so this one goes over what came
-    since the last; garbage is collected first, so none is kept frozen."""
+    """Collect, then freeze (``gc.freeze``) what is left, so that later full passes skip it.
+    While a large document is read, what lasts is the index and the reader's state, and the
+    collector's full passes went over all of it again each time it had grown by a quarter:
+    14 s of collections in a 1M-record read (9 s of them full passes), and about 0.8 s for
+    each full pass after it. A full pass skips what is frozen, so this one goes over what came
+    since the last. The price is memory: what was alive at a freeze and later becomes garbage
+    in a cycle waits for `HeldItems.close` (at 1M records the parent's peak RSS went from
+    565 to 786 MB)."""
     gc.collect()
     gc.freeze()
 
@@ -61,28 +65,19 @@ class HeldItems:
     """Items kept in order as they stream past (`keep`), read back any number of times, in any
     process forked after the keeping (`__iter__`). `close` drops them."""
 
-    def __init__(self, source: str | None, compact: bool, streamed: bool = False) -> None:
-        """``streamed``: the items are also written compact as they are kept, for a process
-        forked before the keeping, which follows the batches (`keep`'s ``on_batch``, `batch`)."""
+    def __init__(self, source: str | None, compact: bool) -> None:
         self.source = source
         self.compact = compact
         self._items: list[Item] = []
         self._frozen = False
         self._settling = False
         self._spool: IO[bytes] | None = None
-        if compact or streamed:  # opened now: a process forked before the keeping reads it
-            self._spool = tempfile.TemporaryFile(prefix="utrex-items-")  # noqa: SIM115
         self._batches: list[tuple[int, int]] = []  # (offset, length) of each compact batch
 
-    def keep(self, items: Iterable[Item],
-             on_batch: Callable[[tuple[int, int]], None] | None = None) -> Iterator[Item]:
-        """The items, unchanged, each kept on its way through. ``on_batch((offset, length))``
-        is called as each compact batch is written (and flushed): every item is then written
-        compact, also when it is kept as it is."""
-        if self.compact or on_batch is not None:
-            items = self._keep_compact(items, on_batch)
+    def keep(self, items: Iterable[Item]) -> Iterator[Item]:
+        """The items, unchanged, each kept on its way through."""
         if self.compact:
-            yield from items
+            yield from self._keep_compact(items)
             return
         paused = gc.isenabled()
         gc.disable()
@@ -97,9 +92,9 @@ class HeldItems:
             if paused:
                 gc.enable()
 
-    def _keep_compact(self, items: Iterable[Item],
-                      on_batch: Callable[[tuple[int, int]], None] | None) -> Iterator[Item]:
-        self._settling = self.compact and not gc.get_freeze_count()  # else: the caller's
+    def _keep_compact(self, items: Iterable[Item]) -> Iterator[Item]:
+        self._spool = tempfile.TemporaryFile(prefix="utrex-items-")  # noqa: SIM115
+        self._settling = not gc.get_freeze_count()  # else the caller's collector: left alone
         pending: list[tuple[Any, ...]] = []
         type_of = _TYPE_OF
         for item in items:
@@ -113,52 +108,42 @@ class HeldItems:
             else:
                 pending.append((line, "", record, findings or None))
             if len(pending) == BATCH:
-                self._write(pending, on_batch)
+                self._write(pending)
                 pending = []
                 if not len(self._batches) % SETTLE_BATCHES:
                     self.settle()
             yield item
         if pending:
-            self._write(pending, on_batch)
-        assert self._spool is not None
+            self._write(pending)
         self._spool.flush()
 
-    def _write(self, pending: list[tuple[Any, ...]],
-               on_batch: Callable[[tuple[int, int]], None] | None) -> None:
+    def _write(self, pending: list[tuple[Any, ...]]) -> None:
         assert self._spool is not None
         batch = pickle.dumps(pending, pickle.HIGHEST_PROTOCOL)
         offset = self._batches[-1][0] + self._batches[-1][1] if self._batches else 0
         self._spool.write(batch)
         self._batches.append((offset, len(batch)))
-        if on_batch is not None:
-            self._spool.flush()  # the follower reads the file, not this process's buffer
-            on_batch(self._batches[-1])
 
     def __iter__(self) -> Iterator[Item]:
         if not self.compact:
             yield from self._items
             return
-        for number, position in enumerate(self._batches, 1):
-            yield from self.batch(position)
+        if self._spool is None:
+            return
+        build, source, fd = _BUILD, self.source, self._spool.fileno()
+        for number, (offset, length) in enumerate(self._batches, 1):
+            for line, rt, values, findings in pickle.loads(_read_at(fd, offset, length)):
+                record = build[rt](values) if rt else values
+                yield line, record, findings or [], source
             if not number % SETTLE_BATCHES:
                 self.settle()  # what the rules keep lasts too
 
     def settle(self) -> None:
-        """`settle`, if these items' keeping settles the collector (compact, the collector not
-        frozen by the caller): until `close`."""
+        """`settle`, if these items are kept compact and the caller had not frozen objects
+        (`gc.freeze`) before: until `close`."""
         if self._settling:
             self._frozen = True
             settle()
-
-    def batch(self, position: tuple[int, int]) -> Iterator[Item]:
-        """The items of the compact batch written at ``position`` (offset, length)."""
-        assert self._spool is not None
-        build, source = _BUILD, self.source
-        offset, length = position
-        for line, rt, values, findings in pickle.loads(_read_at(self._spool.fileno(), offset,
-                                                                length)):
-            record = build[rt](values) if rt else values
-            yield line, record, findings or [], source
 
     def close(self) -> None:
         self._items = []

@@ -17,8 +17,7 @@ item, the record part's findings come before the across part's, as in `Validator
 across part's end-of-file findings (its checks' `finish`, then the Dep rows) come last, as in
 `Validator._finish`. `tests/test_validate_parallel.py` checks it on files with findings of every
 kind. A run with ``--max-findings`` stays in one process (where it stops depends on the order the
-findings arrive in); so does a platform without ``fork``. A SIF document too large to hold
-forks its worker before the first pass instead (`parallel_stream.py`).
+findings arrive in); so does a platform without ``fork``.
 """
 
 from __future__ import annotations

@@ -38,9 +38,7 @@ on the 100k district) while the worker still runs. Timed on the 100k district, C
 (record part, across part + end of file) with all three AM functions in the across part: SIF
 1.31-1.71 and 1.73-2.26, fixed-width 2.16-2.48 and 2.62-3.10; with AM's `membership_fields`
 (about 0.3 s) in the record part: SIF 1.80-1.87 and 1.73-1.83, fixed-width 2.16-3.38 and
-2.20-3.12 (a loaded machine). A SIF document's streamed split (`parallel_stream`) runs them in
-its worker once the document is read (the "middle" part): there the worker's record part runs
-during the read, and the parent's cross-record part and end of file are the longer half."""
+2.20-3.12 (a loaded machine)."""
 
 Single = tuple[SingleRule, tuple[str, ...], tuple[str, ...]]
 """(rule function, the rule ids it is registered for, those of them that run)"""
@@ -163,13 +161,12 @@ class RunPlan:
 
     def per_type(self, part: str) -> dict[str, TypePlan]:
         """Every record type's plan for one part of the second pass (see `Validator.keep_only`):
-        "all", "record" or "across" (`PARTS`)."""
+        "all", "record" or "across"."""
         return {rt: self._type_plan(rt, part) for rt in self.types}
 
     def _type_plan(self, rt: str, part: str) -> TypePlan:
-        generic_on, singles, across_on = PARTS[part]
         generic = tuple((rule.fields[0], rule, check) for rule, check in self.generic.get(rt, ()))
-        if not generic_on:
+        if part == "across":
             generic = ()
         batch = compile_batch(rt, [check for _f, _r, check in generic], self.context)
         regs = self.single.get(rt, ())
@@ -183,39 +180,18 @@ class RunPlan:
         if condition is not None:  # the rules that still run when the condition holds
             unless = (*condition, tuple((reg.func, reg.rule_ids, running) for reg, running
                                         in regs if reg.unless is None))
-        if singles != "all":
+        if part != "all":
             cut = _across_from(rt, single)
-            single = single[:cut] if singles == "first" else single[cut:] \
-                if singles == "last" else ()
+            single = single[:cut] if part == "record" else single[cut:]
             if unless is not None:
                 unless = (*unless[:2], tuple(s for s in unless[2] if s in single)) \
                     if single else None
-        if not across_on:
+        if part == "record":
             return TypePlan(generic, batch, single, unless, (), (), ())
         deps = tuple((self.children[(dep.rule.id, dep.parent)], dep.key)  # the counter itself
                      for dep in self.deps_by_type.get(rt, ()))
         return TypePlan(generic, batch, single, unless, tuple(self.cross_by_type.get(rt, ())),
                         tuple(self.unique_by_type.get(rt, ())), deps)
-
-
-PARTS = {
-    # part: (generic checks?, which single rules, cross-record checks, uniqueness, Dep counts?)
-    "all": (True, "all", True),
-    "record": (True, "first", False),
-    "across": (False, "last", True),
-    # a SIF document's split (`parallel_stream.py`): the worker runs "record" as the document
-    # is read, "middle" (or "checks", for an item "record" could not run) once it is read; the
-    # parent runs "cross"
-    "middle": (False, "last", False),
-    "checks": (True, "all", False),
-    "cross": (False, "none", True),
-}
-"""What each part of the second pass runs of a record's steps (`Validator._one`); the single
-rules are all of them, the "first" ones (those not in `SINGLES_ACROSS`), the "last" ones (those
-in it) or none. Each part is a contiguous run of the steps."""
-
-REPORTS_READ = frozenset({"all", "record", "checks"})
-"""The parts that report the reader's findings (the codec's, the SIF reader's): one per item."""
 
 
 def _across_from(rt: str, single: tuple[Single, ...]) -> int:
