@@ -121,6 +121,7 @@ def test_a_compact_document_settling_the_collector_often_gives_the_same_findings
     monkeypatch.setattr(files, "SIF_HELD_BYTES", 0)
     monkeypatch.setattr(held_items, "BATCH", 16)
     monkeypatch.setattr(held_items, "SETTLE_BATCHES", 1)
+    monkeypatch.setattr(held_items, "CLEAR_SETTLES", 3)
     settled = []
     monkeypatch.setattr(held_items, "settle", lambda: settled.append(1) or (gc.collect(),
                                                                             gc.freeze()))

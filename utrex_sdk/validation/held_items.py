@@ -45,7 +45,9 @@ _TYPE_OF = {MODELS[rt]: rt for rt in _BUILD}
 
 
 SETTLE_BATCHES = 64
-"""Compact: the collector is settled (`settle`) after this many batches (65,536 items)."""
+"""Compact: the collector is settled (`settle`) after this many batches (65,536 items)..."""
+CLEAR_SETTLES = 4
+"""...and every this many settles, all of it is collected (`HeldItems.settle`)."""
 
 
 def settle() -> None:
@@ -55,8 +57,8 @@ def settle() -> None:
     14 s of collections in a 1M-record read (9 s of them full passes), and about 0.8 s for
     each full pass after it. A full pass skips what is frozen, so this one goes over what came
     since the last. The price is memory: what was alive at a freeze and later becomes garbage
-    in a cycle waits for `HeldItems.close` (at 1M records the parent's peak RSS went from
-    565 to 786 MB)."""
+    in a cycle waits for the next full collection of everything (`HeldItems.settle`: settling
+    alone, at 1M records the parent's peak RSS went from 565 to 786 MB)."""
     gc.collect()
     gc.freeze()
 
@@ -71,6 +73,8 @@ class HeldItems:
         self._items: list[Item] = []
         self._frozen = False
         self._settling = False
+        self._settled = 0
+        self._keeper = 0
         self._spool: IO[bytes] | None = None
         self._batches: list[tuple[int, int]] = []  # (offset, length) of each compact batch
 
@@ -95,6 +99,7 @@ class HeldItems:
     def _keep_compact(self, items: Iterable[Item]) -> Iterator[Item]:
         self._spool = tempfile.TemporaryFile(prefix="utrex-items-")  # noqa: SIM115
         self._settling = not gc.get_freeze_count()  # else the caller's collector: left alone
+        self._keeper = os.getpid()
         pending: list[tuple[Any, ...]] = []
         type_of = _TYPE_OF
         for item in items:
@@ -135,14 +140,18 @@ class HeldItems:
             for line, rt, values, findings in pickle.loads(_read_at(fd, offset, length)):
                 record = build[rt](values) if rt else values
                 yield line, record, findings or [], source
-            if not number % SETTLE_BATCHES:
-                self.settle()  # what the rules keep lasts too
+            if not number % SETTLE_BATCHES and os.getpid() == self._keeper:
+                self.settle()  # what the rules keep lasts too (a forked reader: its pages
+                # are its parent's, frozen for it: `parallel.run_split`)
 
     def settle(self) -> None:
         """`settle`, if these items are kept compact and the caller had not frozen objects
         (`gc.freeze`) before: until `close`."""
         if self._settling:
             self._frozen = True
+            self._settled += 1
+            if not self._settled % CLEAR_SETTLES:
+                gc.unfreeze()  # every object frozen is the keeper's (`_settling`)
             settle()
 
     def close(self) -> None:
