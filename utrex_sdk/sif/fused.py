@@ -26,6 +26,7 @@ from .plan_code import (
     BY_NAME,
     PLAIN_TEXTS,
     TextChecks,
+    coded_text_lines,
     content_lines,
     own_text,
     plain_text,
@@ -130,9 +131,8 @@ def _body(plan: Plan, spec: SifSpec, names: dict[str, Any], get: Callable[[str],
                 decoder = coded(f)
                 if decoder is None:
                     lines.append(f"    {var} = {text}")
-                else:  # a str held coded is the value's text (str(day), str(decimal))
-                    lines.extend((f"    if {var}.__class__ is not str:",
-                                  f"        {var} = {decoder}({var})", f"        {var} = {text}"))
+                else:
+                    lines.extend(coded_text_lines("    ", var, decoder, text))
         return [keys[f] for f in fields]
 
     own = refid_source(plan.obj.name, key(plan.obj.key))

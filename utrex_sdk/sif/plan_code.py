@@ -82,6 +82,14 @@ def plain_text(text: str) -> bool:
     return True
 
 
+def coded_text_lines(pad: str, var: str, decoder: str, text: str) -> list[str]:
+    """Generated code giving ``var``, a coded field's value read from a `held.Held.raw` row,
+    its text: a str held there is the value's text already (``str(day)``, ``str(decimal)``),
+    any other value is decoded (``decoder``: its `held.DECODERS` name) and given ``text``."""
+    return [f"{pad}if {var}.__class__ is not str:", f"{pad}    {var} = {decoder}({var})",
+            f"{pad}    {var} = {text}"]
+
+
 def text_lines(fields: list[tuple[FieldMap, int]], names: dict[str, Any],
                slot: Callable[[int], str], get: Callable[[str], str] = BY_NAME,
                values: str = "values", checks: TextChecks | None = None,
@@ -227,9 +235,8 @@ def content_lines(plan: Any, names: dict[str, Any], t: Name, c: Name,
             decoder = coded(d.default.source) if coded is not None else None
             if decoder is None:
                 lines.append(f"        x = {text}")
-            else:  # a str held coded is the value's text
-                lines += ["        if x.__class__ is not str:", f"            x = {decoder}(x)",
-                          f"            x = {text}"]
+            else:
+                lines += coded_text_lines("        ", "x", decoder, text)
             if checks is not None and own[0] == "str":
                 checks.own(slot, FIELD_SPECS[d.default.source].type)
         else:
