@@ -104,6 +104,12 @@ def _spoil(data: bytes, how: str, k: int) -> bytes:
         rows[-1] = rows[-1] + b"\n<!-- after -->" if k % 2 else rows[-1] + b"junk"
     elif how == "prolog":
         rows[0] = b'<?xml version="1.0" encoding="UTF-8"?>'
+    elif how == "bad-value":  # a value its field cannot hold: a finding, the general way
+        rows[at] = row.replace(b"<EntryDate>", b"<EntryDate>x", 1).replace(
+            b"<CreditsAttempted>", b"<CreditsAttempted>z", 1)
+    elif how == "dangling":  # a reference to no object: a finding, the general way
+        rows[at] = row.replace(b'SectionInfoRefId="', b'SectionInfoRefId="0', 1).replace(
+            b'StudentPersonalRefId="', b'StudentPersonalRefId="0', 1)
     return b"\n".join(rows)
 
 
@@ -126,16 +132,20 @@ SPOILS = ("entity", "charref", "cr", "tab-attribute", "control", "fffe", "ffff",
           "cdata-end", "comment",
           "comment-inside", "multi-line", "truncate", "not-utf8", "repeat", "unknown", "swap",
           "selector", "empty-element", "no-namespace", "prefixed", "single-quotes",
-          "two-objects", "blank", "gt-in-text", "quote-in-text", "attribute", "end", "prolog")
+          "two-objects", "blank", "gt-in-text", "quote-in-text", "attribute", "end", "prolog",
+          "bad-value", "dangling")
 
 
 @settings(max_examples=60, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(submission(), st.lists(st.tuples(st.sampled_from(SPOILS), st.integers(0, 10**6)),
-                              max_size=3), st.booleans())
+                              max_size=3), st.booleans(), st.booleans())
 def test_lines_read_give_the_items_lxml_gives_on_spoiled_documents(monkeypatch, records,
-                                                                  spoils, indexing):
+                                                                  spoils, indexing, early):
+    """``early``: shapes compiled from their second line on, so most lines are read by a
+    compiled shape (records straight from its groups, `line_records`)."""
     data, _ = sif_bytes(records)
+    monkeypatch.setattr(lines, "COMPILE_AFTER", 1 if early else 64)
     for how, k in spoils:
         data = _spoil(data, how, k)
     by_lines, by_lxml = _both(monkeypatch, data, INDEXED if indexing else None)
@@ -256,3 +266,46 @@ def test_a_reading_from_a_split_gives_what_its_generated_reading_gives(slots):
     assert list(by_split(split).items()) == list(expected.items())
     split[7] = "Other"
     assert by_split(split) is None and by_groups(("R1", "C1", "Other")) is None
+
+
+def _direct_reads(monkeypatch) -> list[str]:
+    """The objects of the lines read straight from a compiled shape's groups, in a list that
+    fills as the document is read."""
+    read: list[str] = []
+    original = reader._Reader.line_reading
+
+    def line_reading(self, obj, items, values_of):
+        got = original(self, obj, items, values_of)
+        if got is None:
+            return None
+
+        def counted(groups, line):
+            read.append(obj)
+            return got(groups, line)
+        return counted
+
+    monkeypatch.setattr(reader._Reader, "line_reading", line_reading)
+    return read
+
+
+@pytest.mark.parametrize("how", ["none", "repeat", "bad-value", "dangling", "swap", "selector",
+                                 "unknown", "truncate"])
+def test_records_read_from_a_shape_s_groups_are_the_general_way_s(monkeypatch, how):
+    """A compiled shape's lines of objects that give one record each (StudentSectionEnrollment)
+    are read straight from the regex's groups; a repeated RefId, an unreadable value, a
+    dangling reference, objects out of order give what the lxml loop gives."""
+    data, _ = sif_bytes(list(district_records(60, seed=3)))
+    direct = _direct_reads(monkeypatch)
+    monkeypatch.setattr(lines, "COMPILE_AFTER", 1)
+    rows = data.split(b"\n")[2:-1]
+    enrollments = [k for k, row in enumerate(rows) if row.startswith(b"<StudentSection")]
+    for k in (0, 7, len(rows) // 2, enrollments[5], enrollments[len(enrollments) // 2],
+              enrollments[-1]):
+        spoiled = data if how == "none" else _spoil(data, how, k)
+        direct.clear()
+        by_lines, by_lxml = _both(monkeypatch, spoiled)
+        assert by_lines == by_lxml, (how, k)
+        if how == "none":
+            assert set(direct) == {"StudentSectionEnrollment"}
+            assert len(direct) > sum(1 for i in by_lines if i[1].startswith(
+                "StudentSectionEnrollment")) // 2

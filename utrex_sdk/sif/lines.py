@@ -89,6 +89,9 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=Fals
                           huge_tree=False, remove_comments=True, remove_pis=True)
 
 Kind = tuple[str, Callable[[etree._Element], dict[str, str]] | None]  # (object, its reading)
+DirectFactory = Callable[[str, str, list, Callable], Any]
+"""``direct(object, tag, reading items, values_of)``: a compiled shape's reading of a line's
+records from its regex groups, or None (see `line_records`)."""
 
 
 class _Shape:
@@ -97,26 +100,33 @@ class _Shape:
     line with other values in its slots), its reading from a line's split, and, once it has
     read `COMPILE_AFTER` lines, its regex and its reading from the regex's groups."""
 
-    __slots__ = ("build", "build_groups", "hits", "kinds", "markup", "match", "obj", "reading",
-                 "tag")
+    __slots__ = ("build", "build_groups", "direct", "hits", "kinds", "markup", "match", "obj",
+                 "reading", "tag")
 
     def __init__(self, markup: tuple[str, ...], kinds: list[type], reading: Reading, tag: str,
                  obj: str) -> None:
         self.markup, self.kinds, self.reading, self.tag, self.obj = (markup, kinds, reading,
                                                                      tag, obj)
         self.build = reading.function(split=True)
-        self.build_groups: Callable[[Any], dict[str, str] | None] | None = None
+        self.build_groups: Callable[[Any], Any] | None = None
+        self.direct: Callable[[tuple[str, ...], int], list[ParsedLine]] | None = None
         self.match: Callable[[str], Any] | None = None
         self.hits = 0
 
-    def compile(self) -> None:
-        """The regex of the shape's lines: its markup literal, a group a slot."""
+    def compile(self, direct: DirectFactory | None = None) -> None:
+        """The regex of the shape's lines: its markup literal, a group a slot; and, when
+        ``direct`` gives one for the shape's object, the reading of a line's records straight
+        from the regex's groups (`build_groups` then gives the groups themselves, checked)."""
         parts = [re.escape(self.markup[0])]
         for kind, markup in zip(self.kinds, self.markup[1:], strict=True):
             parts.append(_ATTRIBUTE if kind is str else _TEXT)
             parts.append(re.escape(markup))
         self.match = re.compile("".join(parts)).fullmatch
         self.build_groups = self.reading.function(split=False)
+        if direct is not None:
+            self.direct = direct(self.obj, self.tag, self.reading.items, self.build_groups)
+            if self.direct is not None:
+                self.build_groups = self.reading.checker()
 
 
 COMPILE_AFTER = 64
@@ -141,7 +151,8 @@ class LineShapes:
     """The line shapes of a document, by markup, and the compiled ones by start tag (see the
     module doc); at most `SHAPES` made and `SHAPES` compiled, whatever the document holds."""
 
-    def __init__(self) -> None:
+    def __init__(self, direct: DirectFactory | None = None) -> None:
+        self.direct = direct  # a compiled shape's reading of records from groups (`_Shape`)
         self.by_markup: dict[tuple[str, ...], list[_Shape]] = {}
         self.by_name: dict[tuple[str, int], list[_Shape]] = {}  # by start tag and tag count
         self.made = 0
@@ -184,7 +195,7 @@ class LineShapes:
         from now on."""
         if shape.match is None:
             self.compiled += 1
-            shape.compile()
+            shape.compile(self.direct)
         fast = self.by_name.setdefault(name, [])
         if shape not in fast:
             fast.insert(0, shape)
@@ -364,6 +375,21 @@ class Reading:
         exec("\n".join(lines), space)  # the mapping's keys and the line's values only
         return space["build"]
 
+    def checker(self) -> Callable[[tuple[str, ...]], tuple[str, ...] | None]:
+        """``check(groups)``: a compiled shape's regex groups, or None when a checked slot
+        holds something else (as `function` gives None)."""
+        checks = [(slot[0], value) for slot, value in self.checks]
+        if not checks:
+            return _same
+        items = [f"p[{at}] != {value!r}" for at, value in checks]
+        space: dict[str, Any] = {}
+        exec(f"def check(p):\n    return None if {' or '.join(items)} else p", space)
+        return space["check"]
+
+
+def _same(p: tuple[str, ...]) -> tuple[str, ...]:
+    return p
+
 
 def _closure(items: list[tuple[str, int | None, str | None]], checks: list[tuple[int, str]]
              ) -> Callable[[Any], dict[str, str] | None]:
@@ -434,7 +460,10 @@ def object_lines(handle: BinaryIO, reader: Any, tags: frozenset[str], skip: froz
         return 0
     container = etree.fromstring(head[:-1] + b"</utrex:SIFObjects>", _PARSER)
     wrap = head
-    shapes = LineShapes()
+    direct = getattr(reader, "line_reading", None)
+    shapes = LineShapes(None if direct is None else (
+        lambda obj, tag, items, values_of: None if tag in skip else direct(obj, items,
+                                                                            values_of)))
     kinds = reader.kinds
     line = 2
     at = len(PROLOG) + len(head)  # the offset of the end of the line read
@@ -489,11 +518,12 @@ def object_lines(handle: BinaryIO, reader: Any, tags: frozenset[str], skip: froz
             if not collected:  # the first object: no shape is known before it
                 collected = True
                 held.append((at, list(collect(container, 2))))
-        ref = values.get("@RefId") or ""
-        if skip and tag in skip:
-            items = reader.pass_over(ref)
+        if values.__class__ is tuple:  # a compiled shape's groups: its records from them
+            items = shape.direct(values, line)
+        elif skip and tag in skip:
+            items = reader.pass_over(values.get("@RefId") or "")
         else:
-            items = reader.read(obj, ref, line, values)
+            items = reader.read(obj, values.get("@RefId") or "", line, values)
         if items:
             held.append((at, items))
         limit = at - HELD

@@ -36,6 +36,7 @@ from ..findings import Finding, make_finding
 from ..fixedwidth.lines import ParsedLine
 from ..input_files import open_input
 from .academic import COMPANION, academic_records
+from .line_records import KEPT, Direct, direct
 from .lines import object_lines
 from .parts import Parts
 from .paths import Flattener, Step, key_of, plain, qname
@@ -118,6 +119,7 @@ class _Reader(RecordBuilding):
                      for name, obj in spec.objects.items()}
         self.part_cache: dict[tuple[str, str, str], dict[str, Any]] = {}
         self.field_reads: dict[tuple[str, str], Callable] = {}  # (rt, object) -> part read
+        self.part_fields: dict[tuple[str, str], tuple] = {}  # (rt, object) -> its fields
         self.kinds: dict[str, tuple[str, Callable | None]] = {}  # tag -> (name, its reading)
         self.chained = Parts(self)
 
@@ -176,8 +178,7 @@ class _Reader(RecordBuilding):
             if self.companion.get(self.pending[0]) == obj:
                 return self.flush(values)
             out = self.flush()
-        if obj in ("LEAInfo", "SchoolInfo", "SchoolCourseInfo", "SectionInfo",
-                   "StudentPersonal"):
+        if obj in KEPT:
             self.index.keep(obj, ref, values)
         if obj in self.companion:
             self.pending = (obj, ref, line, values)
@@ -187,6 +188,11 @@ class _Reader(RecordBuilding):
                 return got
             out += got
         return out or []
+
+    def line_reading(self, obj: str, items: list, values_of: Callable) -> Direct | None:
+        """A compiled line shape's reading of its records from its regex groups, or None
+        (`line_records.direct`)."""
+        return direct(self, obj, items, values_of)
 
     def kind(self, elem: etree._Element) -> tuple[str, Callable | None]:
         """An object's name and the reading of its values (None: an object the SDK does

@@ -124,12 +124,18 @@ class RecordBuilding:
             read = self.field_reads[(rt, obj_name)] = self._part_function(rt, obj_name)
         return read(obj, line)
 
-    def _part_function(self, rt: str, obj_name: str) -> PartRead:
-        """The function reading ``rt``'s fields ``obj_name`` gives, in field order."""
-        kept = self.kept(rt)
-        fields = tuple((fm, fm.field, key, plain_text, kept.get(fm.field, _never), {})
-                       for fm, key, plain_text in self.parts[rt].get(obj_name, ()))
-        return part_function(fields, self._read_text)
+    def _part_function(self, rt: str, obj_name: str,
+                       texts: Callable[[str], str | None] | None = None) -> PartRead:
+        """The function reading ``rt``'s fields ``obj_name`` gives, in field order, from its
+        flattened values, or from what ``texts`` says (see `part_code.part_function`); the
+        fields' memos are shared by every reading of (``rt``, ``obj_name``)."""
+        fields = self.part_fields.get((rt, obj_name))
+        if fields is None:
+            kept = self.kept(rt)
+            fields = self.part_fields[(rt, obj_name)] = tuple(
+                (fm, fm.field, key, plain_text, kept.get(fm.field, _never), {})
+                for fm, key, plain_text in self.parts[rt].get(obj_name, ()))
+        return part_function(fields, self._read_text, texts)
 
     def _read_text(self, field: _FieldRead, text: str, line: int) -> tuple[Any, bool] | None:
         """``text``'s value for ``field`` and whether it is kept as it is, remembered in the

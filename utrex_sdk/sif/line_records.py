@@ -1,0 +1,109 @@
+"""A record read straight from a line shape's regex groups, without the object's values dict.
+
+Most lines of a district's document are objects that give one record each and that nothing
+else looks up (a StudentSectionEnrollment: one AM). Read the general way, such a line becomes
+a dict of key -> text (`lines.Reading.function`), which `reader._Reader.read`, ``records``,
+`parts.Parts.values` and the record type's part function then look their keys up in again. For
+a compiled line shape of such an object, `direct` generates once the function that does the
+same steps from the groups themselves: the duplicate-RefId check, the flush of a pending
+object, the object's own part read from the groups (`part_code.part_function` over the slots,
+the memos shared with the dict reading), the parts its references give (cached by RefId in
+`parts.Parts`, as `Parts.values` keeps them) and the record built as `built` builds it. Every
+case that leaves this way (a repeated RefId, an unreadable value, a reference whose object is
+missing) hands the object's values dict to the general way at the step where it left, so the
+items are the general way's for any line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from ..fixedwidth.lines import ParsedLine
+from .parts import remember
+from .spec import ACADEMIC_RECORD
+
+KEPT = ("LEAInfo", "SchoolInfo", "SchoolCourseInfo", "SectionInfo", "StudentPersonal")
+"""The objects the reader keeps by RefId for the joins (`reader._Index.keep`): their values
+dict is needed, so they are never read by `direct`."""
+
+Direct = Callable[[tuple[str, ...], int], list[ParsedLine]]
+
+
+def direct(reader: Any, obj: str, items: list[tuple[str, tuple[int, int] | None, str | None]],
+           values_of: Callable[[tuple[str, ...]], dict[str, str] | None]) -> Direct | None:
+    """``read(groups, line)``: the items of a line of ``obj`` whose shape's regex gave
+    ``groups`` (its checked slots already checked), as ``reader.read`` gives them from the
+    values ``values_of(groups)``; None when ``obj`` is not one record per object with nothing
+    looking it up (read those the general way). ``items``: the shape's reading, (key, (group
+    number, kind) or None, constant or None) per key it gives."""
+    rt = reader.primary_of.get(obj)
+    chained = reader.chained.chains.get(obj)
+    if (rt is None or rt in ("I1", "DI") or obj in KEPT or obj == ACADEMIC_RECORD
+            or obj == "StudentParticipation" or obj in reader.companion
+            or obj in reader.companion.values() or chained is None):
+        return None
+    texts = {key: f"obj[{slot[0]}]" if slot is not None else repr(constant)
+             for key, slot, constant in items}
+    reader.kept(rt)  # the record type's trusted constructor, made once
+    build = reader.builds[rt][1]
+    space: dict[str, Any] = {
+        "SEEN": reader.index.seen, "READ": reader.read, "R": reader, "FLUSH": reader.flush,
+        "VALUES": values_of, "CACHE": reader.chained.cache, "CHAIN": reader.chained.chain,
+        "REMEMBER": remember, "PARTS": reader.parts[rt], "PL": ParsedLine, "BUILD": build,
+        "MODEL": reader.model, "OBJ": obj, "RT": rt, "PREFIX": f"{obj} "}
+
+    def general(out: list[ParsedLine] | None, ref: str, line: int, groups: tuple[str, ...]
+                ) -> list[ParsedLine]:
+        """The rest of ``reader.read`` the general way, from the object's values dict."""
+        got = reader.records(obj, ref, line, values_of(groups), None)
+        if not out:
+            return got
+        out += got
+        return out
+
+    space["GENERAL"] = general
+    ref = texts.get("@RefId")
+    lines = ["def read(obj, line):",
+             f"    ref = {ref or repr('')}" if ref is None or ref.startswith("obj[")
+             else f"    ref = {ref} or ''",
+             "    if ref in SEEN:",
+             "        return READ(OBJ, ref, line, VALUES(obj))",
+             "    SEEN.add(ref)",
+             "    out = FLUSH() if R.pending is not None else None"]
+    if obj in reader.parts[rt]:
+        space["OWN"] = reader._part_function(rt, obj, texts.get)
+        lines += ["    got = OWN(obj, line)",
+                  "    if got is None:",
+                  "        return GENERAL(out, ref, line, obj)",
+                  "    part, trusted = got"]
+    else:
+        lines += ["    part, trusted = {}, True"]
+    for i, (key, target, reached) in enumerate(chained):
+        target_ref = texts.get(key)
+        if target_ref is None:
+            continue
+        space[f"K{i}"], space[f"T{i}"], space[f"R{i}"] = key, target, reached
+        lines += [f"    t = {target_ref}",
+                  f"    c = CACHE.get((RT, K{i}, t))",
+                  "    if c is None:",
+                  f"        c = CHAIN(RT, T{i}, t, R{i}, PARTS, line)",
+                  "        if c is None:",
+                  "            return GENERAL(out, ref, line, obj)",
+                  f"        REMEMBER(CACHE, (RT, K{i}, t), c)",
+                  "    part.update(c[0])",
+                  "    if not c[1]:",
+                  "        trusted = False"]
+    model = ["found = []", "item = PL(line, PREFIX + ref, MODEL(RT, part, line, found), found)"]
+    if build is None:
+        lines += ["    " + m for m in model]
+    else:
+        lines += ["    if trusted:",
+                  "        item = PL(line, PREFIX + ref, BUILD(part), [])",
+                  "    else:", *("        " + m for m in model)]
+    lines += ["    if out:",
+              "        out.append(item)",
+              "        return out",
+              "    return [item]"]
+    exec("\n".join(lines), space)  # built from the mapping's keys and the shape's groups only
+    return space["read"]
