@@ -107,6 +107,8 @@ def _spoil(data: bytes, how: str, k: int) -> bytes:
     elif how == "bad-value":  # a value its field cannot hold: a finding, the general way
         rows[at] = row.replace(b"<EntryDate>", b"<EntryDate>x", 1).replace(
             b"<CreditsAttempted>", b"<CreditsAttempted>z", 1)
+    elif how == "cut":  # the line left out: an enrollment without its attendance, ...
+        del rows[at]
     elif how == "dangling":  # a reference to no object: a finding, the general way
         rows[at] = row.replace(b'SectionInfoRefId="', b'SectionInfoRefId="0', 1).replace(
             b'StudentPersonalRefId="', b'StudentPersonalRefId="0', 1)
@@ -133,7 +135,7 @@ SPOILS = ("entity", "charref", "cr", "tab-attribute", "control", "fffe", "ffff",
           "comment-inside", "multi-line", "truncate", "not-utf8", "repeat", "unknown", "swap",
           "selector", "empty-element", "no-namespace", "prefixed", "single-quotes",
           "two-objects", "blank", "gt-in-text", "quote-in-text", "attribute", "end", "prolog",
-          "bad-value", "dangling")
+          "bad-value", "dangling", "cut")
 
 
 @settings(max_examples=60, deadline=None,
@@ -289,23 +291,28 @@ def _direct_reads(monkeypatch) -> list[str]:
 
 
 @pytest.mark.parametrize("how", ["none", "repeat", "bad-value", "dangling", "swap", "selector",
-                                 "unknown", "truncate"])
+                                 "unknown", "truncate", "blank", "cut"])
 def test_records_read_from_a_shape_s_groups_are_the_general_way_s(monkeypatch, how):
-    """A compiled shape's lines of objects that give one record each (StudentSectionEnrollment)
-    are read straight from the regex's groups; a repeated RefId, an unreadable value, a
-    dangling reference, objects out of order give what the lxml loop gives."""
+    """A compiled shape's lines of objects that give one record each and that nothing looks up
+    (StudentSectionEnrollment; StudentSchoolEnrollment, left pending as its groups until its
+    StudentAttendanceSummary) are read straight from the regex's groups; a repeated RefId, an
+    unreadable value, a dangling reference, objects out of order, a missing companion give
+    what the lxml loop gives."""
     data, _ = sif_bytes(list(district_records(60, seed=3)))
     direct = _direct_reads(monkeypatch)
     monkeypatch.setattr(lines, "COMPILE_AFTER", 1)
     rows = data.split(b"\n")[2:-1]
-    enrollments = [k for k, row in enumerate(rows) if row.startswith(b"<StudentSection")]
-    for k in (0, 7, len(rows) // 2, enrollments[5], enrollments[len(enrollments) // 2],
-              enrollments[-1]):
+    at = [0, 7, len(rows) // 2]
+    for tag in (b"<StudentSectionEnrollment ", b"<StudentSchoolEnrollment ",
+                b"<StudentAttendanceSummary "):
+        of_tag = [k for k, row in enumerate(rows) if row.startswith(tag)]
+        at += [of_tag[5], of_tag[len(of_tag) // 2], of_tag[-1]]
+    for k in at:
         spoiled = data if how == "none" else _spoil(data, how, k)
         direct.clear()
         by_lines, by_lxml = _both(monkeypatch, spoiled)
         assert by_lines == by_lxml, (how, k)
         if how == "none":
-            assert set(direct) == {"StudentSectionEnrollment"}
+            assert set(direct) == {"StudentSectionEnrollment", "StudentSchoolEnrollment"}
             assert len(direct) > sum(1 for i in by_lines if i[1].startswith(
                 "StudentSectionEnrollment")) // 2

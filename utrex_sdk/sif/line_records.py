@@ -34,29 +34,37 @@ def direct(reader: Any, obj: str, items: list[tuple[str, tuple[int, int] | None,
            values_of: Callable[[tuple[str, ...]], dict[str, str] | None]) -> Direct | None:
     """``read(groups, line)``: the items of a line of ``obj`` whose shape's regex gave
     ``groups`` (its checked slots already checked), as ``reader.read`` gives them from the
-    values ``values_of(groups)``; None when ``obj`` is not one record per object with nothing
-    looking it up (read those the general way). ``items``: the shape's reading, (key, (group
-    number, kind) or None, constant or None) per key it gives."""
+    values ``values_of(groups)``; None when ``obj`` is not an object that gives one record
+    and that nothing looks up (read those the general way). ``items``: the shape's reading,
+    (key, (group number, kind) or None, constant or None) per key it gives.
+
+    An object completed by a companion (a StudentSchoolEnrollment by its
+    StudentAttendanceSummary) is left pending as its groups, with the function that reads
+    its record from them and its companion's values (``reader.later``, see ``flush``)."""
     rt = reader.primary_of.get(obj)
     chained = reader.chained.chains.get(obj)
     if (rt is None or rt in ("I1", "DI") or obj in KEPT or obj == ACADEMIC_RECORD
-            or obj == "StudentParticipation" or obj in reader.companion
-            or obj in reader.companion.values() or chained is None):
+            or obj == "StudentParticipation" or obj in reader.companion.values()
+            or chained is None):
         return None
+    companion = reader.companion.get(obj)
     texts = {key: f"obj[{slot[0]}]" if slot is not None else repr(constant)
              for key, slot, constant in items}
     reader.kept(rt)  # the record type's trusted constructor, made once
     build = reader.builds[rt][1]
+    parts = reader.parts[rt]
     space: dict[str, Any] = {
         "SEEN": reader.index.seen, "READ": reader.read, "R": reader, "FLUSH": reader.flush,
         "VALUES": values_of, "CACHE": reader.chained.cache, "CHAIN": reader.chained.chain,
-        "REMEMBER": remember, "PARTS": reader.parts[rt], "PL": ParsedLine, "BUILD": build,
-        "MODEL": reader.model, "OBJ": obj, "RT": rt, "PREFIX": f"{obj} "}
+        "REMEMBER": remember, "PARTS": parts, "PL": ParsedLine, "BUILD": build,
+        "MODEL": reader.model, "PART": reader.part, "OBJ": obj, "RT": rt, "PREFIX": f"{obj} ",
+        "COMPANION": companion}
 
-    def general(out: list[ParsedLine] | None, ref: str, line: int, groups: tuple[str, ...]
-                ) -> list[ParsedLine]:
-        """The rest of ``reader.read`` the general way, from the object's values dict."""
-        got = reader.records(obj, ref, line, values_of(groups), None)
+    def general(out: list[ParsedLine] | None, ref: str, line: int, groups: tuple[str, ...],
+                companion_values: dict[str, str] | None = None) -> list[ParsedLine]:
+        """The rest of ``reader.read`` (or ``flush``) the general way, from the object's
+        values dict."""
+        got = reader.records(obj, ref, line, values_of(groups), companion_values)
         if not out:
             return got
         out += got
@@ -71,14 +79,31 @@ def direct(reader: Any, obj: str, items: list[tuple[str, tuple[int, int] | None,
              "        return READ(OBJ, ref, line, VALUES(obj))",
              "    SEEN.add(ref)",
              "    out = FLUSH() if R.pending is not None else None"]
-    if obj in reader.parts[rt]:
+    if companion is not None:  # its record once its companion is read (or is not)
+        lines += ["    R.pending = (OBJ, ref, line, obj)",
+                  "    R.later = LATER",
+                  "    return out or []",
+                  "def later(obj, ref, line, companion):",
+                  "    out = None"]
+        fallback = "GENERAL(out, ref, line, obj, companion)"
+    else:
+        fallback = "GENERAL(out, ref, line, obj)"
+    if obj in parts:
         space["OWN"] = reader._part_function(rt, obj, texts.get)
         lines += ["    got = OWN(obj, line)",
                   "    if got is None:",
-                  "        return GENERAL(out, ref, line, obj)",
+                  f"        return {fallback}",
                   "    part, trusted = got"]
     else:
         lines += ["    part, trusted = {}, True"]
+    if companion in parts:
+        lines += ["    if companion is not None:",
+                  "        got = PART(RT, COMPANION, companion, line)",
+                  "        if got is None:",
+                  f"            return {fallback}",
+                  "        part.update(got[0])",
+                  "        if not got[1]:",
+                  "            trusted = False"]
     for i, (key, target, reached) in enumerate(chained):
         target_ref = texts.get(key)
         if target_ref is None:
@@ -89,7 +114,7 @@ def direct(reader: Any, obj: str, items: list[tuple[str, tuple[int, int] | None,
                   "    if c is None:",
                   f"        c = CHAIN(RT, T{i}, t, R{i}, PARTS, line)",
                   "        if c is None:",
-                  "            return GENERAL(out, ref, line, obj)",
+                  f"            return {fallback}",
                   f"        REMEMBER(CACHE, (RT, K{i}, t), c)",
                   "    part.update(c[0])",
                   "    if not c[1]:",
@@ -106,4 +131,6 @@ def direct(reader: Any, obj: str, items: list[tuple[str, tuple[int, int] | None,
               "        return out",
               "    return [item]"]
     exec("\n".join(lines), space)  # built from the mapping's keys and the shape's groups only
+    if companion is not None:
+        space["LATER"] = space["later"]
     return space["read"]

@@ -104,7 +104,10 @@ class _Reader(RecordBuilding):
                         if rs.program_type}
         self.companion = {"StudentSchoolEnrollment": "StudentAttendanceSummary",
                           "SchoolInfo": "CalendarSummary", ACADEMIC_RECORD: COMPANION}
-        self.pending: tuple[str, str, int, dict[str, str]] | None = None
+        # an object its companion completes: (name, RefId, line, values or its line's
+        # groups), and the reading of a line's groups (`line_records.direct`)
+        self.pending: tuple[str, str, int, Any] | None = None
+        self.later: Callable[..., list[ParsedLine]] | None = None
         self.plans = {rt: [(fm, fm.object, key_of(fm.path), fm.spec.type in ("text", "code")
                             and fm.presence is None and fm.crosswalk is None)
                            for fm in rs.fields] for rt, rs in spec.records.items()}
@@ -205,6 +208,8 @@ class _Reader(RecordBuilding):
             return []
         obj, ref, line, values = self.pending
         self.pending = None
+        if values.__class__ is tuple:  # a compiled line shape's groups (`line_records`)
+            return self.later(values, ref, line, companion)
         return self.records(obj, ref, line, values, companion)
 
     def records(self, obj: str, ref: str, line: int, values: dict[str, str],
