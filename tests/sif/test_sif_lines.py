@@ -316,3 +316,17 @@ def test_records_read_from_a_shape_s_groups_are_the_general_way_s(monkeypatch, h
             assert set(direct) == {"StudentSectionEnrollment", "StudentSchoolEnrollment"}
             assert len(direct) > sum(1 for i in by_lines if i[1].startswith(
                 "StudentSectionEnrollment")) // 2
+
+
+def test_a_shape_s_slots_refuse_what_the_escaped_classes_refuse():
+    """`_ATTRIBUTE` and `_TEXT` hold the C0 controls as themselves (faster for `re` to parse):
+    the same characters as the classes written with ``\\x`` escapes."""
+    import re
+
+    pairs = [(lines._ATTRIBUTE, r'"([^"<&\x00-\x1f]*)"', '"{}"'),
+             (lines._TEXT, r">([^<&>\x00-\x08\x0a-\x1f]*)<", ">{}<")]
+    for fast, escaped, around in pairs:
+        fast_match, escaped_match = re.compile(fast).fullmatch, re.compile(escaped).fullmatch
+        for code in [*range(0x3000), 0xFFFD, 0xFFFE, 0xFFFF, 0x10000, 0x10FFFF]:
+            text = around.format(chr(code))
+            assert (fast_match(text) is None) == (escaped_match(text) is None), (fast, code)

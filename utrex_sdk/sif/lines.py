@@ -140,9 +140,12 @@ FAST = 4
 """Compiled shapes tried per start tag and count of tags (most recently matched first) before
 the split."""
 
-_ATTRIBUTE = '"([^"<&\\x00-\\x1f]*)"'
-"""A slot holding an attribute value, in a shape's regex: as `_SPLIT`'s, and no C0 control."""
-_TEXT = ">([^<&>\\x00-\\x08\\x0a-\\x1f]*)<"
+_ATTRIBUTE = '"([^"<&\x00-\x1f]*)"'
+"""A slot holding an attribute value, in a shape's regex: as `_SPLIT`'s, and no C0 control.
+(The controls stand as themselves in the pattern, not as ``\\x`` escapes: the same class,
+parsed faster; a shape's regex holds a class per slot, and `re` parses its pattern in
+Python.)"""
+_TEXT = ">([^<&>\x00-\x08\x0a-\x1f]*)<"
 """A slot holding a text, in a shape's regex: as `_SPLIT`'s, and no C0 control but a tab, no
 ``>`` (so no ``]]>``); U+FFFE and U+FFFF are looked for in the whole line."""
 
