@@ -248,7 +248,8 @@ def _tokens(text: str) -> list[tuple[str, Any]] | None:
             continue
         if out and out[-1][0] != "text":  # an empty text between two tags: a place for one
             out.append(("text", (pos, pos)))
-        m = _START.match(text, pos)
+        # "</" starts no start tag (a name starts with a letter or "_")
+        m = None if text.startswith("</", pos) else _START.match(text, pos)
         if m is not None:
             out.append(("start", m))
             if m.group(3):
@@ -276,8 +277,8 @@ def _shape(text: str, pieces: list[str | None], elem: etree._Element,
         return None
     starts = [m for what, m in tokens if what == "start"]
     if len(starts) != len(elems) or any(
-            m.group(1).rpartition(":")[2] != etree.QName(e).localname
-            for m, e in zip(starts, elems, strict=True)):
+            m.group(1).rpartition(":")[2] != _local(e) for m, e in zip(starts, elems,
+                                                                       strict=True)):
         return None
     at = {id(e): i for i, e in enumerate(elems)}
     literal_attrs, literal_texts = _selectors(elems, reading.flattener.predicates)
@@ -303,7 +304,8 @@ def _shape(text: str, pieces: list[str | None], elem: etree._Element,
     for what, token in tokens:
         if what == "start":
             index += 1
-            for am in _ATTR.finditer(token.group(2)):
+            attributes = token.group(2)
+            for am in _ATTR.finditer(attributes) if attributes else ():
                 name, value = am.group(1), am.group(2)
                 got = (slots, 1)
                 if pieces[3 * slots + 1] != value:
@@ -418,6 +420,12 @@ def _closure(items: list[tuple[str, int | None, str | None]], checks: list[tuple
     return build
 
 
+def _local(elem: etree._Element) -> str:
+    """``etree.QName(elem).localname``, without making a QName for a tag that is a str."""
+    tag = elem.tag
+    return tag.rpartition("}")[2] if tag.__class__ is str else etree.QName(elem).localname
+
+
 def _selectors(elems: list[etree._Element], predicates: dict[str, Step]
                ) -> tuple[set[tuple[int, str]], set[int]]:
     """The (element, attribute) pairs and the elements whose text a predicate selects an
@@ -431,7 +439,7 @@ def _selectors(elems: list[etree._Element], predicates: dict[str, Step]
         if i == 0 or parent is None or id(parent) not in at:
             paths[i] = ""
             continue
-        name = etree.QName(e).localname
+        name = _local(e)
         above = paths[at[id(parent)]]
         paths[i] = above + "/" + name if above else name
         step = predicates.get(paths[i])
