@@ -107,6 +107,10 @@ def _spoil(data: bytes, how: str, k: int) -> bytes:
     elif how == "bad-value":  # a value its field cannot hold: a finding, the general way
         rows[at] = row.replace(b"<EntryDate>", b"<EntryDate>x", 1).replace(
             b"<CreditsAttempted>", b"<CreditsAttempted>z", 1)
+    elif how == "gt-attribute":  # well-formed, but a mark in a slot: not a compiled shape's
+        rows[at] = row.replace(b'RefId="', b'RefId=">', 1)
+    elif how == "tab-text":
+        rows[at] = row[:inner] + b"\t" + row[inner:]
     elif how == "cut":  # the line left out: an enrollment without its attendance, ...
         del rows[at]
     elif how == "dangling":  # a reference to no object: a finding, the general way
@@ -135,7 +139,7 @@ SPOILS = ("entity", "charref", "cr", "tab-attribute", "control", "fffe", "ffff",
           "comment-inside", "multi-line", "truncate", "not-utf8", "repeat", "unknown", "swap",
           "selector", "empty-element", "no-namespace", "prefixed", "single-quotes",
           "two-objects", "blank", "gt-in-text", "quote-in-text", "attribute", "end", "prolog",
-          "bad-value", "dangling", "cut")
+          "bad-value", "dangling", "cut", "gt-attribute", "tab-text")
 
 
 @settings(max_examples=60, deadline=None,
@@ -318,15 +322,49 @@ def test_records_read_from_a_shape_s_groups_are_the_general_way_s(monkeypatch, h
                 "StudentSectionEnrollment")) // 2
 
 
-def test_a_shape_s_slots_refuse_what_the_escaped_classes_refuse():
-    """`_ATTRIBUTE` and `_TEXT` hold the C0 controls as themselves (faster for `re` to parse):
-    the same characters as the classes written with ``\\x`` escapes."""
-    import re
 
-    pairs = [(lines._ATTRIBUTE, r'"([^"<&\x00-\x1f]*)"', '"{}"'),
-             (lines._TEXT, r">([^<&>\x00-\x08\x0a-\x1f]*)<", ">{}<")]
-    for fast, escaped, around in pairs:
-        fast_match, escaped_match = re.compile(fast).fullmatch, re.compile(escaped).fullmatch
-        for code in [*range(0x3000), 0xFFFD, 0xFFFE, 0xFFFF, 0x10000, 0x10FFFF]:
-            text = around.format(chr(code))
-            assert (fast_match(text) is None) == (escaped_match(text) is None), (fast, code)
+@pytest.mark.parametrize("change", [
+    (b'SchoolYear="', b'SchoolYear=">'), (b"<EntryDate>", b"<EntryDate>\t"),
+    (b'SchoolYear="', b'SchoolYear="\t'), (b"<EntryDate>", b"<EntryDate>&gt;"),
+    (b"<EntryDate>", b"<EntryDate>a>b"), (b'SchoolYear="', b'SchoolYear="&amp;'),
+    (b'SchoolYear="', b'SchoolYear="<'), (b"<EntryDate>", b"<EntryDate>\x01")])
+def test_lines_with_marks_in_their_slots_give_what_lxml_gives(monkeypatch, change):
+    """A compiled shape's regex has classless slots: it is tried only on lines holding as many
+    `lines._MARKS` characters as its markup, so a run of lines holding one in a slot (a ``>``
+    in an attribute value, a tab in a text, ...) is read another way, with lxml's items, and
+    no shape is filed under a count of marks its markup does not hold."""
+    data, _ = sif_bytes(list(district_records(60, seed=3)))
+    monkeypatch.setattr(lines, "COMPILE_AFTER", 1)
+    filed = []
+    original = lines.LineShapes._fast
+
+    def fast(self, name, shape):
+        original(self, name, shape)
+        filed.extend((name[1], s.marks) for s in self.by_name.get(name, ()))
+
+    monkeypatch.setattr(lines.LineShapes, "_fast", fast)
+    by_lines, by_lxml = _both(monkeypatch, data.replace(*change))
+    assert by_lines == by_lxml
+    assert all(marks == shape_marks for marks, shape_marks in filed)
+    if b"EntryDate" in change[0]:  # the other objects' lines are read by compiled shapes
+        assert filed
+
+
+def test_a_shape_s_marks_are_those_of_each_of_its_lines():
+    """`_Shape.marks`: the `_MARKS` characters of a line of the shape whose slots hold none
+    (a text slot's ``>`` and ``<`` counted: the split gives them to the slot)."""
+    shapes = lines.LineShapes()
+    data, _ = sif_bytes(list(district_records(20, seed=2)))
+    rows = data.split(b"\n")
+    reading = reader._Reader(None, reader.sif_spec())
+    checked = 0
+    for raw in rows[2:-1]:
+        raw += b"\n"
+        text = raw.decode()
+        elem = lines.etree.fromstring(rows[1] + raw + lines._END, lines._PARSER)[0]
+        kind = reading.kinds.get(elem.tag) or reading.kind(elem)
+        shapes.learn(raw, text, elem, kind)
+        for shape in shapes.by_markup.get(tuple(lines._SPLIT(text)[0::3]), ()):
+            assert shape.marks == len(raw) - len(raw.translate(None, lines._MARKS))
+            checked += 1
+    assert checked > 20

@@ -16,9 +16,11 @@ attribute value), each slot's kind is told by its markup (an attribute value fol
 and a line holding a CR, ``]]>`` or a character XML 1.0 does not allow is never split: so a
 line whose markup is a shape's is the shape's line with other safe values, well-formed in its
 place, and gives what `shapes` gives for its element. A shape that has read `COMPILE_AFTER`
-lines gets a regex of its own (its markup literal, a group a slot), tried before the split. A
-line no shape matches is parsed by lxml inside the container's start tag and read the generic
-way (and may add a shape).
+lines gets a regex of its own (its markup literal, a group a slot), tried before the split on
+the lines that hold as many *marks* (``<``, ``>``, ``&``, C0 controls: `_MARKS`) as its
+markup: so its slots hold none, and the regex's slots need no character class (see
+`_ATTRIBUTE`). A line no shape matches is parsed by lxml inside the container's start tag
+and read the generic way (and may add a shape).
 
 Anything outside this layout (another prolog or container, a line that is not one whole object,
 an object the SDK does not read, which the document loop reports where the next one ends,
@@ -100,8 +102,8 @@ class _Shape:
     line with other values in its slots), its reading from a line's split, and, once it has
     read `COMPILE_AFTER` lines, its regex and its reading from the regex's groups."""
 
-    __slots__ = ("build", "build_groups", "direct", "hits", "kinds", "markup", "match", "obj",
-                 "reading", "tag")
+    __slots__ = ("build", "build_groups", "direct", "hits", "kinds", "marks", "markup", "match",
+                 "obj", "reading", "tag")
 
     def __init__(self, markup: tuple[str, ...], kinds: list[type], reading: Reading, tag: str,
                  obj: str) -> None:
@@ -112,6 +114,9 @@ class _Shape:
         self.direct: Callable[[tuple[str, ...], int], list[ParsedLine]] | None = None
         self.match: Callable[[str], Any] | None = None
         self.hits = 0
+        # the `_MARKS` characters of its lines but their slots' (a text's ">" and "<" are
+        # its slot's in the split, and its regex's)
+        self.marks = sum(map(_marks, markup)) + 2 * kinds.count(type(None))
 
     def compile(self, direct: DirectFactory | None = None) -> None:
         """The regex of the shape's lines: its markup literal, a group a slot; and, when
@@ -137,17 +142,30 @@ most shapes of a district's students are rare. Measured at 100k by instruction c
 the document with 1.6% fewer instructions than 256 (and than 32)."""
 
 FAST = 4
-"""Compiled shapes tried per start tag and count of tags (most recently matched first) before
-the split."""
+"""Compiled shapes tried per start tag and count of `_MARKS` characters (most recently matched
+first) before the split."""
 
-_ATTRIBUTE = '"([^"<&\x00-\x1f]*)"'
-"""A slot holding an attribute value, in a shape's regex: as `_SPLIT`'s, and no C0 control.
-(The controls stand as themselves in the pattern, not as ``\\x`` escapes: the same class,
-parsed faster; a shape's regex holds a class per slot, and `re` parses its pattern in
-Python.)"""
-_TEXT = ">([^<&>\x00-\x08\x0a-\x1f]*)<"
-"""A slot holding a text, in a shape's regex: as `_SPLIT`'s, and no C0 control but a tab, no
-``>`` (so no ``]]>``); U+FFFE and U+FFFF are looked for in the whole line."""
+_ATTRIBUTE = '"([^"]*)"'
+"""A slot holding an attribute value, in a shape's regex. A compiled shape is tried only on
+the lines holding as many `_MARKS` characters as its markup (`LineShapes.find`), so a line
+it matches holds none in its slots: no ``<``, ``&`` or C0 control in an attribute value, no
+``<``, ``>`` (so no ``]]>``), ``&`` or C0 control in a text, what `_SPLIT`'s classes and
+`_unsafe` refuse and more (a ``>`` in an attribute value, a tab in a text: such a line is
+split). So the slots are "anything but the closing quote (or ``<``)", which ``re`` scans a
+few times faster than a class and compiles faster; U+FFFE and U+FFFF are looked for in the
+whole line."""
+_TEXT = ">([^<]*)<"
+"""A slot holding a text, in a shape's regex (see `_ATTRIBUTE`)."""
+_MARKS = b"<>&" + bytes(range(0x20))
+"""The characters a compiled shape's slots hold none of: counted in each line's bytes
+(``bytes.translate`` deletes them, one pass at C speed), the count a line's compiled shapes
+are filed by."""
+
+
+def _marks(text: str) -> int:
+    """How many `_MARKS` characters ``text`` holds."""
+    data = text.encode()
+    return len(data) - len(data.translate(None, _MARKS))
 
 
 class LineShapes:
@@ -157,14 +175,14 @@ class LineShapes:
     def __init__(self, direct: DirectFactory | None = None) -> None:
         self.direct = direct  # a compiled shape's reading of records from groups (`_Shape`)
         self.by_markup: dict[tuple[str, ...], list[_Shape]] = {}
-        self.by_name: dict[tuple[str, int], list[_Shape]] = {}  # by start tag and tag count
+        self.by_name: dict[tuple[str, int], list[_Shape]] = {}  # by start tag and marks
         self.made = 0
         self.compiled = 0
         self.kept = 0  # bytes of the lines shapes were made from: at most `SHAPE_BYTES`
 
     def find(self, raw: bytes, text: str) -> tuple[_Shape, dict[str, str]] | None:
         """The shape of line ``text`` (``raw``, its bytes) and its values, or None."""
-        name = (text[1:text.find(" ")], text.count("<"))
+        name = (text[1:text.find(" ")], len(raw) - len(raw.translate(None, _MARKS)))
         fast = self.by_name.get(name)
         if fast is not None and (text.isascii() or (  # O(1): str knows whether it is ASCII
                 "\ufffe" not in text and "\uffff" not in text)):
@@ -194,8 +212,11 @@ class LineShapes:
         return None
 
     def _fast(self, name: tuple[str, int], shape: _Shape) -> None:
-        """Try ``shape``'s regex first for the lines of ``name`` (start tag, count of ``<``)
-        from now on."""
+        """Try ``shape``'s regex first for the lines of ``name`` (start tag, count of `_MARKS`
+        characters) from now on, when the line holds no more marks than its markup (see
+        `_ATTRIBUTE`)."""
+        if name[1] != shape.marks:
+            return
         if shape.match is None:
             self.compiled += 1
             shape.compile(self.direct)
