@@ -134,12 +134,13 @@ class _Shape:
                 self.build_groups = self.reading.checker()
 
 
-COMPILE_AFTER = 64
+COMPILE_AFTER = 48
 """Lines a shape reads from their split before its regex is compiled: a regex reads a line a
 few times faster than the split, but compiling one (``re`` parses its pattern in Python, a
 character at a time) costs about as much as some tens of splits of a line of its length, and
-most shapes of a district's students are rare. Measured at 100k by instruction count: 64 reads
-the document with 1.6% fewer instructions than 256 (and than 32)."""
+most shapes of a district's students are rare. Measured at 100k by instruction count, with
+classless slots (`_ATTRIBUTE`): 32 and 48 read the document with 0.3% fewer instructions than
+64, 1.2% fewer than 16 (with class slots, 64 was 1.6% below 256 and 32)."""
 
 FAST = 4
 """Compiled shapes tried per start tag and count of `_MARKS` characters (most recently matched
