@@ -89,7 +89,7 @@ def direct(reader: Any, obj: str, items: list[tuple[str, tuple[int, int] | None,
     else:
         fallback = "GENERAL(out, ref, line, obj)"
     if obj in parts:
-        space["OWN"] = reader._part_function(rt, obj, texts.get)
+        space["OWN"] = reader.part_reading(rt, obj, texts.get)
         lines += ["    got = OWN(obj, line)",
                   "    if got is None:",
                   f"        return {fallback}",

@@ -19,8 +19,9 @@ place, and gives what `shapes` gives for its element. A shape that has read `COM
 lines gets a regex of its own (its markup literal, a group a slot), tried before the split on
 the lines that hold as many *marks* (``<``, ``>``, ``&``, C0 controls: `_MARKS`) as its
 markup: so its slots hold none, and the regex's slots need no character class (see
-`_ATTRIBUTE`). A line no shape matches is parsed by lxml inside the container's start tag
-and read the generic way (and may add a shape).
+`_ATTRIBUTE`); the records of a compiled shape's line are read straight from its regex's
+groups where the reader can (`line_records`). A line no shape matches is parsed by lxml
+inside the container's start tag and read the generic way (and may add a shape).
 
 Anything outside this layout (another prolog or container, a line that is not one whole object,
 an object the SDK does not read, which the document loop reports where the next one ends,
@@ -28,9 +29,10 @@ bytes that are not UTF-8, a CR, a line longer than `LINE_LIMIT`, a fragment lxml
 this reading: `object_lines` returns how many items it gave, and the document loop reads the
 document again with lxml from its start, with a new reader, passing over that many items, so
 its items are the lxml loop's for any document (see `object_lines` on the items held back).
-Measured on the 100k synthetic district: about a quarter fewer instructions than the lxml loop;
-the regexes' character classes cost about what libxml2 does a character, so the gain is in the
-tree and the per-element Python work not done.
+Measured on the 100k synthetic district: about a quarter fewer instructions than the lxml loop
+(round 4); the split's character classes cost about what libxml2 does a character, a compiled
+shape's classless slots a few times less, and the tree and the per-element Python work are not
+done.
 """
 
 from __future__ import annotations

@@ -18,7 +18,9 @@ This module is the document loop and the objects' joins; turning a record's valu
 model is `record_building`, the parts shared objects give, cached by RefId, `parts`, what is
 read of each object `read_paths`, and reading it by element position once its shape has been
 seen, `shapes`. A document in the writer's layout (one object per line) is read line by line,
-without a tree per object, as long as it keeps to it: `lines`.
+without a tree per object, as long as it keeps to it: `lines`; a line of an object that gives
+one record and that nothing looks up, once its line shape is compiled, straight from the
+shape's regex groups: `line_records`.
 """
 
 from __future__ import annotations

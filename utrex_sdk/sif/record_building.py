@@ -121,10 +121,10 @@ class RecordBuilding:
         field (its memo): a district repeats its dates and codes."""
         read = self.field_reads.get((rt, obj_name))
         if read is None:
-            read = self.field_reads[(rt, obj_name)] = self._part_function(rt, obj_name)
+            read = self.field_reads[(rt, obj_name)] = self.part_reading(rt, obj_name)
         return read(obj, line)
 
-    def _part_function(self, rt: str, obj_name: str,
+    def part_reading(self, rt: str, obj_name: str,
                        texts: Callable[[str], str | None] | None = None) -> PartRead:
         """The function reading ``rt``'s fields ``obj_name`` gives, in field order, from its
         flattened values, or from what ``texts`` says (see `part_code.part_function`); the
