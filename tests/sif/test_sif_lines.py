@@ -106,7 +106,8 @@ def _spoil(data: bytes, how: str, k: int) -> bytes:
         rows[0] = b'<?xml version="1.0" encoding="UTF-8"?>'
     elif how == "bad-value":  # a value its field cannot hold: a finding, the general way
         rows[at] = row.replace(b"<EntryDate>", b"<EntryDate>x", 1).replace(
-            b"<CreditsAttempted>", b"<CreditsAttempted>z", 1)
+            b"<CreditsAttempted>", b"<CreditsAttempted>z", 1).replace(
+            b"<DaysAttended>", b"<DaysAttended>q", 1)
     elif how == "gt-attribute":  # well-formed, but a mark in a slot: not a compiled shape's
         rows[at] = row.replace(b'RefId="', b'RefId=">', 1)
     elif how == "tab-text":
@@ -299,7 +300,8 @@ def _direct_reads(monkeypatch) -> list[str]:
 def test_records_read_from_a_shape_s_groups_are_the_general_way_s(monkeypatch, how):
     """A compiled shape's lines of objects that give one record each and that nothing looks up
     (StudentSectionEnrollment; StudentSchoolEnrollment, left pending as its groups until its
-    StudentAttendanceSummary) are read straight from the regex's groups; a repeated RefId, an
+    StudentAttendanceSummary, read from its groups too) are read straight from the regex's
+    groups; a repeated RefId, an
     unreadable value, a dangling reference, objects out of order, a missing companion give
     what the lxml loop gives."""
     data, _ = sif_bytes(list(district_records(60, seed=3)))
@@ -317,7 +319,8 @@ def test_records_read_from_a_shape_s_groups_are_the_general_way_s(monkeypatch, h
         by_lines, by_lxml = _both(monkeypatch, spoiled)
         assert by_lines == by_lxml, (how, k)
         if how == "none":
-            assert set(direct) == {"StudentSectionEnrollment", "StudentSchoolEnrollment"}
+            assert set(direct) == {"StudentSectionEnrollment", "StudentSchoolEnrollment",
+                                   "StudentAttendanceSummary"}
             assert len(direct) > sum(1 for i in by_lines if i[1].startswith(
                 "StudentSectionEnrollment")) // 2
 

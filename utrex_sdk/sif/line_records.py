@@ -40,16 +40,19 @@ def direct(reader: Any, obj: str, items: list[tuple[str, tuple[int, int] | None,
 
     An object completed by a companion (a StudentSchoolEnrollment by its
     StudentAttendanceSummary) is left pending as its groups, with the function that reads
-    its record from them and its companion's values (``reader.later``, see ``flush``)."""
+    its record from them and its companion's values or groups (``reader.later``, see
+    ``flush`` and `_companion`)."""
+    texts = {key: f"obj[{slot[0]}]" if slot is not None else repr(constant)
+             for key, slot, constant in items}
+    owner = next((name for name, its in reader.companion.items() if its == obj), None)
+    if owner is not None:
+        return _companion(reader, obj, owner, texts, values_of)
     rt = reader.primary_of.get(obj)
     chained = reader.chained.chains.get(obj)
     if (rt is None or rt in ("I1", "DI") or obj in KEPT or obj == ACADEMIC_RECORD
-            or obj == "StudentParticipation" or obj in reader.companion.values()
-            or chained is None):
+            or obj == "StudentParticipation" or chained is None):
         return None
     companion = reader.companion.get(obj)
-    texts = {key: f"obj[{slot[0]}]" if slot is not None else repr(constant)
-             for key, slot, constant in items}
     reader.kept(rt)  # the record type's trusted constructor, made once
     build = reader.builds[rt][1]
     parts = reader.parts[rt]
@@ -61,9 +64,12 @@ def direct(reader: Any, obj: str, items: list[tuple[str, tuple[int, int] | None,
         "COMPANION": companion}
 
     def general(out: list[ParsedLine] | None, ref: str, line: int, groups: tuple[str, ...],
-                companion_values: dict[str, str] | None = None) -> list[ParsedLine]:
+                companion_values: Any = None, creading: tuple | None = None
+                ) -> list[ParsedLine]:
         """The rest of ``reader.read`` (or ``flush``) the general way, from the object's
-        values dict."""
+        values dict (and its companion's: ``creading[1]`` makes it from its groups)."""
+        if creading is not None and companion_values is not None:
+            companion_values = creading[1](companion_values)
         got = reader.records(obj, ref, line, values_of(groups), companion_values)
         if not out:
             return got
@@ -71,10 +77,8 @@ def direct(reader: Any, obj: str, items: list[tuple[str, tuple[int, int] | None,
         return out
 
     space["GENERAL"] = general
-    ref = texts.get("@RefId")
     lines = ["def read(obj, line):",
-             f"    ref = {ref or repr('')}" if ref is None or ref.startswith("obj[")
-             else f"    ref = {ref} or ''",
+             _ref_line(texts),
              "    if ref in SEEN:",
              "        return READ(OBJ, ref, line, VALUES(obj))",
              "    SEEN.add(ref)",
@@ -83,9 +87,9 @@ def direct(reader: Any, obj: str, items: list[tuple[str, tuple[int, int] | None,
         lines += ["    R.pending = (OBJ, ref, line, obj)",
                   "    R.later = LATER",
                   "    return out or []",
-                  "def later(obj, ref, line, companion):",
+                  "def later(obj, ref, line, companion, creading=None):",
                   "    out = None"]
-        fallback = "GENERAL(out, ref, line, obj, companion)"
+        fallback = "GENERAL(out, ref, line, obj, companion, creading)"
     else:
         fallback = "GENERAL(out, ref, line, obj)"
     if obj in parts:
@@ -98,7 +102,8 @@ def direct(reader: Any, obj: str, items: list[tuple[str, tuple[int, int] | None,
         lines += ["    part, trusted = {}, True"]
     if companion in parts:
         lines += ["    if companion is not None:",
-                  "        got = PART(RT, COMPANION, companion, line)",
+                  "        got = (PART(RT, COMPANION, companion, line) if creading is None",
+                  "               else creading[0](companion, line))",
                   "        if got is None:",
                   f"            return {fallback}",
                   "        part.update(got[0])",
@@ -134,3 +139,39 @@ def direct(reader: Any, obj: str, items: list[tuple[str, tuple[int, int] | None,
     if companion is not None:
         space["LATER"] = space["later"]
     return space["read"]
+
+
+def _companion(reader: Any, obj: str, owner: str, texts: dict[str, str],
+               values_of: Callable[[tuple[str, ...]], dict[str, str] | None]
+               ) -> Direct | None:
+    """``read(groups, line)`` for a line of ``obj``, the companion of ``owner`` (a
+    StudentAttendanceSummary): when the object pending is an ``owner`` left as its groups
+    (`direct`), its record is read from those and this line's groups (``reader.later``, with
+    this shape's part reading and values); anything else the general way."""
+    rt = reader.primary_of.get(owner)
+    if (rt is None or owner in KEPT or owner == ACADEMIC_RECORD or obj in KEPT
+            or obj in reader.primary_of or obj in reader.companion):
+        return None
+    own = reader.part_reading(rt, obj, texts.get) if obj in reader.parts[rt] else None
+    space: dict[str, Any] = {"SEEN": reader.index.seen, "READ": reader.read, "R": reader,
+                             "VALUES": values_of, "OBJ": obj, "OWNER": owner,
+                             "CREADING": (own, values_of)}
+    lines = ["def read(obj, line):",
+             _ref_line(texts),
+             "    p = R.pending",
+             "    if ref in SEEN or p is None or p[0] != OWNER or p[3].__class__ is not tuple:",
+             "        return READ(OBJ, ref, line, VALUES(obj))",
+             "    SEEN.add(ref)",
+             "    R.pending = None",
+             "    return R.later(p[3], p[1], p[2], obj, CREADING)"]
+    exec("\n".join(lines), space)  # built from the mapping's keys and the shape's groups only
+    return space["read"]
+
+
+def _ref_line(texts: dict[str, str]) -> str:
+    """The source line setting ``ref`` to the object's RefId, as the document loop reads it
+    (``values.get("@RefId") or ""``): its group, its constant or ""."""
+    ref = texts.get("@RefId")
+    if ref is None:
+        return "    ref = ''"
+    return f"    ref = {ref}" if ref.startswith("obj[") else f"    ref = {ref} or ''"
