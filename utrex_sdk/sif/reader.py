@@ -35,6 +35,7 @@ from lxml import etree
 from ..findings import Finding, make_finding
 from ..fixedwidth.lines import ParsedLine
 from ..input_files import open_input
+from . import halves
 from .academic import COMPANION, academic_records
 from .lines import object_lines
 from .parts import Parts
@@ -313,7 +314,8 @@ def parse_sif(handle: BinaryIO, source: str | None = None, *,
     start = _start(handle) if LINES else None
     if start is not None:  # one object per line, as the writer puts them: no tree each
         given = yield from object_lines(handle, reader, frozenset(tags[1:]), skip,
-                                        lambda root, line: _collection(root, reader, line))
+                                        lambda root, line: _collection(root, reader, line),
+                                        halves.plan(handle, start))
         if given is None:
             return
         handle.seek(start)  # lxml reads it all again, with a new reader; the items already
