@@ -101,6 +101,11 @@ last_child_peak: int | None = None
 """The child's peak resident set (bytes, VmHWM) in the last split reading: the benchmark
 reports it next to the parent's."""
 
+last_outcome: str | None = None
+"""How the last split reading ended: "joined" (the child's items given), "conflict" or "gave
+up" (the parent read on alone), "stopped" (ended before B: the consumer stopped, damage), "no
+boundary" (no child); for tests and the benchmark."""
+
 _BUILD = {rt: build for rt, model in MODELS.items() if (build := constructor(model)) is not None}
 
 
@@ -193,6 +198,8 @@ class Halves:
             return -1
         with second:
             split = self._boundary(second, at)
+            global last_outcome
+            last_outcome = "no boundary" if split is None else "stopped"
             if split is None:
                 return -1
             fork = multiprocessing.get_context("fork")
@@ -238,12 +245,15 @@ class Halves:
         """At B: the child's items, and its state merged, when its reading is sequential
         reading's (True: ``run`` is then where it stopped, the handle there too); else
         nothing (False: the parent reads on past B)."""
+        global last_outcome
         child, batches = self._receive()
         if child is not None and self.process is not None:
             self.process.join(5)  # it sent its end: it is leaving
         self.close()
         if child is None or self._conflict(reader, child):
+            last_outcome = "gave up" if child is None else "conflict"
             return False
+        last_outcome = "joined"
         held = run.held
         flushed = reader.flush()  # what reading B's StudentPersonal flushes
         if flushed:
