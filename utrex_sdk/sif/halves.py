@@ -374,10 +374,10 @@ class Halves:
                second: BinaryIO, send: Connection, receive: Connection) -> None:
         """The child process: reads from B to T, sends its items and end (or why it gave
         up). Quiet whatever happens: the parent reads on alone."""
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the parent ends it
-        gc.freeze()  # the parent's pages stay shared: no collection writes to them
-        receive.close()
         try:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the parent ends it
+            gc.freeze()  # the parent's pages stay shared: no collection writes to them
+            receive.close()
             self._read_half(reader, tags, skip, collect, run, split, block, second, send)
         except Exception as err:
             with contextlib.suppress(OSError):
