@@ -85,7 +85,7 @@ MIN_BYTES = 24 << 20
 """Documents smaller than this (about 30,000 records) are read in one process: forking and
 passing the items back cost more than they save there."""
 
-SHARE = 0.58
+SHARE = 0.55
 """Where B is looked for, as a share of the document's bytes: the parent also reads the head
 and the incidents and decodes the child's items, the child its half and encoding them."""
 
