@@ -49,7 +49,14 @@ Measured on 40,000 items of the 100k district (CPU time, a shared machine): 3.3-
 to encode and 2.7-3.9 us to decode, 120 bytes; pickling each item's fields set as a dict,
 rebuilt through `construct.constructor`, took 5.2-5.7 and 4.1-4.5 us, 145 bytes.
 
-Measured on the 100k and 1M synthetic districts: see the commit and docs/performance.md.
+Measured (2 vCPUs shared with another helper's runs, load average 2.2-2.8: wall times are
+noisy, each pair alternated): reading the 100k district's document (80 MB) took 2.32-2.57 s in
+two processes against 3.04-3.99 s in one (CPU, both processes: 3.97-4.31 s against
+3.03-3.98 s); the 1M district's (800 MB) 23.6 s against 30.1 s (CPU 40.4 s against 29.9 s),
+peak RSS 483 MB in the parent (the child's encoded items wait there until B) and 320 MB in the
+child. The CPU added is the items' trip (about 7 us an item, half in each process) and the two
+processes slowing each other on this VM (each reads a byte about 10-30% slower than one
+process alone).
 """
 
 from __future__ import annotations
@@ -82,12 +89,20 @@ HALVES = True
 items must be the same)."""
 
 MIN_BYTES = 24 << 20
-"""Documents smaller than this (about 30,000 records) are read in one process: forking and
-passing the items back cost more than they save there."""
+"""Documents smaller than this (about 30,000 records) are read in one process: forking, the
+child's cold start (its line shapes learnt again) and the items' trip cost more than they save
+there. Measured, three alternated pairs each (load about 2): 8 MB, 0.45-0.61 s in two
+processes against 0.38-0.54 s in one; 16 MB, 0.45-0.63 against 0.61-0.64 s; 32 MB, 0.85-0.97
+against 1.08-1.24 s."""
 
 SHARE = 0.55
-"""Where B is looked for, as a share of the document's bytes: the parent also reads the head
-and the incidents and decodes the child's items, the child its half and encoding them."""
+"""Where B is looked for, as a share of the document's bytes. The parent reads the head first,
+then [fork, B), and after B decodes the child's items (about 3.5 us each) and reads the
+incidents; the child reads [B, T) and encodes its items (about 3.5 us each): with a record
+read in 35 us, the two meet at B at about 0.54. Measured at 100k (load about 2): at 0.53 the
+child ended 0.2-0.45 s after the parent reached B, at 0.56-0.59 within 0.02 s. A consumer that
+spends time on each item (the validator's first pass) slows the parent alone: for it a lower
+share would balance better."""
 
 SEARCH = 16 << 20
 """Bytes after `SHARE` of the document searched for a StudentPersonal line at most."""
