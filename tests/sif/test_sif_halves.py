@@ -74,7 +74,7 @@ def _rows_of(rows, tag, start=0, end=None):
             if rows[n].startswith(b"<" + tag + b" ")]
 
 
-@pytest.mark.parametrize("share", [0.05, 0.3, 0.53, 0.8, 0.97])
+@pytest.mark.parametrize("share", [0.25, 0.4, 0.53, 0.8, 0.97])
 def test_a_district_reads_the_same_in_two_processes_at_any_share(monkeypatch, tmp_path,
                                                                  district, share):
     monkeypatch.setattr(halves, "SHARE", share)
@@ -241,6 +241,13 @@ def test_a_child_that_dies_or_sends_garbage_leaves_one_process_s_items(monkeypat
         assert split == alone
 
 
+def test_a_head_past_the_share_leaves_one_process(monkeypatch, tmp_path, district):
+    monkeypatch.setattr(halves, "SHARE", 0.001)
+    split, alone, outcome = _both(monkeypatch, tmp_path, district)
+    assert outcome == "no boundary"
+    assert split == alone
+
+
 @pytest.mark.parametrize("stop", ["close", "interrupt"])
 def test_a_consumer_that_stops_early_leaves_no_child(tmp_path, district, stop):
     path = tmp_path / "doc.xml"
@@ -269,7 +276,8 @@ def test_generated_submissions_read_the_same(monkeypatch, tmp_path, records):
     second = [r.model_copy(update={"student_number": "100002"}) for r in records
               if "student_number" in type(r).model_fields]
     data, _ = sif_bytes(records + second)
-    monkeypatch.setattr(halves, "SHARE", 0.0)
+    first = data.index(b"\n" + STUDENT_LINE) + 1
+    monkeypatch.setattr(halves, "SHARE", (data.index(b"\n", first) + 1) / len(data))
     split, alone, _outcome = _both(monkeypatch, tmp_path, data)
     assert split == alone
 

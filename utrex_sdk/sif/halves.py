@@ -285,14 +285,20 @@ class Halves:
     def _boundary(self, second: BinaryIO, at: int) -> int | None:
         """B: the offset (from the document's start) of the first StudentPersonal line at or
         after `SHARE` of the document, past ``at``; None when there is none near."""
-        size = self.info.st_size - self.start
-        begin = max(at, int(size * SHARE)) - 1  # a line starting right there: its b"\n" first
-        if begin + 1 >= size:
+        begin = int((self.info.st_size - self.start) * SHARE) - 1  # a line starting right
+        if begin < at:  # there: its b"\n" first. (A head past SHARE: no half is left to share)
             return None
         second.seek(self.start + begin)
-        data = second.read(SEARCH)
-        found = data.find(LINE_START)
-        return None if found < 0 else begin + found + 1
+        tail = b""
+        for offset in range(begin, begin + SEARCH, 1 << 16):
+            data = second.read(1 << 16)
+            if not data:
+                return None
+            found = (tail + data).find(LINE_START)
+            if found >= 0:
+                return offset - len(tail) + found + 1
+            tail = data[1 - len(LINE_START):]
+        return None
 
     def join(self, reader: Any, run: Run) -> Generator[ParsedLine, None, bool]:
         """At B: the child's items, and its state merged, when its reading is sequential
