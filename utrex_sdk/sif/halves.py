@@ -410,6 +410,9 @@ class Halves:
     def _read_half(self, reader: Any, tags: frozenset[str], skip: frozenset[str],
                    collect: Callable[..., Any], run: Run, split: int, block: frozenset[str],
                    second: BinaryIO, send: Connection) -> None:
+        """[B, T) read with the parent's reader as it was at the fork (its index logging,
+        `_Logged`, its parts caches watched, `_Watched`), the items sent in batches, then
+        what the reading added to the index, its pending object and where it stopped."""
         line = 1 + _newlines(second.fileno(), self.start, self.start + split)
         second.seek(self.start + split)
         first_line = second.readline()
