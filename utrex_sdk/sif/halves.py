@@ -54,10 +54,10 @@ noisy, each pair alternated): reading the 100k district's document (80 MB) took 
 two processes against 3.04-3.99 s in one (CPU, both processes: 3.97-4.31 s against
 3.03-3.98 s); the 1M district's (800 MB) 23.6 s against 30.1 s (CPU 40.4 s against 29.9 s),
 and, started with both CPUs idle, 19.5 s (51,000 records/s) against 26.8 s (CPU 32.3 s
-against 26.8 s); peak RSS 483 MB in the parent (the child's encoded items wait there until B) and 320 MB in the
-child. The CPU added is the items' trip (about 7 us an item, half in each process) and the two
-processes slowing each other on this VM (each reads a byte about 10-30% slower than one
-process alone).
+against 26.8 s); peak RSS 483 MB in the parent (the child's encoded items wait there until
+B) and 320 MB in the child. The CPU added is the items' trip (about 7 us an item, half in
+each process) and the two processes slowing each other on this VM (each reads a byte about
+10-30% slower than one process alone).
 """
 
 from __future__ import annotations
