@@ -137,7 +137,8 @@ def direct(reader: Any, obj: str, items: list[tuple[str, tuple[int, int] | None,
               "    return [item]"]
     exec("\n".join(lines), space)  # built from the mapping's keys and the shape's groups only
     if companion is not None:
-        space["LATER"] = space["later"]
+        space["LATER"] = later = space["later"]
+        later.values_of = values_of  # a pending object's values dict (`reader.pending_values`)
     return space["read"]
 
 

@@ -475,13 +475,36 @@ def _selectors(elems: list[etree._Element], predicates: dict[str, Step]
     return attrs, texts
 
 
+class Run:
+    """Where a line reading is (`read_lines`): the container's start tag (``wrap``) and its
+    element, the line shapes, the last line read and the offset of its end (from the
+    document's start), the items held back and how many were given, whether the container's
+    facts were given. A reading that stops hands it on: `halves` starts the second process's
+    reading from one and the first process's reading on from another."""
+
+    __slots__ = ("at", "collected", "container", "given", "held", "line", "shapes", "wrap")
+
+    def __init__(self, wrap: bytes, container: etree._Element, shapes: LineShapes, line: int,
+                 at: int) -> None:
+        self.wrap, self.container, self.shapes, self.line, self.at = (wrap, container, shapes,
+                                                                      line, at)
+        self.held: deque[tuple[int, list[ParsedLine]]] = deque()  # (line end offset, items)
+        self.given = 0
+        self.collected = False
+
+
+STOPPED = -1
+"""What `read_lines` returns when it stopped before a line outside its ``block``."""
+
+
 def object_lines(handle: BinaryIO, reader: Any, tags: frozenset[str], skip: frozenset[str],
-                 collect: Callable[[etree._Element, int], Any]
+                 collect: Callable[[etree._Element, int], Any], halves: Any = None
                  ) -> Generator[ParsedLine, None, int | None]:
     """The items of a document in the line layout (see the module doc), as long as it keeps
     to it; returns None when it read the whole document, else how many items it gave: the
     lxml loop's first ones. ``tags``: the objects the SDK reads; ``skip``: those passed over
-    (`reader.pass_over`); ``collect(container, line)``: the container's facts.
+    (`reader.pass_over`); ``collect(container, line)``: the container's facts; ``halves``: a
+    `halves.Halves` when a second process may read the students' second half.
 
     When the document turns out to be damaged further on, lxml's ``iterparse`` gives none of
     the items of the objects that end in the chunk it read last (up to `HELD` bytes before the
@@ -494,23 +517,47 @@ def object_lines(handle: BinaryIO, reader: Any, tags: frozenset[str], skip: froz
     if _HEAD.fullmatch(head) is None:
         return 0
     container = etree.fromstring(head[:-1] + b"</utrex:SIFObjects>", _PARSER)
-    wrap = head
     direct = getattr(reader, "line_reading", None)
     shapes = LineShapes(None if direct is None else (
         lambda obj, tag, items, values_of: None if tag in skip else direct(obj, items,
                                                                             values_of)))
+    run = Run(head, container, shapes, 2, len(PROLOG) + len(head))
+    try:
+        return (yield from read_lines(handle, reader, tags, skip, collect, run, halves))
+    finally:
+        if halves is not None:
+            halves.close()
+
+
+def read_lines(handle: BinaryIO, reader: Any, tags: frozenset[str], skip: frozenset[str],
+               collect: Callable[[etree._Element, int], Any], run: Run, halves: Any = None,
+               block: frozenset[str] | None = None) -> Generator[ParsedLine, None, int | None]:
+    """`object_lines` from ``run`` on (``handle`` at its offset). ``halves``: called before
+    the first object of tag ``halves.first`` is read (`Halves.fork` says where the second
+    process starts: this reading stops there, `Halves.join`, and goes on from where that one
+    ended, or reads on); ``block``: the tags read (the second process's): before a line of
+    any other object, or the container's end, ``run`` is set to the line before it and
+    `STOPPED` returned."""
+    readline = handle.readline
+    wrap, container, shapes = run.wrap, run.container, run.shapes
     kinds = reader.kinds
-    line = 2
-    at = len(PROLOG) + len(head)  # the offset of the end of the line read
-    held: deque[tuple[int, list[ParsedLine]]] = deque()  # (line end offset, its items)
-    given = 0
-    collected = False
+    line, at, held, given, collected = run.line, run.at, run.held, run.given, run.collected
     find = shapes.find
+    first = halves.first if halves is not None else None
+    stop = -1  # the offset the second process starts at, once it runs
     while True:
+        if at == stop:
+            stop = -1
+            run.line, run.at, run.given = line, at, given
+            if (yield from halves.join(reader, run)):  # it read to run.at: on from there
+                line, at, given = run.line, run.at, run.given
         raw = readline(LINE_LIMIT)
         line += 1
         at += len(raw)
         if raw in (_END, _END_LINE):
+            if block is not None:
+                run.line, run.at, run.given = line - 1, at - len(raw), given
+                return STOPPED
             if readline(1):
                 return given
             for _, items in held:
@@ -543,6 +590,10 @@ def object_lines(handle: BinaryIO, reader: Any, tags: frozenset[str], skip: froz
             tag = elem.tag
             if tag not in tags:  # not an object the SDK reads: lxml reports it in its place
                 return given
+            if tag == first:  # (no shape is known before the first object of a tag)
+                first = None
+                run.line, run.at, run.given = line - 1, at - len(raw), given
+                stop = halves.fork(reader, tags, skip, collect, run, at)
             kind = kinds.get(tag)
             if kind is None:
                 kind = kinds[tag] = reader.kind(elem)
@@ -553,6 +604,9 @@ def object_lines(handle: BinaryIO, reader: Any, tags: frozenset[str], skip: froz
             if not collected:  # the first object: no shape is known before it
                 collected = True
                 held.append((at, list(collect(container, 2))))
+        if block is not None and tag not in block:
+            run.line, run.at, run.given = line - 1, at - len(raw), given
+            return STOPPED
         if values.__class__ is tuple:  # a compiled shape's groups: its records from them
             items = shape.direct(values, line)
         elif skip and tag in skip:

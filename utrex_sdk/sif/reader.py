@@ -37,6 +37,7 @@ from lxml import etree
 from ..findings import Finding, make_finding
 from ..fixedwidth.lines import ParsedLine
 from ..input_files import open_input
+from . import halves
 from .academic import COMPANION, academic_records
 from .line_records import KEPT, Direct, direct
 from .lines import object_lines
@@ -205,6 +206,16 @@ class _Reader(RecordBuilding):
         obj = etree.QName(elem).localname
         return obj, _flattener(obj, self.index) if obj in self.spec.objects else None
 
+    def pending_values(self) -> tuple[str, str, int, dict[str, str]] | None:
+        """The pending object with its values as a dict, also when it is held as a compiled
+        line shape's groups (which only this process's shape can read): what another process
+        can carry and flush (`halves`); flushed, it gives the same items."""
+        pending = self.pending
+        if pending is None or pending[3].__class__ is not tuple:
+            return pending
+        obj, ref, line, groups = pending
+        return obj, ref, line, self.later.values_of(groups)
+
     def flush(self, companion: dict[str, str] | None = None) -> list[ParsedLine]:
         if self.pending is None:
             return []
@@ -326,7 +337,8 @@ def parse_sif(handle: BinaryIO, source: str | None = None, *,
     start = _start(handle) if LINES else None
     if start is not None:  # one object per line, as the writer puts them: no tree each
         given = yield from object_lines(handle, reader, frozenset(tags[1:]), skip,
-                                        lambda root, line: _collection(root, reader, line))
+                                        lambda root, line: _collection(root, reader, line),
+                                        halves.plan(handle, start))
         if given is None:
             return
         handle.seek(start)  # lxml reads it all again, with a new reader; the items already

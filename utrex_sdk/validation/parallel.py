@@ -27,7 +27,6 @@ import ctypes
 import gc
 import heapq
 import multiprocessing
-import os
 import signal
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
@@ -36,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import UtrexError
 from ..findings import Finding
+from ..processes import can_split, peak_rss
 from .finding_store import FindingStore
 from .result import ValidationResult
 
@@ -55,12 +55,6 @@ MIN_BYTES = 4_000_000
 Part = tuple[list[Finding], list[tuple[int, int]]]
 """A part's findings and its marks: (item number, findings so far) after each item that added
 some."""
-
-
-def can_split() -> bool:
-    """Two cores and ``fork`` (the worker inherits the first pass's index instead of
-    rebuilding it)."""
-    return (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods()
 
 
 def run_split(validator: Validator, items: Callable[[bool], Iterable[Item]]
@@ -135,7 +129,7 @@ def _record_part(validator: Validator, items: Callable[[bool], Iterable[Item]],
         marks: list[tuple[int, int]] = []
         validator.second_pass(items, marks)
         send.send(("ok", (validator.result.store.state(), marks,
-                          validator.emitter.parent_invalid, _peak_rss())))
+                          validator.emitter.parent_invalid, peak_rss())))
     except BrokenPipeError:
         pass  # the parent stopped listening (Ctrl-C, an error): it reports, the worker is quiet
     except BaseException as err:
@@ -152,17 +146,6 @@ def _shed_memory() -> None:
     gc.collect()
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL(None).malloc_trim(0)
-
-
-def _peak_rss() -> int | None:
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return None
 
 
 def merge(*parts: Part) -> list[Finding]:
