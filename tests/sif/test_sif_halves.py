@@ -197,6 +197,25 @@ def test_an_enrolment_pending_where_the_child_stops_reads_the_same(monkeypatch, 
     assert last[2] is not None and last[2].record_type == "S1"
 
 
+def test_shapes_compiled_before_the_fork_read_the_same(monkeypatch, tmp_path, district):
+    """Section enrolments before the first student (their students not yet read): their
+    shapes are compiled, with their records-from-groups readings, before the fork; the child
+    makes those again over its watched parts caches (`halves._rebind`)."""
+    from utrex_sdk.sif import lines
+
+    monkeypatch.setattr(lines, "COMPILE_AFTER", 1)
+    rows = _rows(district)
+    first = _rows_of(rows, b"StudentPersonal")[0]
+    moved = _rows_of(rows, b"StudentSectionEnrollment")[:4]
+    early = [rows[n] for n in moved]
+    for n in reversed(moved):
+        del rows[n]
+    rows[first:first] = early
+    split, alone, outcome = _both(monkeypatch, tmp_path, b"\n".join(rows))
+    assert outcome == "joined"
+    assert split == alone
+
+
 @pytest.mark.parametrize("how", ["control", "unknown", "truncate", "not-utf8"])
 def test_damage_in_the_second_half_reads_the_same(monkeypatch, tmp_path, district, how):
     """The child gives up where one process would fall back on lxml: the parent reads on past
@@ -337,3 +356,18 @@ def test_validation_reports_the_same(monkeypatch, tmp_path, district):
         alone = validate_file(path, options)
     assert split.findings == alone.findings and split.findings
     assert split.summary() == alone.summary()
+
+
+def test_one_job_reads_in_one_process(tmp_path, district):
+    """``jobs=1`` (``--jobs 1``): no second process, for the reader and the validator."""
+    path = tmp_path / "doc.xml"
+    path.write_bytes(district)
+    with open(path, "rb") as handle:
+        alone = list(parse_sif(handle, str(path), jobs=1))
+    assert halves.last_outcome is None
+    with open(path, "rb") as handle:
+        assert list(parse_sif(handle, str(path))) == alone
+    assert halves.last_outcome == "joined"
+    halves.last_outcome = None
+    validate_file(path, ValidationOptions(jobs=1))
+    assert halves.last_outcome is None

@@ -426,6 +426,7 @@ class Halves:
         index.misses, index.stale = set(), False
         reader.chained.cache = _Watched(reader.chained.cache, index)
         reader.part_cache = _Watched(reader.part_cache, index)
+        _rebind(run.shapes)
         reader.pending = None  # the parent flushes it (`join`)
         people_before, ids_before, flat_before = (set(index.people), set(index.person_ids),
                                                   set(index.flat))
@@ -516,6 +517,17 @@ def _logged(base: type) -> type:
             return found
         got = _LOGGED[base] = type("_Logged", (base,), {"lookup": lookup})
     return got
+
+
+def _rebind(shapes: Any) -> None:
+    """The records-from-groups readings (`line_records`) of the shapes compiled before the
+    fork made again: each holds the parts cache it was made with, and the child's must be
+    the watched one."""
+    for found in shapes.by_markup.values():
+        for shape in found:
+            if shape.direct is not None:
+                shape.direct = shapes.direct(shape.obj, shape.tag, shape.reading.items,
+                                             shape.reading.function(split=False))
 
 
 class _Watched(dict):

@@ -319,8 +319,12 @@ def _collection(root: etree._Element, reader: _Reader, line: int | None = None
 
 
 def parse_sif(handle: BinaryIO, source: str | None = None, *,
-              only: frozenset[str] | None = None) -> Iterator[ParsedLine]:
+              only: frozenset[str] | None = None, jobs: int | None = None
+              ) -> Iterator[ParsedLine]:
     """Stream the records of a SIF document read from ``handle``.
+
+    ``jobs``: 1 reads in this process only; None (or 2) lets a large document's second half of
+    students be read by a second process (`halves`), with the same items.
 
     ``only``: the record types the caller needs (the validator's first pass indexes a few);
     an object whose records are all of other types, and which no object references, is then
@@ -338,7 +342,7 @@ def parse_sif(handle: BinaryIO, source: str | None = None, *,
     if start is not None:  # one object per line, as the writer puts them: no tree each
         given = yield from object_lines(handle, reader, frozenset(tags[1:]), skip,
                                         lambda root, line: _collection(root, reader, line),
-                                        halves.plan(handle, start))
+                                        halves.plan(handle, start) if jobs != 1 else None)
         if given is None:
             return
         handle.seek(start)  # lxml reads it all again, with a new reader; the items already
@@ -438,16 +442,16 @@ def _short(err: etree.XMLSyntaxError) -> str:
     return message.split(" (line ")[0].split(", line ")[0]
 
 
-def read_sif(path: str | os.PathLike[str], *, only: frozenset[str] | None = None
-             ) -> Iterator[ParsedLine]:
+def read_sif(path: str | os.PathLike[str], *, only: frozenset[str] | None = None,
+             jobs: int | None = None) -> Iterator[ParsedLine]:
     """Stream a SIF document's records as `ParsedLine` items (see the module doc);
-    ``only``: see `parse_sif`."""
+    ``only``, ``jobs``: see `parse_sif`."""
     path = Path(path)
     handle = open_input(path, "a SIF document")
-    return _closing(handle, str(path), only)
+    return _closing(handle, str(path), only, jobs)
 
 
-def _closing(handle: BinaryIO, source: str, only: frozenset[str] | None
+def _closing(handle: BinaryIO, source: str, only: frozenset[str] | None, jobs: int | None
              ) -> Iterator[ParsedLine]:
     with handle:
-        yield from parse_sif(handle, source, only=only)
+        yield from parse_sif(handle, source, only=only, jobs=jobs)

@@ -76,7 +76,7 @@ def validate_file(path: str | Path, options: ValidationOptions | None = None, *,
             if not indexing:
                 return held
             return held.keep((parsed.line, parsed.record, parsed.findings, source)
-                             for parsed in read_sif(path))
+                             for parsed in read_sif(path, jobs=options.jobs))
 
         try:
             result = Validator(options, _sif_fields(), input_kind="sif").run(
