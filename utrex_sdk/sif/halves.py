@@ -96,14 +96,17 @@ there. Measured, three alternated pairs each (load about 2): 8 MB, 0.45-0.61 s i
 processes against 0.38-0.54 s in one; 16 MB, 0.45-0.63 against 0.61-0.64 s; 32 MB, 0.85-0.97
 against 1.08-1.24 s."""
 
-SHARE = 0.55
+SHARE = 0.60
 """Where B is looked for, as a share of the document's bytes. The parent reads the head first,
 then [fork, B), and after B decodes the child's items (about 3.5 us each) and reads the
-incidents; the child reads [B, T) and encodes its items (about 3.5 us each): with a record
-read in 35 us, the two meet at B at about 0.54. Measured at 100k (load about 2): at 0.53 the
-child ended 0.2-0.45 s after the parent reached B, at 0.56-0.59 within 0.02 s. A consumer that
-spends time on each item (the validator's first pass) slows the parent alone: for it a lower
-share would balance better."""
+incidents; the child reads [B, T) and encodes its items (about 3.5 us each), and reads a byte
+slower than the parent (its caches start cold). Measured reading the 1M district's document
+(`read_file`, quiet machine, after the records-from-groups readings of `line_records`): the
+parent waited for the child at B 1.1 s (total 19.3 s) at 0.53, 1.4-2.2 s at 0.55, 0.3-1.4 s at
+0.58, 0.2-0.25 s (the pipe's transfer alone) at 0.61 and 0.64. The validator's first pass keeps
+each item in the parent (`validation.held_items`), which should call for a lower share, yet
+validating the 1M district took 54.9 s at 0.60, 58.3 s at 0.55 and 58.8 s at 0.45 (the child
+then ended 4.3 s after the parent reached B): one run each, so it reads with the same share."""
 
 SEARCH = 16 << 20
 """Bytes after `SHARE` of the document searched for a StudentPersonal line at most."""
