@@ -371,3 +371,27 @@ def test_one_job_reads_in_one_process(tmp_path, district):
     halves.last_outcome = None
     validate_file(path, ValidationOptions(jobs=1))
     assert halves.last_outcome is None
+
+
+@pytest.mark.parametrize("buffer", [1, 10_000_000])
+def test_a_child_holding_its_bound_ends_its_half_early(monkeypatch, tmp_path, district,
+                                                      buffer):
+    """Once the child's encoded items reach `halves.BUFFER` it ends its half before the next
+    student, and the parent reads the rest alone: the same items, memory bounded in both."""
+    monkeypatch.setattr(halves, "BUFFER", buffer)
+    monkeypatch.setattr(halves, "BATCH", 16)
+    ends = []
+    conflict = halves.Halves._conflict
+
+    def noted(self, reader, child):
+        ends.append(child.at)
+        return conflict(self, reader, child)
+
+    monkeypatch.setattr(halves.Halves, "_conflict", noted)
+    split, alone, outcome = _both(monkeypatch, tmp_path, district)
+    assert outcome == "joined"
+    assert split == alone
+    incidents = district.index(b"\n<DisciplineIncident ") + 1
+    assert (ends[0] < incidents) == (buffer == 1)  # T: a student's line, or the incidents'
+    if buffer == 1:
+        assert district[ends[0]:].startswith(STUDENT_LINE)

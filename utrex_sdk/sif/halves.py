@@ -114,9 +114,13 @@ SEARCH = 16 << 20
 BATCH = 1024
 """Items a pickled batch holds."""
 
-BUFFER = 256 << 20
-"""Bytes of encoded batches the child holds while the parent has not reached B; past this it
-waits for the parent to read them."""
+BUFFER = 128 << 20
+"""Bytes of encoded batches the child holds at most: the parent takes them all before it
+yields any (whether they are sequential reading's is known only from the child's end), so once
+they reach this the child ends its half before the next StudentPersonal (T is there) and the
+parent reads on from there alone. Both processes' memory so stays bounded whatever the
+document's size: at 1M records the child's items take about 54 MB, so a district of up to
+about 2M records is read half and half."""
 
 STUDENT = "StudentPersonal"
 LINE_START = b"\n<StudentPersonal "
@@ -438,12 +442,15 @@ class Halves:
         ended: list[int | None] = []
         sender = _Sender(send)
         batch: list[ParsedLine] = []
-        for item in _ending(read_lines(second, reader, tags, skip, collect, half, None, block),
+        reads = set(block)  # (the students' tag is taken out once the child holds `BUFFER`)
+        for item in _ending(read_lines(second, reader, tags, skip, collect, half, None, reads),
                             ended):
             batch.append(item)
             if len(batch) == BATCH:
                 sender.put(encode(b"B", batch))
                 batch = []
+                if sender.bytes >= BUFFER:  # T before the next student: the parent reads on
+                    reads.discard(self.first)
         if batch:
             sender.put(encode(b"B", batch))
         if ended[0] != STOPPED:
@@ -550,8 +557,8 @@ class _Watched(dict):
 
 
 class _Sender:
-    """The child's batches: held while the parent reads its half (up to `BUFFER` bytes, then
-    sent, waiting for the parent to read them), sent in order."""
+    """The child's batches: held while the parent reads its half (the child ends its half
+    once they reach `BUFFER` bytes), sent in order at its end."""
 
     def __init__(self, send: Connection) -> None:
         self.send = send
@@ -564,10 +571,6 @@ class _Sender:
             self.count += 1
         self.held.append(data)
         self.bytes += len(data)
-        while self.bytes > BUFFER:
-            first = self.held.pop(0)
-            self.bytes -= len(first)
-            self.send.send_bytes(first)
 
     def flush(self) -> None:
         for data in self.held:

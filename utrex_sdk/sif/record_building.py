@@ -125,7 +125,7 @@ class RecordBuilding:
         return read(obj, line)
 
     def part_reading(self, rt: str, obj_name: str,
-                       texts: Callable[[str], str | None] | None = None) -> PartRead:
+                     texts: Callable[[str], str | None] | None = None) -> PartRead:
         """The function reading ``rt``'s fields ``obj_name`` gives, in field order, from its
         flattened values, or from what ``texts`` says (see `part_code.part_function`); the
         fields' memos are shared by every reading of (``rt``, ``obj_name``)."""
