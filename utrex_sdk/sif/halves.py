@@ -123,7 +123,7 @@ document's size: at 1M records the child's items take about 54 MB, so a district
 about 2M records is read half and half."""
 
 STUDENT = "StudentPersonal"
-LINE_START = b"\n<StudentPersonal "
+LINE_START = b"\n<" + STUDENT.encode() + b" "
 """How the writer starts a StudentPersonal's line (each object on a line of its own)."""
 
 last_child_peak: int | None = None
