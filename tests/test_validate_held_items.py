@@ -102,15 +102,14 @@ def test_validating_a_sif_document_leaves_the_collector_as_it_found_it(tmp_path,
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
-def test_a_compact_document_settling_the_collector_often_gives_the_same_findings(
-        tmp_path, monkeypatch, jobs):
-    """`held_items.settle` freezes what lasts while a large document is kept and read back:
-    with a settle after every batch of 16 items, the report is the one of the items held as
-    they are, and the collector is left as it was found."""
+def test_a_compact_document_in_small_batches_gives_the_same_findings(tmp_path, monkeypatch, jobs):
+    """Kept compact in batches of 16 items, the report is the one of the items held as they
+    are, and the collector is left as it was found (`collector.bulk` while validating)."""
     import gc
 
+    from utrex_sdk import collector
     from utrex_sdk.sif import sif_bytes
-    from utrex_sdk.validation import ValidationOptions, files, held_items, validate_file
+    from utrex_sdk.validation import ValidationOptions, engine, files, held_items, validate_file
 
     records = list(district_records(200, seed=5))
     records[7] = records[7].model_copy(update={"student_number": "424242"})
@@ -120,13 +119,18 @@ def test_a_compact_document_settling_the_collector_often_gives_the_same_findings
     as_they_are = validate_file(path, ValidationOptions(jobs=jobs))
     monkeypatch.setattr(files, "SIF_HELD_BYTES", 0)
     monkeypatch.setattr(held_items, "BATCH", 16)
-    monkeypatch.setattr(held_items, "SETTLE_BATCHES", 1)
-    monkeypatch.setattr(held_items, "CLEAR_SETTLES", 3)
-    settled = []
-    monkeypatch.setattr(held_items, "settle", lambda: settled.append(1) or (gc.collect(),
-                                                                            gc.freeze()))
+    thresholds = []
+    first_pass = engine.Validator._run
+
+    def run(self, items, jobs):
+        thresholds.append(gc.get_threshold())
+        return first_pass(self, items, jobs)
+
+    monkeypatch.setattr(engine.Validator, "_run", run)
+    before = gc.get_threshold()
     compact = validate_file(path, ValidationOptions(jobs=jobs))
-    assert len(settled) > 10
+    assert thresholds == [(*before[:2], collector.NO_FULL_PASSES)]
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
     assert as_they_are.findings and compact.findings == as_they_are.findings
     assert compact.to_dict() == as_they_are.to_dict()
     assert gc.isenabled() and gc.get_freeze_count() == 0

@@ -358,6 +358,63 @@ def test_validation_reports_the_same(monkeypatch, tmp_path, district):
     assert split.summary() == alone.summary()
 
 
+@pytest.mark.parametrize("spoiled", [False, True])
+def test_validation_keeping_the_child_s_items_as_they_come_reports_the_same(
+        monkeypatch, tmp_path, district, spoiled):
+    """A document whose items the validator keeps compact (`held_items`): the child's items
+    reach its keeper as the child encoded them (`halves.Keeper`), and its first pass is given
+    only those it indexes (and those with no record, as a repeated RefId's); the report is the
+    one of a single process."""
+    from utrex_sdk.validation import files, held_items
+
+    monkeypatch.setattr(files, "SIF_HELD_BYTES", 0)
+    monkeypatch.setattr(halves, "BATCH", 16)
+    rows = _rows(district)
+    if spoiled:
+        late = _rows_of(rows, b"StudentSectionEnrollment", _split_row(rows))[4]
+        rows[late] = rows[late].replace(b'StudentPersonalRefId="', b'StudentPersonalRefId="F',
+                                        1)
+        late = _rows_of(rows, b"StudentSectionEnrollment", _split_row(rows))[9]
+        rows.insert(late + 1, rows[late])  # a repeated RefId: an item with no record
+    path = tmp_path / "doc.xml"
+    path.write_bytes(b"\n".join(rows))
+    taken, judged = [], tmp_path / "judged.txt"  # (`needed` runs in the child)
+    take, needed = held_items.HeldItems.take, held_items.HeldItems.needed
+
+    def noted(self, parsed):
+        with judged.open("a") as out:
+            out.write(f"{parsed.record and parsed.record.record_type} {needed(self, parsed)}\n")
+        return needed(self, parsed)
+
+    monkeypatch.setattr(held_items.HeldItems, "take",
+                        lambda self, data: taken.append(len(data)) or take(self, data))
+    monkeypatch.setattr(held_items.HeldItems, "needed", noted)
+    read_back, kept = [], held_items.HeldItems.__iter__
+
+    def counted(self):
+        read_back.append(list(kept(self)))
+        yield from read_back[-1]
+
+    monkeypatch.setattr(held_items.HeldItems, "__iter__", counted)
+    options = ValidationOptions(collection="oct1")
+    split = validate_file(path, options)
+    assert halves.last_outcome == "joined"
+    assert len(taken) > 10
+    judgements = set(judged.read_text().split("\n")) - {""}
+    assert ("None True" in judgements) == spoiled
+    assert {j for j in judgements if j.endswith("False")} == {"AM False"}
+    assert {"S1 True", "S2 True"} <= judgements
+    with monkeypatch.context() as one:
+        one.setattr(halves, "HALVES", False)
+        alone = validate_file(path, options)
+    assert split.findings == alone.findings and split.findings
+    assert split.summary() == alone.summary()
+    assert len(read_back) == 2 and read_back[0] == read_back[1]  # (the second pass's items)
+    assert len(read_back[0]) > 1000
+    assert {"sif.dangling-refid", "sif.duplicate-refid"} <= {f.error_id for f in alone.findings
+                                                            } or not spoiled
+
+
 def test_one_job_reads_in_one_process(tmp_path, district):
     """``jobs=1`` (``--jobs 1``): no second process, for the reader and the validator."""
     path = tmp_path / "doc.xml"

@@ -74,7 +74,7 @@ import stat
 from collections.abc import Callable, Generator, Iterator
 from multiprocessing.connection import Connection
 from operator import itemgetter
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Protocol
 
 from lxml import etree
 
@@ -187,7 +187,7 @@ _TABLE[ParsedLine] = _reduce_line
 
 def encode(kind: bytes, obj: Any) -> bytes:
     """``obj`` pickled after a byte saying what it is (b"B": a batch of items, b"E": the
-    child's end, b"G": it gave up)."""
+    child's end, b"G": it gave up; b"K", a `Keeper`'s batch, is the keeper's encoding)."""
     out = io.BytesIO()
     out.write(kind)
     pickler = pickle.Pickler(out, 5)
@@ -213,10 +213,10 @@ def decode(data: bytes) -> Any:
             gc.enable()
 
 
-def plan(handle: BinaryIO, start: int) -> Halves | None:
+def plan(handle: BinaryIO, start: int, keeper: Keeper | None = None) -> Halves | None:
     """`Halves` for the document in ``handle`` (starting at ``start``), when it may pay and
     can be done: `HALVES`, a regular file of `MIN_BYTES` or more that can be opened again,
-    two cores and ``fork``."""
+    two cores and ``fork``. ``keeper``: see `Keeper`."""
     if not HALVES or not can_split():
         return None
     try:
@@ -227,7 +227,7 @@ def plan(handle: BinaryIO, start: int) -> Halves | None:
             return None  # (a decompressing or wrapping handle: its bytes are not the file's)
     except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
         return None
-    return Halves(handle, start, info)
+    return Halves(handle, start, info, keeper)
 
 
 class _Child:
@@ -237,11 +237,32 @@ class _Child:
                  "pending", "people", "person_ids", "seen", "stale")
 
 
+class Keeper(Protocol):
+    """Where the reader's consumer keeps every item it is given (the validator's first pass,
+    `validation.held_items`): the child then encodes its items as the keeper keeps them, and
+    at B the parent hands those to the keeper as they are (`take`) and gives its consumer
+    only the items it needs (`needed`), so that the child's items are neither decoded nor
+    encoded again in the parent, which is the one of the two processes with more to do."""
+
+    def encode(self, items: list[ParsedLine]) -> bytes:
+        """(The child.) Items as `take` keeps them."""
+
+    def needed(self, parsed: ParsedLine) -> bool:
+        """Whether the consumer must be given this item of the child's."""
+
+    def take(self, data: bytes) -> None:
+        """(The parent.) Keep `encode`'s batch after what was kept so far."""
+
+    def taken(self, count: int) -> None:
+        """The next ``count`` items given are in a batch taken already: not kept again."""
+
+
 class Halves:
     """One document's split reading (see the module doc): `fork`, then `join` or `close`."""
 
-    def __init__(self, handle: BinaryIO, start: int, info: os.stat_result) -> None:
-        self.handle, self.start, self.info = handle, start, info
+    def __init__(self, handle: BinaryIO, start: int, info: os.stat_result,
+                 keeper: Keeper | None = None) -> None:
+        self.handle, self.start, self.info, self.keeper = handle, start, info, keeper
         self.first = qname(STUDENT)
         self.process: Any = None
         self.receive: Connection | None = None
@@ -330,10 +351,16 @@ class Halves:
                 items = held.popleft()[1]
                 run.given += len(items)
                 yield from items
+            keeper = self.keeper
             for n, data in enumerate(batches):
                 batches[n] = b""
+                if data[:1] == b"K":
+                    keeper.take(memoryview(data)[1:])
+                    continue
                 items = decode(data)
                 run.given += len(items)
+                if keeper is not None:
+                    keeper.taken(len(items))
                 yield from items
         held.extend(child.held)
         limit = child.at - HELD
@@ -359,7 +386,7 @@ class Halves:
         try:
             while True:
                 data = self.receive.recv_bytes()
-                if data[:1] == b"B":
+                if data[:1] in (b"B", b"K"):
                     batches.append(data)
                     continue
                 if data[:1] != b"E":
@@ -447,12 +474,12 @@ class Halves:
                             ended):
             batch.append(item)
             if len(batch) == BATCH:
-                sender.put(encode(b"B", batch))
+                self._send(sender, batch)
                 batch = []
                 if sender.bytes >= BUFFER:  # T before the next student: the parent reads on
                     reads.discard(self.first)
         if batch:
-            sender.put(encode(b"B", batch))
+            self._send(sender, batch)
         if ended[0] != STOPPED:
             raise _GaveUp  # damage, an object the line reading does not read: lxml's
         child.seen = index.seen - self.fork_seen
@@ -469,6 +496,19 @@ class Halves:
         child.peak = peak_rss()
         sender.put(encode(b"E", child))
         sender.flush()
+
+
+    def _send(self, sender: _Sender, batch: list[ParsedLine]) -> None:
+        """A batch of the child's items: with a `Keeper`, as it keeps them (b"K"), then the
+        ones its consumer needs (b"B"); else all as items (b"B")."""
+        keeper = self.keeper
+        if keeper is None:
+            sender.put(encode(b"B", batch))
+            return
+        sender.put(b"K" + keeper.encode(batch))
+        needed = [item for item in batch if keeper.needed(item)]
+        if needed:
+            sender.put(encode(b"B", needed))
 
 
 class _GaveUp(Exception):
@@ -567,7 +607,7 @@ class _Sender:
         self.count = 0
 
     def put(self, data: bytes) -> None:
-        if data[:1] == b"B":
+        if data[:1] in (b"B", b"K"):
             self.count += 1
         self.held.append(data)
         self.bytes += len(data)

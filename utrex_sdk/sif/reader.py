@@ -34,6 +34,7 @@ from typing import Any, BinaryIO
 
 from lxml import etree
 
+from ..collector import bulk
 from ..findings import Finding, make_finding
 from ..fixedwidth.lines import ParsedLine
 from ..input_files import open_input
@@ -319,12 +320,14 @@ def _collection(root: etree._Element, reader: _Reader, line: int | None = None
 
 
 def parse_sif(handle: BinaryIO, source: str | None = None, *,
-              only: frozenset[str] | None = None, jobs: int | None = None
-              ) -> Iterator[ParsedLine]:
+              only: frozenset[str] | None = None, jobs: int | None = None,
+              keeper: halves.Keeper | None = None) -> Iterator[ParsedLine]:
     """Stream the records of a SIF document read from ``handle``.
 
     ``jobs``: 1 reads in this process only; None (or 2) lets a large document's second half of
-    students be read by a second process (`halves`), with the same items.
+    students be read by a second process (`halves`), with the same items; ``keeper``: where
+    the caller keeps every item, so that the second process's can be kept as they come
+    (`halves.Keeper`): the caller is then given those of them the keeper says it needs.
 
     ``only``: the record types the caller needs (the validator's first pass indexes a few);
     an object whose records are all of other types, and which no object references, is then
@@ -334,7 +337,15 @@ def parse_sif(handle: BinaryIO, source: str | None = None, *,
     libxml2 reports the end of the known objects and of the container only (``tag``): the
     elements inside an object raise no Python event. An element among the container's
     children that raised none is an object the SDK does not read; it is reported when the
-    next object (or the container) ends, in document order, as if it had raised its own."""
+    next object (or the container) ends, in document order, as if it had raised its own.
+
+    The collector makes no full passes meanwhile (`collector.bulk`)."""
+    with bulk():
+        yield from _parse(handle, source, only, jobs, keeper)
+
+
+def _parse(handle: BinaryIO, source: str | None, only: frozenset[str] | None,
+           jobs: int | None, keeper: halves.Keeper | None) -> Iterator[ParsedLine]:
     reader = _Reader(source, sif_spec())
     tags = [CONTAINER, *(qname(name) for name in reader.spec.objects)]
     skip = reader.skippable(only) if only is not None else frozenset()
@@ -342,7 +353,7 @@ def parse_sif(handle: BinaryIO, source: str | None = None, *,
     if start is not None:  # one object per line, as the writer puts them: no tree each
         given = yield from object_lines(handle, reader, frozenset(tags[1:]), skip,
                                         lambda root, line: _collection(root, reader, line),
-                                        halves.plan(handle, start) if jobs != 1 else None)
+                                        halves.plan(handle, start, keeper) if jobs != 1 else None)
         if given is None:
             return
         handle.seek(start)  # lxml reads it all again, with a new reader; the items already
@@ -443,15 +454,16 @@ def _short(err: etree.XMLSyntaxError) -> str:
 
 
 def read_sif(path: str | os.PathLike[str], *, only: frozenset[str] | None = None,
-             jobs: int | None = None) -> Iterator[ParsedLine]:
+             jobs: int | None = None, keeper: halves.Keeper | None = None
+             ) -> Iterator[ParsedLine]:
     """Stream a SIF document's records as `ParsedLine` items (see the module doc);
-    ``only``, ``jobs``: see `parse_sif`."""
+    ``only``, ``jobs``, ``keeper``: see `parse_sif`."""
     path = Path(path)
     handle = open_input(path, "a SIF document")
-    return _closing(handle, str(path), only, jobs)
+    return _closing(handle, str(path), only, jobs, keeper)
 
 
-def _closing(handle: BinaryIO, source: str, only: frozenset[str] | None, jobs: int | None
-             ) -> Iterator[ParsedLine]:
+def _closing(handle: BinaryIO, source: str, only: frozenset[str] | None, jobs: int | None,
+             keeper: halves.Keeper | None) -> Iterator[ParsedLine]:
     with handle:
-        yield from parse_sif(handle, source, only=only, jobs=jobs)
+        yield from parse_sif(handle, source, only=only, jobs=jobs, keeper=keeper)

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 from functools import cache
 from typing import Any
 
+from ..collector import bulk
 from ..findings import Finding, make_finding
 from ..models import UtrexRecord
 from . import rules as _rules  # noqa: F401 — importing registers the rule implementations
@@ -68,7 +69,12 @@ class Validator:
     def run(self, items: Callable[[bool], Iterable[Item]], jobs: int = 1) -> ValidationResult:
         """`items(indexing)` yields the input; with indexing=True it may skip record types
         outside `INDEXED` (the first pass only builds the index). With ``jobs`` > 1 the second
-        pass runs in two processes (`parallel.py`), with the same result."""
+        pass runs in two processes (`parallel.py`), with the same result. The collector makes
+        no full passes meanwhile (`collector.bulk`)."""
+        with bulk():
+            return self._run(items, jobs)
+
+    def _run(self, items: Callable[[bool], Iterable[Item]], jobs: int) -> ValidationResult:
         index = self.context.index
         for line, record, findings, _source in items(True):
             if record is not None:

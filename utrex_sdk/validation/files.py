@@ -70,13 +70,14 @@ def validate_file(path: str | Path, options: ValidationOptions | None = None, *,
 
     if is_sif(path):  # a SIF document (by content): no fixed-width lines, order or layout
         source, size = str(path), path.stat().st_size
-        held = HeldItems(source, compact=size > SIF_HELD_BYTES)
+        held = HeldItems(source, compact=size > SIF_HELD_BYTES, passing=INDEXED)
 
         def sif_items(indexing: bool) -> Iterable[Item]:
             if not indexing:
                 return held
             return held.keep((parsed.line, parsed.record, parsed.findings, source)
-                             for parsed in read_sif(path, jobs=options.jobs))
+                             for parsed in read_sif(path, jobs=options.jobs,
+                                                    keeper=held if held.compact else None))
 
         try:
             result = Validator(options, _sif_fields(), input_kind="sif").run(

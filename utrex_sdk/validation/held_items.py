@@ -15,9 +15,10 @@ reads it once and keeps every item, and the second pass (in one process or two,
   line, record type, the values of its fields set and its findings, pickled in batches to an
   unnamed temporary file, about 100 bytes a record on disk and nothing in memory. Each process
   reads the file at its own offsets and builds the models directly from the values
-  (`construct.constructor`): a tenth of what reading the document again costs. Every
-  `SETTLE_BATCHES` batches, kept or read back, the collector is settled (`settle`): what
-  lasts is frozen until `close`, so its full passes do not go over it again and again.
+  (`construct.constructor`): a tenth of what reading the document again costs. The
+  collector's full passes, which went over the growing heap again and again (14 s of a
+  1M-record read), are off while the validator runs (`collector.bulk`): an earlier policy
+  here, a full collection and a ``gc.freeze`` every 65,536 items, still cost 3-5 s there.
 
 A record comes back equal to the one kept, with the same fields set: a model that
 `construct.constructible` accepts holds None in every field not set; a record of any other
@@ -34,6 +35,7 @@ from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
 from ..construct import constructor
+from ..fixedwidth.lines import ParsedLine
 from ..models import MODELS
 from .items import Item
 
@@ -44,39 +46,23 @@ _BUILD = {rt: build for rt, model in MODELS.items() if (build := constructor(mod
 _TYPE_OF = {MODELS[rt]: rt for rt in _BUILD}
 
 
-SETTLE_BATCHES = 64
-"""Compact: the collector is settled (`settle`) after this many batches (65,536 items)..."""
-CLEAR_SETTLES = 4
-"""...and every this many settles, all of it is collected (`HeldItems.settle`)."""
-
-
-def settle() -> None:
-    """Collect, then freeze (``gc.freeze``) what is left, so that later full passes skip it.
-    While a large document is read, what lasts is the index and the reader's state, and the
-    collector's full passes went over all of it again each time it had grown by a quarter:
-    14 s of collections in a 1M-record read (9 s of them full passes), and about 0.8 s for
-    each full pass after it. A full pass skips what is frozen, so this one goes over what came
-    since the last. The price is memory: what was alive at a freeze and later becomes garbage
-    in a cycle waits for the next full collection of everything (`HeldItems.settle`: settling
-    alone, at 1M records the parent's peak RSS went from 565 to 786 MB)."""
-    gc.collect()
-    gc.freeze()
-
-
 class HeldItems:
     """Items kept in order as they stream past (`keep`), read back any number of times, in any
     process forked after the keeping (`__iter__`). `close` drops them."""
 
-    def __init__(self, source: str | None, compact: bool) -> None:
+    def __init__(self, source: str | None, compact: bool,
+                 passing: frozenset[str] = frozenset()) -> None:
         self.source = source
         self.compact = compact
+        self.passing = passing
+        """Record types the consumer of `keep` must see of the items another process kept
+        (`take`): the validator's first pass indexes a few."""
         self._items: list[Item] = []
         self._frozen = False
-        self._settling = False
-        self._settled = 0
-        self._keeper = 0
         self._spool: IO[bytes] | None = None
         self._batches: list[tuple[int, int]] = []  # (offset, length) of each compact batch
+        self._pending: list[tuple[Any, ...]] = []  # compact, not yet written
+        self._taken = 0  # items `keep` is still to pass on unkept (`taken`)
 
     def keep(self, items: Iterable[Item]) -> Iterator[Item]:
         """The items, unchanged, each kept on its way through."""
@@ -98,33 +84,47 @@ class HeldItems:
 
     def _keep_compact(self, items: Iterable[Item]) -> Iterator[Item]:
         self._spool = tempfile.TemporaryFile(prefix="utrex-items-")  # noqa: SIM115
-        self._settling = not gc.get_freeze_count()  # else the caller's collector: left alone
-        self._keeper = os.getpid()
-        pending: list[tuple[Any, ...]] = []
-        type_of = _TYPE_OF
+        pending = self._pending
         for item in items:
-            line, record, findings, _source = item
-            if record is None:
-                pending.append((line, None, None, findings or None))
-            elif (rt := type_of.get(type(record))) is not None:
-                values = record.__dict__
-                pending.append((line, rt, {name: values[name] for name in
-                                           record.__pydantic_fields_set__}, findings or None))
+            if self._taken:
+                self._taken -= 1
             else:
-                pending.append((line, "", record, findings or None))
-            if len(pending) == BATCH:
-                self._write(pending)
-                pending = []
-                if not len(self._batches) % SETTLE_BATCHES:
-                    self.settle()
+                pending.append(_compact(item[0], item[1], item[2]))
+                if len(pending) == BATCH:
+                    self._write()
             yield item
-        if pending:
-            self._write(pending)
+        self._write()
         self._spool.flush()
 
-    def _write(self, pending: list[tuple[Any, ...]]) -> None:
+    # --- another process's items (`sif.halves`: the reader's second process) ----------------
+
+    def encode(self, items: Iterable[ParsedLine]) -> bytes:
+        """Items (read by another process, forked from this one) as `take` keeps them."""
+        return pickle.dumps([_compact(parsed.line, parsed.record, parsed.findings)
+                             for parsed in items], pickle.HIGHEST_PROTOCOL)
+
+    def needed(self, parsed: ParsedLine) -> bool:
+        """Whether `keep`'s consumer must see this item, were it kept by `take`."""
+        record = parsed.record
+        return record is None or record.record_type in self.passing
+
+    def take(self, data: bytes) -> None:
+        """Keep `encode`'s batch ``data`` after the items kept so far."""
+        self._write()
+        self._append(data)
+
+    def taken(self, count: int) -> None:
+        """The next ``count`` items through `keep` are kept already (`take`): passed on
+        unkept."""
+        self._taken += count
+
+    def _write(self) -> None:
+        if self._pending:
+            self._append(pickle.dumps(self._pending, pickle.HIGHEST_PROTOCOL))
+            self._pending.clear()
+
+    def _append(self, batch: bytes) -> None:
         assert self._spool is not None
-        batch = pickle.dumps(pending, pickle.HIGHEST_PROTOCOL)
         offset = self._batches[-1][0] + self._batches[-1][1] if self._batches else 0
         self._spool.write(batch)
         self._batches.append((offset, len(batch)))
@@ -136,23 +136,10 @@ class HeldItems:
         if self._spool is None:
             return
         build, source, fd = _BUILD, self.source, self._spool.fileno()
-        for number, (offset, length) in enumerate(self._batches, 1):
+        for offset, length in self._batches:
             for line, rt, values, findings in pickle.loads(_read_at(fd, offset, length)):
                 record = build[rt](values) if rt else values
                 yield line, record, findings or [], source
-            if not number % SETTLE_BATCHES and os.getpid() == self._keeper:
-                self.settle()  # what the rules keep lasts too (a forked reader: its pages
-                # are its parent's, frozen for it: `parallel.run_split`)
-
-    def settle(self) -> None:
-        """`settle`, if these items are kept compact and the caller had not frozen objects
-        (`gc.freeze`) before: until `close`."""
-        if self._settling:
-            self._frozen = True
-            self._settled += 1
-            if not self._settled % CLEAR_SETTLES:
-                gc.unfreeze()  # every object frozen is the keeper's (`_settling`)
-            settle()
 
     def close(self) -> None:
         self._items = []
@@ -162,6 +149,19 @@ class HeldItems:
         if self._spool is not None:
             self._spool.close()
             self._spool = None
+
+
+def _compact(line: int | None, record: Any, findings: list[Any]) -> tuple[Any, ...]:
+    """An item as kept: its line, record type and the values of its fields set (a record of
+    a model `construct.constructor` cannot build: "" and the record), findings or None."""
+    if record is None:
+        return line, None, None, findings or None
+    rt = _TYPE_OF.get(type(record))
+    if rt is None:
+        return line, "", record, findings or None
+    values = record.__dict__
+    return (line, rt, {name: values[name] for name in record.__pydantic_fields_set__},
+            findings or None)
 
 
 def _read_at(fd: int, offset: int, length: int) -> bytes:
