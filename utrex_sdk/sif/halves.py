@@ -39,6 +39,13 @@ memos, line shapes, readings by tag) change speed, never results. Which objects 
 (`BLOCK`) is a matter of speed, not of exactness: an incident read by the child would look up
 students of the parent's half, which is a conflict.
 
+A consumer that keeps every item it is given (the validator's first pass) can say so
+(`Keeper`): the child then encodes its items as the keeper keeps them, and at B the parent
+hands those batches to the keeper unopened and gives its consumer only the items the keeper
+says it needs (the few record types the validator indexes), so the parent neither decodes nor
+keeps the child's items one by one: its work after B at 1M records went from 4.3-5.9 s to
+about 1 s.
+
 The items cross the pipe pickled in batches of `BATCH` (protocol 5): a ``dispatch_table``
 entry reduces each item to one call of a function generated per record type (`_ITEMS`: the
 model's trusted build, `construct.build_lines`, then the item) with the item's line, text,
@@ -103,10 +110,11 @@ incidents; the child reads [B, T) and encodes its items (about 3.5 us each), and
 slower than the parent (its caches start cold). Measured reading the 1M district's document
 (`read_file`, quiet machine, after the records-from-groups readings of `line_records`): the
 parent waited for the child at B 1.1 s (total 19.3 s) at 0.53, 1.4-2.2 s at 0.55, 0.3-1.4 s at
-0.58, 0.2-0.25 s (the pipe's transfer alone) at 0.61 and 0.64. The validator's first pass keeps
-each item in the parent (`validation.held_items`), which should call for a lower share, yet
-validating the 1M district took 54.9 s at 0.60, 58.3 s at 0.55 and 58.8 s at 0.45 (the child
-then ended 4.3 s after the parent reached B): one run each, so it reads with the same share."""
+0.58, 0.2-0.25 s (the pipe's transfer alone) at 0.61 and 0.64. The validator's first pass
+(`validation.held_items`, a `Keeper`: each process keeps its own items, the parent indexes
+them all) reads with the same share: its first pass over the 1M district took 16.2, 16.5 and
+16.4 s at 0.52, 0.56 and 0.60 (one run each, a quiet machine), the parent waiting at B for the
+pipe alone."""
 
 SEARCH = 16 << 20
 """Bytes after `SHARE` of the document searched for a StudentPersonal line at most."""
@@ -354,12 +362,14 @@ class Halves:
             keeper = self.keeper
             for n, data in enumerate(batches):
                 batches[n] = b""
-                if data[:1] == b"K":
-                    keeper.take(memoryview(data)[1:])
+                if data[:1] == b"K":  # (its items count as given: lxml passes over them)
+                    keeper.take(memoryview(data)[1 + _COUNT:])
+                    run.given += int.from_bytes(data[1:1 + _COUNT], "little")
                     continue
                 items = decode(data)
-                run.given += len(items)
-                if keeper is not None:
+                if keeper is None:
+                    run.given += len(items)
+                else:  # (among the kept batch's items, counted with it)
                     keeper.taken(len(items))
                 yield from items
         held.extend(child.held)
@@ -499,16 +509,21 @@ class Halves:
 
 
     def _send(self, sender: _Sender, batch: list[ParsedLine]) -> None:
-        """A batch of the child's items: with a `Keeper`, as it keeps them (b"K"), then the
-        ones its consumer needs (b"B"); else all as items (b"B")."""
+        """A batch of the child's items: with a `Keeper`, their count and the batch as it
+        keeps them (b"K"), then the ones its consumer needs (b"B"); else all as items
+        (b"B")."""
         keeper = self.keeper
         if keeper is None:
             sender.put(encode(b"B", batch))
             return
-        sender.put(b"K" + keeper.encode(batch))
+        sender.put(b"K" + len(batch).to_bytes(_COUNT, "little") + keeper.encode(batch))
         needed = [item for item in batch if keeper.needed(item)]
         if needed:
             sender.put(encode(b"B", needed))
+
+
+_COUNT = 4
+"""Bytes of a kept batch's item count (b"K")."""
 
 
 class _GaveUp(Exception):
