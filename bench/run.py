@@ -374,7 +374,7 @@ def report(results: list[Result], args: argparse.Namespace) -> str:
         "",
         table(results),
         "",
-        "Targets (issue 6):",
+        "Targets (issues 6 and 14):",
         "",
         *(f"- {line}" for line in targets(results)),
     ]
