@@ -49,3 +49,23 @@ def test_a_cycle_that_dies_young_is_still_collected_inside_bulk():
         del node
         alive = sum(1 for obj in gc.get_objects() if type(obj) is Node)
     assert alive < 20_000
+
+
+def test_readers_in_threads_leave_the_policy_as_found():
+    import threading
+
+    before = gc.get_threshold()
+    start = threading.Barrier(8)
+
+    def read():
+        start.wait()
+        for _ in range(2000):
+            with collector.bulk():
+                pass
+
+    threads = [threading.Thread(target=read) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert gc.get_threshold() == before and collector._depth == 0

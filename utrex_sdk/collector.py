@@ -22,6 +22,7 @@ last one left puts back what it found (readers are generators, closed in any ord
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -30,19 +31,22 @@ NO_FULL_PASSES = 1 << 30
 
 _depth = 0
 _saved: tuple[int, ...] = ()
+_lock = threading.Lock()  # (readers in several threads: the count must stay true)
 
 
 @contextmanager
 def bulk() -> Iterator[None]:
     """No automatic full collections while inside (see the module doc)."""
     global _depth, _saved
-    if _depth == 0:
-        _saved = gc.get_threshold()
-        gc.set_threshold(*_saved[:2], NO_FULL_PASSES)
-    _depth += 1
+    with _lock:
+        if _depth == 0:
+            _saved = gc.get_threshold()
+            gc.set_threshold(*_saved[:2], NO_FULL_PASSES)
+        _depth += 1
     try:
         yield
     finally:
-        _depth -= 1
-        if _depth == 0:
-            gc.set_threshold(*_saved)
+        with _lock:
+            _depth -= 1
+            if _depth == 0:
+                gc.set_threshold(*_saved)
