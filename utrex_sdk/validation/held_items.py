@@ -109,7 +109,8 @@ class HeldItems:
         return record is None or record.record_type in self.passing
 
     def take(self, data: bytes) -> None:
-        """Keep `encode`'s batch ``data`` after the items kept so far."""
+        """Keep `encode`'s batch ``data`` after the items kept so far (compact only: the
+        validator hands this keeper to the reader only then)."""
         self._write()
         self._append(data)
 
