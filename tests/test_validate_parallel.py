@@ -226,3 +226,59 @@ def test_an_am_record_found_wanting_by_both_parts_keeps_its_findings_in_order(tm
     rules = {f.rule for f in one.findings}
     assert {"AM.903", "AM.906", "AM.907"} <= rules
     assert [f.to_dict() for f in two.findings] == [f.to_dict() for f in one.findings]
+
+
+def _worker_takes_every_shared_end(monkeypatch):
+    """The parent claims no shared end of file (`parallel.Finishes`): the worker runs them all;
+    the hits the parent is given for them are noted."""
+    from utrex_sdk.validation import parallel
+
+    claim = parallel.Finishes.claim
+    monkeypatch.setattr(parallel.Finishes, "claim",
+                        lambda self, n, who: who == parallel.WORKER and claim(self, n, who))
+    given, asked = [], parallel.Finishes.parent_or_worker
+
+    def noted(self, n, outcome):
+        given.append(asked(self, n, outcome))
+        return given[-1]
+
+    monkeypatch.setattr(parallel.Finishes, "parent_or_worker", noted)
+    return given
+
+
+def test_end_of_file_hits_the_worker_found_are_reported_as_one_process_reports_them(
+        tmp_path, monkeypatch):
+    path = tmp_path / "damaged.txt"
+    _damaged_district(path)
+    given = _worker_takes_every_shared_end(monkeypatch)
+    one, two = _both(path)
+    assert len(given) >= 5 and all(g is not None for g in given)
+    assert any(given)  # hits found by the worker, not only empty lists
+    assert [f.to_dict() for f in two.findings] == [f.to_dict() for f in one.findings]
+
+
+@pytest.mark.parametrize("where", ["worker", "both"])
+def test_an_end_of_file_failing_in_the_worker_is_run_again_in_the_parent(
+        tmp_path, monkeypatch, where):
+    """A shared check's `finish` that fails in the worker only is run again by the parent (the
+    findings are one process's); one that fails everywhere is reported as one process does."""
+    import os
+
+    from utrex_sdk.validation.rules.student_list import StudentList
+
+    path = tmp_path / "damaged.txt"
+    _damaged_district(path)
+    parent, finish = os.getpid(), StudentList.finish
+
+    def failing(self):
+        if where == "both" or os.getpid() != parent:
+            raise ValueError("broken on purpose")
+        return finish(self)
+
+    monkeypatch.setattr(StudentList, "finish", failing)
+    given = _worker_takes_every_shared_end(monkeypatch)
+    one, two = _both(path)
+    assert None in given
+    assert [f.to_dict() for f in two.findings] == [f.to_dict() for f in one.findings]
+    failed = [f for f in one.findings if "broken on purpose" in f.message]
+    assert bool(failed) == (where == "both")

@@ -228,16 +228,28 @@ class Validator:
         self.finish_checks()
         self.finish_deps()
 
-    def finish_checks(self) -> None:
-        """The cross-record checks' end-of-file findings. They need only what the across part
-        gathered, so the split run (`parallel.run_split`) has them while its worker still runs."""
-        for check in self.plan.cross:
-            try:
-                found = list(hits(check.finish()))
-            except Exception as err:
-                self._rule_failed(check.rules, err, None, None, None)
-                continue
-            self._cross_hits(check, found, None, None, None)
+    def finish_checks(self, given: Callable[[int], list[Hit] | None] | None = None,
+                      later: frozenset[int] = frozenset()) -> None:
+        """The cross-record checks' end-of-file findings, in the checks' order. They need only
+        what the across part gathered, so the split run (`parallel.run_split`) has them while
+        its worker still runs. ``later``: the checks (by number in ``plan.cross``) whose ends
+        are come to after the others', when ``given(n)`` gives the hits the worker found for
+        one, or None to run it here (`parallel.Finishes`)."""
+        cross = self.plan.cross
+        found: list[list[Hit] | Exception] = [[] for _ in cross]
+        for n in sorted(range(len(cross)), key=later.__contains__):
+            got = given(n) if given is not None and n in later else None
+            if got is None:
+                try:
+                    got = list(hits(cross[n].finish()))
+                except Exception as err:
+                    got = err
+            found[n] = got
+        for check, got in zip(cross, found, strict=True):
+            if isinstance(got, Exception):
+                self._rule_failed(check.rules, got, None, None, None)
+            else:
+                self._cross_hits(check, got, None, None, None)
 
     def finish_deps(self) -> None:
         """The Dep rows: they need every error of the run on a parent record, both parts'."""

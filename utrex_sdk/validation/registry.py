@@ -113,6 +113,13 @@ class CrossCheck:
             IMPLEMENTED.update(cls.rules)
 
 
+def reads_records(check: CrossCheck) -> bool:
+    """Whether ``check`` is given records in the second pass (`CrossCheck.check`); if not, its
+    `finish` reads only the context (the first pass's index, the options, the reference
+    tables), so either process of a split run may run it (`parallel.Finishes`)."""
+    return type(check).check is not CrossCheck.check
+
+
 def hits(found: Found) -> Iterator[Hit]:
     if found is None:
         return
