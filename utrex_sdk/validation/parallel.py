@@ -10,7 +10,9 @@ this process runs the across part over the same file; the worker sends back its 
 past `finding_store.SPILL_AT` through a temporary file opened before the fork), where
 each item's findings end, and the parent records its errors made invalid (for the Dep rows).
 The parent runs the cross-record checks' end of file (`Validator.finish_checks`) before it
-waits for the worker: they need nothing the worker has.
+waits for the worker: they need nothing the worker has; those that read only the first pass's
+index the worker takes too, once its part is done (`Finishes`), so neither process waits
+idle while the other runs them.
 
 The result is the one a single process gives, finding for finding and in the same order: per
 item, the record part's findings come before the across part's, as in `Validator._one`; the

@@ -34,7 +34,8 @@ SINGLES_ACROSS = {"AM": frozenset({"against_enrollment", "against_course"})}
 the second pass is split (`Validator.keep_only`); they must be the last ones registered for
 it, so that each part is a contiguous run of a record's steps. Chosen so the two processes end
 together: the across part also runs the cross-record checks' end of file (about 0.5 s of CPU
-on the 100k district) while the worker still runs. Timed on the 100k district, CPU seconds of
+on the 100k district) while the worker still runs (since round 7 the worker, once done, takes
+the ends that read only the index: `parallel.Finishes`). Timed on the 100k district, CPU seconds of
 (record part, across part + end of file) with all three AM functions in the across part: SIF
 1.31-1.71 and 1.73-2.26, fixed-width 2.16-2.48 and 2.62-3.10; with AM's `membership_fields`
 (about 0.3 s) in the record part: SIF 1.80-1.87 and 1.73-1.83, fixed-width 2.16-3.38 and
