@@ -236,7 +236,8 @@ class Validator:
         are come to after the others', when ``given(n)`` gives the hits the worker found for
         one, or None to run it here (`parallel.Finishes`)."""
         cross = self.plan.cross
-        found: list[list[Hit] | Exception] = [[] for _ in cross]
+        found: dict[int, list[Hit] | Exception] = {}  # run, not yet reported
+        reported = 0
         for n in sorted(range(len(cross)), key=later.__contains__):
             got = given(n) if given is not None and n in later else None
             if got is None:
@@ -245,11 +246,13 @@ class Validator:
                 except Exception as err:
                     got = err
             found[n] = got
-        for check, got in zip(cross, found, strict=True):
-            if isinstance(got, Exception):
-                self._rule_failed(check.rules, got, None, None, None)
-            else:
-                self._cross_hits(check, got, None, None, None)
+            while reported in found:  # each as soon as those before it are (one at a time
+                got = found.pop(reported)  # without ``later``: as much held as before)
+                if isinstance(got, Exception):
+                    self._rule_failed(cross[reported].rules, got, None, None, None)
+                else:
+                    self._cross_hits(cross[reported], got, None, None, None)
+                reported += 1
 
     def finish_deps(self) -> None:
         """The Dep rows: they need every error of the run on a parent record, both parts'."""
