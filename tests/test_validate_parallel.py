@@ -282,3 +282,19 @@ def test_an_end_of_file_failing_in_the_worker_is_run_again_in_the_parent(
     assert [f.to_dict() for f in two.findings] == [f.to_dict() for f in one.findings]
     failed = [f for f in one.findings if "broken on purpose" in f.message]
     assert bool(failed) == (where == "both")
+
+
+def test_no_shared_memory_leaves_every_end_of_file_to_the_parent(tmp_path, monkeypatch):
+    """Where a lock in shared memory cannot be made (no /dev/shm), the split run still runs:
+    the parent runs every check's end of file, as before they were shared."""
+    import multiprocessing.context
+
+    path = tmp_path / "damaged.txt"
+    _damaged_district(path)
+
+    def no_shm(*_args, **_kwargs):
+        raise OSError("no /dev/shm")
+
+    monkeypatch.setattr(multiprocessing.context.BaseContext, "Array", no_shm)
+    one, two = _both(path)
+    assert [f.to_dict() for f in two.findings] == [f.to_dict() for f in one.findings]
