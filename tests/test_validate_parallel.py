@@ -298,3 +298,20 @@ def test_no_shared_memory_leaves_every_end_of_file_to_the_parent(tmp_path, monke
     monkeypatch.setattr(multiprocessing.context.BaseContext, "Array", no_shm)
     one, two = _both(path)
     assert [f.to_dict() for f in two.findings] == [f.to_dict() for f in one.findings]
+
+
+def test_a_claim_lock_held_by_a_dead_worker_leaves_the_end_to_the_parent(monkeypatch):
+    """A worker killed while holding the claims' lock cannot leave the parent waiting: after
+    `CLAIM_WAIT` the parent runs the end itself (and then finds the worker lost)."""
+    import multiprocessing
+    from types import SimpleNamespace
+
+    from utrex_sdk.validation import parallel
+
+    monkeypatch.setattr(parallel, "CLAIM_WAIT", 0.05)
+    finishes = parallel.Finishes(multiprocessing.get_context("fork"),
+                                 SimpleNamespace(plan=SimpleNamespace(cross=[])))
+    assert finishes.claim(0, parallel.PARENT) and not finishes.claim(0, parallel.WORKER)
+    finishes.claims[0] = parallel.FREE
+    finishes.claims.get_lock().acquire()  # (as a worker killed inside its claim leaves it)
+    assert finishes.claim(0, parallel.PARENT) and not finishes.claim(0, parallel.WORKER)

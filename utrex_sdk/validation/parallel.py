@@ -114,6 +114,9 @@ def run_split(validator: Validator, items: Callable[[bool], Iterable[Item]]
 FREE, PARENT, WORKER = 0, 1, 2
 """Who runs a shared check's end of file (`Finishes`)."""
 
+CLAIM_WAIT = 10.0
+"""Seconds a claim waits for the lock, which each process holds for a few instructions."""
+
 
 class Finishes:
     """The end of file of the cross-record checks that are given no record in the second pass
@@ -138,11 +141,16 @@ class Finishes:
             self.shared = frozenset()  # /dev/shm): the parent runs every end, as before
 
     def claim(self, n: int, who: int) -> bool:
-        with self.claims.get_lock():
+        lock = self.claims.get_lock()
+        if not lock.acquire(timeout=CLAIM_WAIT):  # held by a worker killed inside (kill -9):
+            return who == PARENT  # the parent runs the rest, then finds the worker lost
+        try:
             if self.claims[n] != FREE:
                 return False
             self.claims[n] = who
             return True
+        finally:
+            lock.release()
 
     def worker_part(self, validator: Validator) -> dict[int, list[Any] | None]:
         """(The worker.) The hits of the shared checks it claims, from the last: None for one
