@@ -396,7 +396,7 @@ class Halves:
         try:
             while True:
                 data = self.receive.recv_bytes()
-                if data[:1] in (b"B", b"K"):
+                if data[:1] in _BATCHES:
                     batches.append(data)
                     continue
                 if data[:1] != b"E":
@@ -507,7 +507,6 @@ class Halves:
         sender.put(encode(b"E", child))
         sender.flush()
 
-
     def _send(self, sender: _Sender, batch: list[ParsedLine]) -> None:
         """A batch of the child's items: with a `Keeper`, their count and the batch as it
         keeps them (b"K"), then the ones its consumer needs (b"B"); else all as items
@@ -524,6 +523,9 @@ class Halves:
 
 _COUNT = 4
 """Bytes of a kept batch's item count (b"K")."""
+
+_BATCHES = (b"B", b"K")
+"""The kinds of the child's batches (`encode`): counted by the child, gathered by the parent."""
 
 
 class _GaveUp(Exception):
@@ -622,7 +624,7 @@ class _Sender:
         self.count = 0
 
     def put(self, data: bytes) -> None:
-        if data[:1] in (b"B", b"K"):
+        if data[:1] in _BATCHES:
             self.count += 1
         self.held.append(data)
         self.bytes += len(data)
