@@ -8,12 +8,13 @@ user would write instead.
 
 Per size it generates a synthetic district (``utrex_sdk.synth``) in a temporary folder, then runs
 every step of ``bench/steps.py`` on that same file in this one process: the best of ``--repeat``
-timed runs gives records per second; a separate run under ``tracemalloc`` gives the peak of
-Python allocations (tracemalloc slows allocation down, so it is never the timed run); the
-kernel's high-water mark of the process's resident set (VmHWM, reset before each timed run,
-Linux only) gives its peak RSS during the step. ``ru_maxrss`` (the process's high-water mark,
-never reset) is printed at the end. Steps whose code is not in this checkout yet are skipped
-with a message.
+timed runs gives records per second. The runs go in rounds, every step once a round, so that a
+slow spell of a shared machine falls on every step alike and the ratios between steps hold. A
+separate run under ``tracemalloc`` gives the peak of Python allocations (tracemalloc slows
+allocation down, so it is never the timed run); the kernel's high-water mark of the process's
+resident set (VmHWM, reset before each timed run, Linux only) gives its peak RSS during the
+step. ``ru_maxrss`` (the process's high-water mark, never reset) is printed at the end. Steps
+whose code is not in this checkout yet are skipped with a message.
 """
 
 from __future__ import annotations
@@ -152,36 +153,41 @@ def release_memory() -> None:
         ctypes.CDLL(None).malloc_trim(0)
 
 
-def measure(step: str, path: Path, work: Path, size: int, repeat: int, trace: bool) -> Result:
+def measure(step: str, path: Path, work: Path, size: int, best: Result | None = None
+            ) -> Result:
+    """One timed run of ``step``, kept in ``best`` (made on the first run) when it is the
+    fastest so far; the peaks are the highest of all runs."""
     func = steps.STEPS[step]
-    best, rss, rss_start, worker, cpu = float("inf"), 0, None, None, None
-    child = None
-    for _ in range(repeat):
-        release_memory()
-        parallel.last_worker_peak = None
-        halves.last_child_peak = None
-        with RssPeak() as memory:
-            start, times = time.perf_counter(), os.times()
-            count = func(path, work)
-            seconds, spent = time.perf_counter() - start, _cpu_since(times)
-            if seconds < best:
-                best, cpu = seconds, spent
-        rss, rss_start = max(rss, memory.peak or 0), rss_start or memory.start
-        if parallel.last_worker_peak is not None:
-            worker = max(worker or 0, parallel.last_worker_peak)
-        if halves.last_child_peak is not None:
-            child = max(child or 0, halves.last_child_peak)
-        if count != size:
-            raise SystemExit(f"bench: {step} handled {count} records, the file has {size}")
-    peak = None
-    if trace:
-        release_memory()
-        tracemalloc.start()
-        func(path, work)
-        _, peak = tracemalloc.get_traced_memory()
-        tracemalloc.stop()
-    return Result(size, step, best, peak, rss or None, rss_start, worker, child_rss=child,
-                  cpu=cpu)
+    best = best or Result(size, step, float("inf"))
+    release_memory()
+    parallel.last_worker_peak = None
+    halves.last_child_peak = None
+    with RssPeak() as memory:
+        start, times = time.perf_counter(), os.times()
+        count = func(path, work)
+        seconds, spent = time.perf_counter() - start, _cpu_since(times)
+    if count != size:
+        raise SystemExit(f"bench: {step} handled {count} records, the file has {size}")
+    if seconds < best.seconds:
+        best.seconds, best.cpu = seconds, spent
+    best.rss_peak = max(best.rss_peak or 0, memory.peak or 0) or None
+    best.rss_start = best.rss_start or memory.start
+    if parallel.last_worker_peak is not None:
+        best.worker_rss = max(best.worker_rss or 0, parallel.last_worker_peak)
+    if halves.last_child_peak is not None:
+        best.child_rss = max(best.child_rss or 0, halves.last_child_peak)
+    return best
+
+
+def traced_peak(step: str, path: Path, work: Path) -> int:
+    """The peak of Python's allocations during one more run of ``step``, under tracemalloc
+    (which slows allocation: never a timed run)."""
+    release_memory()
+    tracemalloc.start()
+    steps.STEPS[step](path, work)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return peak
 
 
 def _cpu_since(times: os.times_result) -> float:
@@ -206,16 +212,26 @@ def run_size(size: int, args: argparse.Namespace, folder: Path) -> list[Result]:
     print(f"\n== {records:,} records ({path.stat().st_size / MB:.1f} MB), "
           f"generated in {gen_seconds:.1f} s", flush=True)
     results: list[Result] = []
+    runnable = []
     for step in args.steps:
         why = steps.missing(step)
         if why:
             print(f"   {step}: skipped — {why}", flush=True)
             results.append(Result(records, step, None, note=why))
-            continue
-        steps.warm_up(step)
-        result = measure(step, path, folder, records, args.repeats[size], args.tracemalloc)
-        print(f"   {step}: {result.seconds:.2f} s (CPU {result.cpu:.2f} s)", flush=True)
-        results.append(result)
+        else:
+            steps.warm_up(step)
+            runnable.append(step)
+    best: dict[str, Result] = {}
+    rounds = args.repeats[size]
+    for n in range(rounds):  # every step once a round: a slow spell falls on all alike
+        for step in runnable:
+            best[step] = measure(step, path, folder, records, best.get(step))
+            print(f"   {step}: {best[step].seconds:.2f} s (CPU {best[step].cpu:.2f} s)"
+                  f"{f', best of {n + 1}' if rounds > 1 else ''}", flush=True)
+    for step in runnable:
+        if args.tracemalloc:
+            best[step].traced_peak = traced_peak(step, path, folder)
+        results.append(best[step])
     done = {r.step for r in results if r.seconds is not None}
     if {"parse", "parse+serialize"} <= done:
         results.append(derive_serialize(results))
@@ -368,7 +384,8 @@ def report(results: list[Result], args: argparse.Namespace) -> str:
         f"Measured with `{command}` on {time.strftime('%Y-%m-%d')}.",
         "",
         *(f"- {k}: {v}" for k, v in info.items()),
-        f"- seed {args.seed}; timed runs per step (the best is shown): "
+        f"- seed {args.seed}; timed runs per step, in rounds of every step once (the best "
+        "is shown): "
         + ", ".join(f"{n} at {size:,}" for size, n in args.repeats.items())
         + f"; process ru_maxrss at the end: {ru_maxrss() / MB:.0f} MB",
         "",
