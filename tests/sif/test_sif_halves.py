@@ -15,6 +15,8 @@ from sif_records import submission
 from utrex_sdk.findings import make_finding
 from utrex_sdk.fixedwidth.lines import ParsedLine
 from utrex_sdk.sif import halves, parse_sif, sif_bytes
+from utrex_sdk.sif import parts as parts_module
+from utrex_sdk.sif import reader as reader_module
 from utrex_sdk.synth import district_records
 from utrex_sdk.validation import ValidationOptions, validate_file
 from utrex_sdk.validation.index import INDEXED
@@ -129,6 +131,34 @@ def test_a_reference_from_the_second_half_to_the_first_is_a_conflict(monkeypatch
     late = _rows_of(rows, b"StudentSectionEnrollment", b)[4]
     own = rows[late].split(b'StudentPersonalRefId="')[1][:32]
     rows[late] = rows[late].replace(own, early)
+    split, alone, outcome = _both(monkeypatch, tmp_path, b"\n".join(rows))
+    assert outcome == "conflict"
+    assert split == alone
+
+
+def test_students_the_people_cache_lets_go_unused_leave_the_child_s_reading(
+        monkeypatch, tmp_path, district):
+    """The child lets students go as one process does; nothing uses them again."""
+    monkeypatch.setattr(reader_module, "_PERSON_CACHE", 3)
+    split, alone, outcome = _both(monkeypatch, tmp_path, district)
+    assert outcome == "joined"
+    assert split == alone
+
+
+@pytest.mark.parametrize("part_cache", [50_000, 7])
+def test_a_student_let_go_then_used_again_in_the_second_half_is_a_conflict(
+        monkeypatch, tmp_path, district, part_cache):
+    """A StudentSectionEnrollment moved past later students: its student's cached part (or
+    its lookup, once the parts cache was emptied at another time than in one process) would
+    differ from one process's, so the child's reading counts as touching."""
+    monkeypatch.setattr(reader_module, "_PERSON_CACHE", 3)
+    monkeypatch.setattr(parts_module, "PART_CACHE", part_cache)
+    rows = _rows(district)
+    b = _split_row(rows)
+    students = _rows_of(rows, b"StudentPersonal", b)
+    enrolments = _rows_of(rows, b"StudentSectionEnrollment", students[1], students[2])
+    moved = rows.pop(enrolments[-1])
+    rows.insert(students[9] - 1, moved)
     split, alone, outcome = _both(monkeypatch, tmp_path, b"\n".join(rows))
     assert outcome == "conflict"
     assert split == alone
