@@ -67,6 +67,7 @@ class Result:
     child_rss: int | None = None  # bytes, the SIF reader's second process (VmHWM), if any
     note: str = ""
     cpu: float | None = None  # user + system seconds of the best run, its worker's included
+    last: tuple[float, float] | None = None  # seconds and CPU seconds of the latest run
 
     @property
     def per_second(self) -> float | None:
@@ -168,6 +169,7 @@ def measure(step: str, path: Path, work: Path, size: int, best: Result | None = 
         seconds, spent = time.perf_counter() - start, _cpu_since(times)
     if count != size:
         raise SystemExit(f"bench: {step} handled {count} records, the file has {size}")
+    best.last = seconds, spent
     if seconds < best.seconds:
         best.seconds, best.cpu = seconds, spent
     best.rss_peak = max(best.rss_peak or 0, memory.peak or 0) or None
@@ -225,9 +227,11 @@ def run_size(size: int, args: argparse.Namespace, folder: Path) -> list[Result]:
     rounds = args.repeats[size]
     for n in range(rounds):  # every step once a round: a slow spell falls on all alike
         for step in runnable:
-            best[step] = measure(step, path, folder, records, best.get(step))
-            print(f"   {step}: {best[step].seconds:.2f} s (CPU {best[step].cpu:.2f} s)"
-                  f"{f', best of {n + 1}' if rounds > 1 else ''}", flush=True)
+            got = best[step] = measure(step, path, folder, records, best.get(step))
+            seconds, spent = got.last or (got.seconds, got.cpu)
+            print(f"   {step}: {seconds:.2f} s (CPU {spent:.2f} s)"
+                  f"{f'; best of {n + 1}: {got.seconds:.2f} s' if rounds > 1 else ''}",
+                  flush=True)
     for step in runnable:
         if args.tracemalloc:
             best[step].traced_peak = traced_peak(step, path, folder)

@@ -65,7 +65,7 @@ def test_repeated_runs_go_in_rounds_of_every_step_once(tmp_path):
     done = harness("--sizes", "200", "--repeat", "2", "--no-tracemalloc", "--steps",
                    "parse,validate", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    timed = [line.split(":")[0].strip() + (" 2" if "best of 2" in line else " 1")
+    timed = [line.split(":")[0].strip() + (" 2" if "best of 2:" in line else " 1")
              for line in done.stdout.splitlines() if "best of" in line]
     assert timed == ["parse 1", "validate 1", "parse 2", "validate 2"]
     assert "timed runs per step, in rounds of every step once" in done.stdout
