@@ -28,7 +28,7 @@ from .index import INDEXED, Index
 from .items import Item
 from .parallel import run_split
 from .reference import Reference
-from .registry import Hit, hits
+from .registry import Hit, end_hits, hits
 from .result import ValidationResult
 from .rulebook import RuleSpec, all_rules
 from .run_plan import UNREADABLE, RunPlan, TypePlan
@@ -242,7 +242,7 @@ class Validator:
             got = given(n) if given is not None and n in later else None
             if got is None:
                 try:
-                    got = list(hits(cross[n].finish()))
+                    got = end_hits(cross[n])
                 except Exception as err:
                     got = err
             found[n] = got

@@ -39,7 +39,7 @@ from ..errors import UtrexError
 from ..findings import Finding
 from ..processes import can_split, peak_rss
 from .finding_store import FindingStore
-from .registry import hits, reads_records
+from .registry import end_hits, reads_records
 from .result import ValidationResult
 
 if TYPE_CHECKING:
@@ -160,7 +160,7 @@ class Finishes:
             if not self.claim(n, WORKER):
                 break  # the parent got here: it has claimed those before too, or will
             try:
-                finished[n] = list(hits(validator.plan.cross[n].finish()))
+                finished[n] = end_hits(validator.plan.cross[n])
             except Exception:
                 finished[n] = None
         return finished

@@ -120,6 +120,12 @@ def reads_records(check: CrossCheck) -> bool:
     return type(check).check is not CrossCheck.check
 
 
+def end_hits(check: CrossCheck) -> list[Hit]:
+    """``check``'s end-of-file hits (its `finish`), wherever it runs: in the one process, or
+    in either of a split run's (`parallel.Finishes`)."""
+    return list(hits(check.finish()))
+
+
 def hits(found: Found) -> Iterator[Hit]:
     if found is None:
         return
