@@ -341,8 +341,8 @@ def test_lines_with_marks_in_their_slots_give_what_lxml_gives(monkeypatch, chang
     filed = []
     original = lines.LineShapes._fast
 
-    def fast(self, name, shape):
-        original(self, name, shape)
+    def fast(self, name, shape, text):
+        original(self, name, shape, text)
         filed.extend((name[1], s.marks) for s in self.by_name.get(name, ()))
 
     monkeypatch.setattr(lines.LineShapes, "_fast", fast)
@@ -371,3 +371,35 @@ def test_a_shape_s_marks_are_those_of_each_of_its_lines():
             assert shape.marks == len(raw) - len(raw.translate(None, lines._MARKS))
             checked += 1
     assert checked > 20
+
+
+def test_compiled_shapes_the_fast_list_let_go_are_found_by_their_start_tags(monkeypatch):
+    """A start tag and count of marks with more compiled shapes than `FAST` tries (the
+    StudentPersonal lines' optional elements): a line of one the list has let go is read by
+    that shape's regex, found by the line's start tags (`LineShapes._by_starts`), instead of
+    being split; the items are lxml's."""
+    data, _ = sif_bytes(list(district_records(300, seed=3)))
+    monkeypatch.setattr(lines, "COMPILE_AFTER", 1)
+    monkeypatch.setattr(lines, "FAST", 1)
+    counts = {"split": 0, "found": 0}
+    split, by_starts = lines._SPLIT, lines.LineShapes._by_starts
+
+    def counted_split(text):
+        counts["split"] += 1
+        return split(text)
+
+    def counted_by_starts(self, name, text, fast):
+        found = by_starts(self, name, text, fast)
+        counts["found"] += found is not None
+        return found
+
+    monkeypatch.setattr(lines, "_SPLIT", counted_split)
+    monkeypatch.setattr(lines.LineShapes, "_by_starts", counted_by_starts)
+    by_lines, by_lxml = _both(monkeypatch, data)
+    assert by_lines == by_lxml
+    with_starts = dict(counts)
+    assert with_starts["found"] > 20
+    counts.update(split=0, found=0)
+    monkeypatch.setattr(lines.LineShapes, "_by_starts", lambda self, name, text, fast: None)
+    assert _items(data) == by_lines
+    assert counts["split"] >= with_starts["split"] + with_starts["found"]
