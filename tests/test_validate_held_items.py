@@ -44,6 +44,29 @@ def test_the_items_kept_come_back_as_they_went_in(compact):
         held.close()
 
 
+def test_records_given_unbuilt_are_kept_as_their_values_and_come_back_built():
+    """Kept compact, a record may be given as `construct.Unbuilt` (its type and the values of
+    its fields set: the SIF reader gives the types the consumer does not need as models so);
+    it comes back as the model those values make, fields set included. Held as they are,
+    nothing may be given unbuilt."""
+    from utrex_sdk.construct import Unbuilt
+
+    items = sample_items()
+    held = HeldItems("doc.xml", compact=True, passing=frozenset({"S1", "SC"}))
+    assert {"AM", "S2", "AC"} <= held.unbuilt and not held.unbuilt & {"S1", "SC"}
+    given = [(line, Unbuilt(record.record_type,
+                            {name: record.__dict__[name] for name in record.model_fields_set})
+              if record is not None and record.record_type in held.unbuilt else record,
+              findings, source) for line, record, findings, source in items]
+    assert sum(isinstance(record, Unbuilt) for _, record, _, _ in given) > len(items) // 2
+    try:
+        assert list(held.keep(iter(given))) == given  # passed through unchanged
+        assert described(held) == described(items)
+    finally:
+        held.close()
+    assert not HeldItems("doc.xml", compact=False, passing=frozenset({"S1"})).unbuilt
+
+
 def test_a_forked_process_reads_the_kept_items_beside_its_parent():
     if "fork" not in multiprocessing.get_all_start_methods():
         pytest.skip("no fork on this platform")

@@ -88,6 +88,39 @@ def test_the_indexing_read_gives_the_records_of_the_types_it_asks_for(district_s
     assert "AM" not in kinds  # passed over; I2 comes with its incident's I1
 
 
+@pytest.mark.parametrize("lines", [True, False])
+def test_records_of_a_keeper_s_unbuilt_types_come_as_the_values_of_their_models(
+        district_sif, monkeypatch, lines):
+    """Given a keeper that takes AM records unbuilt (the validator's first pass over a large
+    document, `halves.Keeper.unbuilt`), the reader gives each AM it builds trusted as
+    `construct.Unbuilt`: the values its model holds, their keys its fields set; by the line
+    reading and by lxml alike. Every other item is the one a plain read gives."""
+    from utrex_sdk.construct import Unbuilt, constructor
+    from utrex_sdk.sif import reader
+
+    monkeypatch.setattr(reader, "LINES", lines)
+
+    class Keeper:  # what the reader asks of a keeper when it reads in one process
+        unbuilt = frozenset({"AM"})
+
+    plain = list(read_sif(district_sif, jobs=1))
+    given = list(read_sif(district_sif, jobs=1, keeper=Keeper()))
+    build = constructor(model_for("AM"))
+    assert [(i.line, i.text, i.findings) for i in given] == [
+        (i.line, i.text, i.findings) for i in plain]
+    ams = 0
+    for got, expected in zip(given, plain, strict=True):
+        if expected.record is not None and expected.record.record_type == "AM":
+            ams += 1
+            assert got.record.__class__ is Unbuilt and got.record.record_type == "AM"
+            model = build(got.record.values)
+            assert model == expected.record
+            assert model.model_fields_set == expected.record.model_fields_set
+        else:
+            assert got.record == expected.record
+    assert ams > 100
+
+
 def test_a_sif_file_validated_in_two_processes_gives_the_findings_of_one(district_sif):
     one = validate_file(district_sif, ValidationOptions(jobs=1))
     two = validate_file(district_sif, ValidationOptions(jobs=2))

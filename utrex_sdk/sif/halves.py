@@ -253,6 +253,11 @@ class Keeper(Protocol):
     only the items it needs (`needed`), so that the child's items are neither decoded nor
     encoded again in the parent, which is the one of the two processes with more to do."""
 
+    unbuilt: frozenset[str]
+    """Record types the keeper takes as their values (`construct.Unbuilt`), which the reader
+    then gives so in either process (the keeper builds their models when it gives them
+    back); none of the types `needed` asks for."""
+
     def encode(self, items: list[ParsedLine]) -> bytes:
         """(The child.) Items as `take` keeps them."""
 

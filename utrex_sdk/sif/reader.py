@@ -327,7 +327,9 @@ def parse_sif(handle: BinaryIO, source: str | None = None, *,
     ``jobs``: 1 reads in this process only; None (or 2) lets a large document's second half of
     students be read by a second process (`halves`), with the same items; ``keeper``: where
     the caller keeps every item, so that the second process's can be kept as they come
-    (`halves.Keeper`): the caller is then given those of them the keeper says it needs.
+    (`halves.Keeper`): the caller is then given those of them the keeper says it needs, and
+    the records of the keeper's `unbuilt` types, read by a trusted build, as
+    `construct.Unbuilt` (their values) instead of models.
 
     ``only``: the record types the caller needs (the validator's first pass indexes a few);
     an object whose records are all of other types, and which no object references, is then
@@ -347,6 +349,7 @@ def parse_sif(handle: BinaryIO, source: str | None = None, *,
 def _parse(handle: BinaryIO, source: str | None, only: frozenset[str] | None,
            jobs: int | None, keeper: halves.Keeper | None) -> Iterator[ParsedLine]:
     reader = _Reader(source, sif_spec())
+    reader.unbuilt = keeper.unbuilt if keeper is not None else frozenset()
     tags = [CONTAINER, *(qname(name) for name in reader.spec.objects)]
     skip = reader.skippable(only) if only is not None else frozenset()
     start = _start(handle) if LINES else None
@@ -358,6 +361,7 @@ def _parse(handle: BinaryIO, source: str | None, only: frozenset[str] | None,
             return
         handle.seek(start)  # lxml reads it all again, with a new reader; the items already
         reader = _Reader(source, reader.spec)  # given are its first ones (see `lines`)
+        reader.unbuilt = keeper.unbuilt if keeper is not None else frozenset()
         yield from islice(_objects(reader, handle, source, tags, skip), given, None)
         return
     yield from _objects(reader, handle, source, tags, skip)

@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..construct import constructor
+from ..construct import constructor, unbuilt
 from ..findings import Finding
 from ..fixedwidth.lines import ParsedLine
 from ..models import code_set, model_for
@@ -40,6 +40,10 @@ def _never(_value: Any) -> bool:
 
 class RecordBuilding:
     """The record-building half of the SIF reader (see the module doc)."""
+
+    unbuilt: frozenset[str] = frozenset()
+    """Record types whose records a trusted build gives as `construct.Unbuilt` (the caller
+    builds them later: `halves.Keeper.unbuilt`); set before the first record is read."""
 
     def chain_values(self, rt: str, obj: str, values: dict[str, str], companion: str | None,
                      companion_values: dict[str, str] | None, line: int
@@ -177,7 +181,10 @@ class RecordBuilding:
         return (self.builds[rt] if rt in self.builds else self._build(rt))[0]
 
     def _build(self, rt: str) -> tuple[dict[str, Callable[[Any], bool]], Callable | None]:
-        got = self.builds[rt] = _trusted_build(rt)
+        kept, build = _trusted_build(rt)
+        if build is not None and rt in self.unbuilt:
+            build = unbuilt(rt)
+        got = self.builds[rt] = kept, build
         return got
 
     def model(self, rt: str, values: dict[str, Any], line: int, found: list[Finding]):

@@ -34,7 +34,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
-from ..construct import constructor
+from ..construct import Unbuilt, constructor
 from ..fixedwidth.lines import ParsedLine
 from ..models import MODELS
 from .items import Item
@@ -57,6 +57,9 @@ class HeldItems:
         self.passing = passing
         """Record types the consumer of `keep` must see of the items another process kept
         (`take`): the validator's first pass indexes a few."""
+        self.unbuilt = frozenset(_BUILD) - passing if compact else frozenset()
+        """Record types `keep` may be given unbuilt (`construct.Unbuilt`, compact only: kept
+        as their values, built when read back): those its consumer does not need as models."""
         self._items: list[Item] = []
         self._frozen = False
         self._spool: IO[bytes] | None = None
@@ -154,9 +157,12 @@ class HeldItems:
 
 def _compact(line: int | None, record: Any, findings: list[Any]) -> tuple[Any, ...]:
     """An item as kept: its line, record type and the values of its fields set (a record of
-    a model `construct.constructor` cannot build: "" and the record), findings or None."""
+    a model `construct.constructor` cannot build: "" and the record), findings or None. An
+    `Unbuilt` record's values are those its model would hold."""
     if record is None:
         return line, None, None, findings or None
+    if record.__class__ is Unbuilt:
+        return line, record.record_type, record.values, findings or None
     rt = _TYPE_OF.get(type(record))
     if rt is None:
         return line, "", record, findings or None
