@@ -84,10 +84,11 @@ class Unbuilt(NamedTuple):
     `constructor`'s ``build`` would store them (``build(values)`` makes its model).
 
     Why: the validator's first pass over a large SIF document keeps each record as those very
-    values (`validation.held_items`) and needs the models of a few record types only (the ones
-    it indexes); for the others (the AM of three records in four) building the model in the
-    reader, then taking its values back out to keep them, cost about 2 us a record. The SIF
-    reader gives the record types its caller names so (`sif.halves.Keeper.unbuilt`)."""
+    values (`validation.held_items`) and needs the models of a few record types only (those its
+    index keeps whole: an S1 is reduced to some of its values); for the others (the AM of three
+    records in four, the S1) building the model in the reader, then taking its values back out
+    to keep them, cost about 2 us a record. The SIF reader gives the record types its caller
+    names so (`sif.halves.Keeper.unbuilt`)."""
 
     record_type: str
     values: dict[str, Any]

@@ -413,3 +413,17 @@ def test_readings_and_object_sizes_are_bounded_whatever_the_document(monkeypatch
     assert read.compiled == 3
     assert sum(len(s.plans) for s in read.structures.values()) == 3
     assert all(len(shape) <= 2 * 10 for shape in read.structures)
+
+
+def test_an_s1_given_unbuilt_is_indexed_as_its_model():
+    """`Index.add` files an S1 by some of its values (`index.AS_VALUES`): the validator's
+    first pass may be given it unbuilt (`construct.Unbuilt`) and indexes the same facts."""
+    from utrex_sdk.construct import Unbuilt
+    from utrex_sdk.validation.index import AS_VALUES, Index
+
+    s1s = [r for r in district_records(40, seed=2) if r.record_type == "S1"]
+    built, unbuilt = Index(), Index()
+    for line, s1 in enumerate(s1s, 3):
+        built.add(s1, line)
+        unbuilt.add(Unbuilt("S1", {n: s1.__dict__[n] for n in s1.model_fields_set}), line)
+    assert "S1" in AS_VALUES and len(built.s1) > 3 and unbuilt.s1 == built.s1

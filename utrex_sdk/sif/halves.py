@@ -52,7 +52,8 @@ entry reduces each item to one call of a function generated per record type (`_I
 model's trusted build, `construct.build_lines`, then the item) with the item's line, text,
 findings, its fields set as a tuple (one object per distinct set: pickled once a batch) and
 their values; the C unpickler makes that call, the collector paused while a batch is decoded.
-An item with no record, or a model `construct.constructible` refuses, is pickled as it is.
+An item with no record, an unbuilt record (`Keeper.unbuilt`) or a model
+`construct.constructible` refuses is pickled as it is.
 Measured on 40,000 items of the 100k district (CPU time, a shared machine): 3.3-3.8 us an item
 to encode and 2.7-3.9 us to decode, 120 bytes; pickling each item's fields set as a dict,
 rebuilt through `construct.constructor`, took 5.2-5.7 and 4.1-4.5 us, 145 bytes.
@@ -256,7 +257,7 @@ class Keeper(Protocol):
     unbuilt: frozenset[str]
     """Record types the keeper takes as their values (`construct.Unbuilt`), which the reader
     then gives so in either process (the keeper builds their models when it gives them
-    back); none of the types `needed` asks for."""
+    back); its consumer takes those of them it needs (`needed`) so too."""
 
     def encode(self, items: list[ParsedLine]) -> bytes:
         """(The child.) Items as `take` keeps them."""

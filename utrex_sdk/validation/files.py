@@ -21,7 +21,7 @@ from ..sif.reader import read_sif
 from .context import ValidationOptions
 from .engine import Validator
 from .held_items import HeldItems
-from .index import INDEXED
+from .index import AS_VALUES, INDEXED
 from .items import Item
 from .order import FileOrder
 from .parallel import jobs_for
@@ -70,7 +70,8 @@ def validate_file(path: str | Path, options: ValidationOptions | None = None, *,
 
     if is_sif(path):  # a SIF document (by content): no fixed-width lines, order or layout
         source, size = str(path), path.stat().st_size
-        held = HeldItems(source, compact=size > SIF_HELD_BYTES, passing=INDEXED)
+        held = HeldItems(source, compact=size > SIF_HELD_BYTES, passing=INDEXED,
+                         built=INDEXED - AS_VALUES)
 
         def sif_items(indexing: bool) -> Iterable[Item]:
             if not indexing:

@@ -51,15 +51,18 @@ class HeldItems:
     process forked after the keeping (`__iter__`). `close` drops them."""
 
     def __init__(self, source: str | None, compact: bool,
-                 passing: frozenset[str] = frozenset()) -> None:
+                 passing: frozenset[str] = frozenset(),
+                 built: frozenset[str] | None = None) -> None:
         self.source = source
         self.compact = compact
         self.passing = passing
         """Record types the consumer of `keep` must see of the items another process kept
         (`take`): the validator's first pass indexes a few."""
-        self.unbuilt = frozenset(_BUILD) - passing if compact else frozenset()
+        self.unbuilt = (frozenset(_BUILD) - (passing if built is None else built) if compact
+                        else frozenset())
         """Record types `keep` may be given unbuilt (`construct.Unbuilt`, compact only: kept
-        as their values, built when read back): those its consumer does not need as models."""
+        as their values, built when read back): all but ``built``, the types its consumer
+        needs as models (by default those it is passed, ``passing``)."""
         self._items: list[Item] = []
         self._frozen = False
         self._spool: IO[bytes] | None = None

@@ -20,6 +20,7 @@ from dataclasses import make_dataclass
 from operator import attrgetter
 from typing import Any
 
+from ..construct import Unbuilt
 from ..models import UtrexRecord
 
 S1_FACTS = (
@@ -49,6 +50,10 @@ FILED: dict[str, tuple[str, Callable[[UtrexRecord], Any]]] = {
     "TC": ("transcript_courses", attrgetter("course_record_id")),
 }
 """The record types kept whole, besides the DI (a list) and the S1 (reduced to `S1Facts`)."""
+
+AS_VALUES = frozenset({"S1"})
+"""The indexed record types `Index.add` reads as values only (reduced to `S1Facts`), so that
+a `construct.Unbuilt` record will do; the others are kept as models."""
 
 INDEXED = frozenset({"DI", "S1", *FILED})
 
@@ -87,7 +92,7 @@ class Index:
             self.unreadable[line] = unreadable
         rt = record.record_type
         if rt == "S1":
-            values = record.__dict__
+            values = record.values if record.__class__ is Unbuilt else record.__dict__
             self.s1[values.get("student_number")].append(
                 S1Facts(line, *(values.get(n) for n in S1_FACTS)))
         elif rt == "DI":
