@@ -149,13 +149,13 @@ FAST = 4
 first) before the line's start tags are looked up (`LineShapes._by_starts`) and the split. A
 district's StudentPersonal lines come in a few hundred shapes (optional elements: a middle
 name, the program flags, the races, ...), many of one count of marks: with these tries alone,
-28,000 of the 1M district's 180,000 lines went on to the split (about 69 us each, against 13
+29,000 of the 1M district's 182,000 lines went on to the split (about 69 us each, against 13
 for a compiled shape's), 17,000 of them lines of a compiled shape the list had let go."""
 
 _STARTS = re.compile(r"<([^/\s>][^\s/>]*)").findall
 """The names of a line's start tags (each ``<`` but an end tag's): with the start tag and the
 marks, they file the compiled shapes for `LineShapes._by_starts`. Only a filter: a shape's regex
-says whether a line is its (about 5 us for a StudentPersonal line of 1,200 characters)."""
+says whether a line is its (about 9 us for a StudentPersonal line of 1,200 characters)."""
 
 _ATTRIBUTE = '"([^"]*)"'
 """A slot holding an attribute value, in a shape's regex. A compiled shape is tried only on

@@ -95,8 +95,10 @@ def _flattener(obj: str, index: _Index) -> Callable[[etree._Element], dict[str, 
 
 
 class _Reader(RecordBuilding):
-    def __init__(self, source: str | None, spec: SifSpec) -> None:
+    def __init__(self, source: str | None, spec: SifSpec,
+                 unbuilt: frozenset[str] = frozenset()) -> None:
         self.source = source
+        self.unbuilt = unbuilt
         self.spec = spec
         self.index = _Index(spec)
         self.collection: dict[str, Any] = {}
@@ -348,8 +350,7 @@ def parse_sif(handle: BinaryIO, source: str | None = None, *,
 
 def _parse(handle: BinaryIO, source: str | None, only: frozenset[str] | None,
            jobs: int | None, keeper: halves.Keeper | None) -> Iterator[ParsedLine]:
-    reader = _Reader(source, sif_spec())
-    reader.unbuilt = keeper.unbuilt if keeper is not None else frozenset()
+    reader = _Reader(source, sif_spec(), keeper.unbuilt if keeper is not None else frozenset())
     tags = [CONTAINER, *(qname(name) for name in reader.spec.objects)]
     skip = reader.skippable(only) if only is not None else frozenset()
     start = _start(handle) if LINES else None
@@ -359,9 +360,9 @@ def _parse(handle: BinaryIO, source: str | None, only: frozenset[str] | None,
                                         halves.plan(handle, start, keeper) if jobs != 1 else None)
         if given is None:
             return
-        handle.seek(start)  # lxml reads it all again, with a new reader; the items already
-        reader = _Reader(source, reader.spec)  # given are its first ones (see `lines`)
-        reader.unbuilt = keeper.unbuilt if keeper is not None else frozenset()
+        handle.seek(start)  # lxml reads it all again, with a new reader; the items
+        reader = _Reader(source, reader.spec, reader.unbuilt)  # already given are its first
+        # ones (see `lines`)
         yield from islice(_objects(reader, handle, source, tags, skip), given, None)
         return
     yield from _objects(reader, handle, source, tags, skip)

@@ -43,7 +43,7 @@ class RecordBuilding:
 
     unbuilt: frozenset[str] = frozenset()
     """Record types whose records a trusted build gives as `construct.Unbuilt` (the caller
-    builds them later: `halves.Keeper.unbuilt`); set before the first record is read."""
+    builds them later: `halves.Keeper.unbuilt`); the reader's, given when it is made."""
 
     def chain_values(self, rt: str, obj: str, values: dict[str, str], companion: str | None,
                      companion_values: dict[str, str] | None, line: int
