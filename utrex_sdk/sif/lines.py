@@ -242,8 +242,7 @@ class LineShapes:
             if m is not None:
                 values = shape.build_groups(m.groups())
                 if values is not None:
-                    fast.insert(0, shape)
-                    del fast[FAST:]
+                    self._first(name, fast, shape)
                     return shape, values
         return None
 
@@ -259,10 +258,15 @@ class LineShapes:
             self.by_starts.setdefault((name, tuple(_STARTS(text))), []).append(shape)
         fast = self.by_name.setdefault(name, [])
         if shape not in fast:
-            fast.insert(0, shape)
-            if len(fast) > FAST:
-                del fast[FAST:]
-                self.crowded.add(name)
+            self._first(name, fast, shape)
+
+    def _first(self, name: tuple[str, int], fast: list[_Shape], shape: _Shape) -> None:
+        """``shape`` first in ``name``'s `FAST` list (not in it yet); the one it lets go, if
+        any, is then found by `_by_starts`."""
+        fast.insert(0, shape)
+        if len(fast) > FAST:
+            del fast[FAST:]
+            self.crowded.add(name)
 
     def learn(self, raw: bytes, text: str, elem: etree._Element, kind: Kind
               ) -> dict[str, str] | None:

@@ -360,9 +360,10 @@ def _parse(handle: BinaryIO, source: str | None, only: frozenset[str] | None,
                                         halves.plan(handle, start, keeper) if jobs != 1 else None)
         if given is None:
             return
-        handle.seek(start)  # lxml reads it all again, with a new reader; the items
-        reader = _Reader(source, reader.spec, reader.unbuilt)  # already given are its first
+        # lxml reads it all again, with a new reader; the items already given are its first
         # ones (see `lines`)
+        handle.seek(start)
+        reader = _Reader(source, reader.spec, reader.unbuilt)
         yield from islice(_objects(reader, handle, source, tags, skip), given, None)
         return
     yield from _objects(reader, handle, source, tags, skip)
